@@ -1,0 +1,37 @@
+/**
+ * Contracts between host bootstrap, Consul and the runtime. A host registers itself
+ * in the Consul catalog with these node meta keys; everything the runtime knows
+ * about a host's identity comes from here, never from Docker daemon labels.
+ */
+export const NODE_META = {
+  idc: "dcp_idc",
+  zone: "dcp_zone",
+  fleet: "dcp_fleet",
+  hostClassCpu: "dcp_cpu",
+  hostClassMemoryMiB: "dcp_memory_mib",
+  cloud: "dcp_cloud",
+  /** Docker API endpoint, e.g. tcp://192.168.77.11:2376 */
+  docker: "dcp_docker",
+} as const;
+
+/** Consul KV layout owned by dcp (all under a configurable root, default "dcp"). */
+export const KV = {
+  /** `<root>/hosts/<node>/init` → {"stage":"docker"|"consul"|"ready","ok":true|false,"error"?:string,"at":ISO} */
+  hostInit: (root: string, node: string) => `${root}/hosts/${node}/init`,
+  /** `<root>/assignments/<node>` → pool name. No key: the host is in the buffer. */
+  assignment: (root: string, node: string) => `${root}/assignments/${node}`,
+  assignments: (root: string) => `${root}/assignments/`,
+  /** Session lock that keeps two applies apart. */
+  applyLock: (root: string) => `${root}/locks/apply`,
+} as const;
+
+/** Labels on every container dcp creates; the daemons are the truth for containers. */
+export const CONTAINER_LABELS = {
+  managed: "dcp.managed",
+  pool: "dcp.pool",
+  specHash: "dcp.spec-hash",
+  instance: "dcp.instance",
+} as const;
+
+/** Default nginx-upsync-module KV prefix. */
+export const DEFAULT_UPSTREAM_PREFIX = "upstreams";
