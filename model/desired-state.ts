@@ -99,3 +99,26 @@ export interface DesiredState {
   fleets: FleetSpec[];
   pools: PoolSpec[];
 }
+
+/**
+ * A pool as declared (pool file or TypeScript), before the ServicePool construct applies
+ * its documented defaults and before dependency ratios are resolved.
+ */
+export interface PoolDefinition {
+  name: string;
+  image: string;
+  containerType: ContainerTypeName;
+  replicas: number;
+  idcs: string[];
+  ports?: PortSpec[];
+  healthCheck?: Partial<HealthCheckSpec> & { path: string; port: number };
+  upstream?: Partial<UpstreamSpec> & { name: string };
+  placement?: Partial<PlacementSpec>;
+  dependencies?: DependencySpec[];
+  owner: string;
+  costCentre?: string;
+  env?: Record<string, string>;
+  command?: string[];
+  /** Where it was declared, e.g. "stacks/pools/feed-api.yaml:1". */
+  source?: string;
+}

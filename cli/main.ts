@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/** The `dcp` command. Each subcommand lives in cli/commands/<name>.ts and registers itself here. */
+import { Command } from "commander";
+import { DcpError, EXIT } from "./errors";
+
+const program = new Command()
+  .name("dcp")
+  .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
+  .showHelpAfterError();
+
+const commands: Array<(program: Command) => void> = [];
+for (const register of commands) register(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof DcpError) {
+    console.error(`error: ${err.message}`);
+  } else {
+    console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  }
+  process.exit(EXIT.error);
+});
