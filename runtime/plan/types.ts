@@ -1,0 +1,221 @@
+/**
+ * The runtime plan: an ordered list of changes that turns the live inventory into the
+ * desired state. Plain data (JSON-serialisable) so that outputs, drift and policies can
+ * read it without the runtime.
+ *
+ * Execution order is carried by two fields on every change:
+ * - `wave`: waves run one after another. Wave 0 assigns buffer hosts; each rolling-update
+ *   batch is its own wave; the last wave returns empty hosts to the buffer.
+ * - `chain`: inside a wave, the changes of one chain run in list order, and chains run in
+ *   parallel. "Up" chains (create → start → wait-healthy → register → publish-upstream)
+ *   of a wave all finish before any "down" chain (unpublish-upstream → drain → stop →
+ *   remove) of the same wave starts, so nothing is removed before its replacement serves.
+ */
+import { ContainerTypeName, Resources } from "../../model/container-types";
+import { HealthCheckSpec } from "../../model/desired-state";
+
+export type ChangeKind =
+  | "assign-host"
+  | "create"
+  | "start"
+  | "wait-healthy"
+  | "register"
+  | "publish-upstream"
+  | "unpublish-upstream"
+  | "drain"
+  | "stop"
+  | "remove"
+  | "unassign-host";
+
+/** Why a change is in the plan; outputs group by it. */
+export type ChangeReason =
+  | "scale-out"
+  | "scale-in"
+  | "rolling-update"
+  /** The container's host is unhealthy or its daemon did not answer: rescheduled elsewhere. */
+  | "replace-lost"
+  /** A container exists but is stopped, unregistered or unpublished: brought back in line. */
+  | "repair"
+  /** The same instance runs twice (e.g. a host came back after its containers were replaced). */
+  | "duplicate"
+  /** An upstream entry or catalog service with no container behind it. */
+  | "stale"
+  /** A container of a pool that is no longer desired (only when the pool is in scope). */
+  | "pool-removed"
+  | "buffer";
+
+export type ChainDirection = "up" | "down" | "host";
+
+interface ChangeBase {
+  kind: ChangeKind;
+  wave: number;
+  /** Changes with the same chain run in order; e.g. "up:feed-api-00017". */
+  chain: string;
+  direction: ChainDirection;
+  node: string;
+  reason: ChangeReason;
+}
+
+export interface AssignHostChange extends ChangeBase {
+  kind: "assign-host";
+  /** Pools the host is assigned to after the change. */
+  pools: string[];
+  /** Pools it was assigned to before; empty: it came from the buffer. */
+  previousPools: string[];
+}
+
+export interface UnassignHostChange extends ChangeBase {
+  kind: "unassign-host";
+  previousPools: string[];
+}
+
+/** A published port of one container: `port` is the host port (host networking). */
+export interface ContainerPort {
+  name: string;
+  port: number;
+}
+
+interface ContainerChangeBase extends ChangeBase {
+  pool: string;
+  instance: string;
+  /** Docker container name and Consul service id: `dcp-<instance>-<hash8>`. */
+  containerName: string;
+  specHash: string;
+}
+
+export interface CreateChange extends ContainerChangeBase {
+  kind: "create";
+  image: string;
+  containerType: ContainerTypeName;
+  resources: Resources;
+  /** CPU limit handed to Docker; lower than resources.cpu on the local profile (see plan notes). */
+  cpuLimit: number;
+  ports: ContainerPort[];
+  env: Record<string, string>;
+  command?: string[];
+}
+
+export interface StartChange extends ContainerChangeBase {
+  kind: "start";
+}
+
+export interface WaitHealthyChange extends ContainerChangeBase {
+  kind: "wait-healthy";
+  /** Absent: the pool has no health check; healthy means running. */
+  healthCheck?: HealthCheckSpec & { address: string };
+}
+
+export interface RegisterChange extends ContainerChangeBase {
+  kind: "register";
+  address: string;
+  /** The pool's first port. */
+  port: number;
+  healthCheck?: HealthCheckSpec;
+}
+
+export interface PublishUpstreamChange extends ChangeBase {
+  kind: "publish-upstream";
+  pool: string;
+  instance?: string;
+  upstream: string;
+  /** `ip:port` */
+  server: string;
+  weight: number;
+  maxFails: number;
+  failTimeoutSeconds: number;
+}
+
+export interface UnpublishUpstreamChange extends ChangeBase {
+  kind: "unpublish-upstream";
+  pool?: string;
+  instance?: string;
+  upstream: string;
+  server: string;
+}
+
+export interface DrainChange extends ChangeBase {
+  kind: "drain";
+  pool: string;
+  instance: string;
+  /** Catalog service id to deregister. */
+  serviceId: string;
+  address: string;
+  /** Time given to clients to notice the removed upstream before the container stops. */
+  seconds: number;
+}
+
+export interface StopChange extends ContainerChangeBase {
+  kind: "stop";
+  containerId: string;
+  timeoutSeconds: number;
+}
+
+export interface RemoveChange extends ContainerChangeBase {
+  kind: "remove";
+  containerId: string;
+}
+
+export type Change =
+  | AssignHostChange
+  | CreateChange
+  | StartChange
+  | WaitHealthyChange
+  | RegisterChange
+  | PublishUpstreamChange
+  | UnpublishUpstreamChange
+  | DrainChange
+  | StopChange
+  | RemoveChange
+  | UnassignHostChange;
+
+export interface PoolSummary {
+  pool: string;
+  desired: number;
+  /** Containers of the pool that run now (any spec). */
+  running: number;
+  /** Running containers whose catalog check passes (or that have no check). */
+  healthy: number;
+  toCreate: number;
+  toRemove: number;
+  /** Instances on the current spec hash after the apply, out of desired. */
+  upToDate: number;
+  /** Instances whose host is lost, rescheduled elsewhere. */
+  replaced: number;
+}
+
+export interface UnplacedContainer {
+  pool: string;
+  instance: string;
+  reason: string;
+  rejectedBy: Record<string, number>;
+}
+
+export interface RuntimePlan {
+  changes: Change[];
+  summary: PoolSummary[];
+  unplaced: UnplacedContainer[];
+  /** Things a reviewer should know (lost hosts, CPU scaling on the local profile, …). */
+  notes: string[];
+}
+
+export interface PlanOptions {
+  /** Scheduler seed; same seed and inputs give the same plan. */
+  seed?: number;
+  /** Only these pools are planned; others are left alone. Default: every desired pool. */
+  pools?: string[];
+  /** "local": CPU limits are scaled to the machine's cores. Default "cloud". */
+  profile?: "cloud" | "local";
+  /** Share of a pool replaced per rolling-update wave, 1-100. Default 25. */
+  batchPercent?: number;
+  /** Cores of the machine running the local fleet (profile local). Default 1. */
+  machineCores?: number;
+  /** Seconds between unpublishing a container and stopping it. Default 2. */
+  drainSeconds?: number;
+  /** Seconds Docker waits after SIGTERM before SIGKILL. Default 10. */
+  stopTimeoutSeconds?: number;
+  /**
+   * Remove containers of pools absent from the desired state. Default false: a pool
+   * missing from a partial desired state is not deleted by accident.
+   */
+  prune?: boolean;
+}
