@@ -1,0 +1,263 @@
+/**
+ * Pool files: one pool per YAML file under stacks/pools/, validated against
+ * schema/pool.schema.json. Every problem names file, line, column and field, and all
+ * problems are reported at once so that a pull request needs one round, not ten.
+ * The loader converts the file format (durations → seconds) and applies no defaults:
+ * those belong to the ServicePool construct.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { DcpError } from "../../cli/errors";
+import { ContainerTypeName } from "../../model/container-types";
+import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
+import { durationSeconds } from "./duration";
+import { FieldPath, Position, SourcePositions, formatFieldPath } from "./locate";
+import { PoolFileError, PoolFileProblem } from "./problems";
+import { SchemaProblem, describe, schemaProblems } from "./schema-errors";
+
+export { PoolFileError, PoolFileProblem } from "./problems";
+
+/** A pool file as written, once it matches the schema. */
+interface PoolFile {
+  name: string;
+  image: string;
+  containerType: ContainerTypeName;
+  replicas: number;
+  idcs: string[];
+  ports?: PortSpec[];
+  healthCheck?: { path: string; port?: number; interval?: string; timeout?: string };
+  upstream?: { name: string; weight?: number; maxFails?: number; failTimeout?: string };
+  placement?: { strategy?: PlacementStrategy; antiAffinity?: "host"; constraints?: string[] };
+  dependencies?: DependencySpec[];
+  owner: string;
+  costCentre?: string;
+  env?: Record<string, string>;
+  command?: string[];
+}
+
+interface FileResult {
+  file: string;
+  pool?: PoolDefinition;
+  /** Where the `name` field is, for naming both places of a pool defined twice. */
+  name?: { value: string; at: Position };
+  problems: PoolFileProblem[];
+}
+
+/** Loads and validates one pool file; throws PoolFileError listing all of its problems. */
+export function loadPoolFile(file: string): PoolDefinition {
+  const result = readPoolFile(file);
+  if (result.problems.length > 0) throw new PoolFileError(result.problems);
+  return result.pool!;
+}
+
+/**
+ * Loads every `*.yaml` / `*.yml` file of `dir` (not recursive), in file-name order.
+ * Throws one PoolFileError with the problems of all files, including pools defined twice.
+ */
+export function loadPoolFiles(dir: string): PoolDefinition[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new DcpError(`pool file directory ${shownPath(dir)} does not exist`);
+  }
+  const files = fs
+    .readdirSync(dir)
+    .filter((entry) => /\.ya?ml$/.test(entry) && !entry.startsWith("."))
+    .sort()
+    .map((entry) => path.join(dir, entry));
+  const results = files.map(readPoolFile);
+  const problems = results.flatMap((r) => r.problems);
+  const firstByName = new Map<string, FileResult>();
+  for (const result of results) {
+    if (!result.name) continue;
+    const first = firstByName.get(result.name.value);
+    if (!first) {
+      firstByName.set(result.name.value, result);
+      continue;
+    }
+    const at = first.name!.at;
+    problems.push({
+      file: result.file,
+      ...result.name.at,
+      field: "name",
+      message: `pool "${result.name.value}" is defined twice: here and at ${first.file}:${at.line}:${at.column}`,
+    });
+  }
+  if (problems.length > 0) throw new PoolFileError(problems);
+  return results.map((r) => r.pool!);
+}
+
+function readPoolFile(filePath: string): FileResult {
+  const file = shownPath(filePath);
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, "utf8");
+  } catch (err) {
+    throw new DcpError(`cannot read pool file ${file}: ${(err as Error).message}`);
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const problems: PoolFileProblem[] = [];
+  const at = (position: Position, field: FieldPath, message: string) =>
+    problems.push({ file, ...position, field: formatFieldPath(field), message });
+  const result: FileResult = { file, problems };
+
+  const doc = docs[0] as Document | undefined;
+  if (!doc || doc.contents === null) {
+    at({ line: 1, column: 1 }, [], "file is empty; a pool file defines one pool (name, image, containerType, replicas, idcs, owner)");
+    return result;
+  }
+  const positions = new SourcePositions(doc, lines);
+  if (docs.length > 1) {
+    at(positions.offset(docs[1].range[0]), [], "a pool file holds one pool; move this second YAML document (after ---) to its own file");
+  }
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    at(positions.offset(error.pos[0]), [], `YAML: ${error.message}`);
+  }
+  if (problems.length > 0) return result;
+
+  for (const duplicate of duplicateKeys(doc.contents as Node, [])) {
+    const first = positions.offset(duplicate.first.range![0]);
+    at(positions.offset(duplicate.second.range![0]), duplicate.path, `field is written twice (first at line ${first.line}); keep one`);
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    at(positions.of([]), [], `YAML: ${(err as Error).message}`);
+    return result;
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    at(positions.of([]), [], `must be a mapping of pool fields (name: …, image: …), got ${describe(data)}`);
+    return result;
+  }
+  const raw = data as Record<string, unknown>;
+  if (typeof raw.name === "string") result.name = { value: raw.name, at: positions.of(["name"]) };
+
+  const baseName = path.basename(filePath).replace(/\.ya?ml$/, "");
+  for (const problem of [...schemaProblems(raw), ...consistencyProblems(raw, baseName)]) {
+    at(positions.of(problem.path, { key: problem.atKey }), problem.path, problem.message);
+  }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (problems.length === 0) result.pool = toDefinition(raw as unknown as PoolFile, `${file}:${positions.of([]).line}`);
+  return result;
+}
+
+/** Keys written twice in one mapping; YAML would silently keep the last. */
+function duplicateKeys(node: Node, at: FieldPath): Array<{ path: FieldPath; first: Node; second: Node }> {
+  const found: Array<{ path: FieldPath; first: Node; second: Node }> = [];
+  if (isMap(node)) {
+    const seen = new Map<string, Node>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const first = seen.get(key);
+      if (first) found.push({ path: [...at, key], first, second: pair.key });
+      else seen.set(key, pair.key);
+      if (pair.value) found.push(...duplicateKeys(pair.value as Node, [...at, key]));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => found.push(...duplicateKeys(item as Node, [...at, index])));
+  }
+  return found;
+}
+
+/** Rules between fields that a JSON Schema cannot express. Reads defensively: the schema may have failed too. */
+function consistencyProblems(raw: Record<string, unknown>, baseName: string): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const problem = (path: FieldPath, message: string) => problems.push({ path, atKey: false, message });
+
+  if (typeof raw.name === "string" && raw.name !== baseName) {
+    problem(["name"], `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}`);
+  }
+
+  const ports = Array.isArray(raw.ports) ? (raw.ports as Array<Record<string, unknown>>) : [];
+  const portNumbers: number[] = [];
+  const portNameIndex = new Map<unknown, number>();
+  const portNumberIndex = new Map<unknown, number>();
+  ports.forEach((port, i) => {
+    if (port === null || typeof port !== "object") return;
+    if (typeof port.port === "number") portNumbers.push(port.port);
+    if (portNameIndex.has(port.name)) {
+      problem(["ports", i, "name"], `port name "${port.name}" is used twice (also ports[${portNameIndex.get(port.name)}])`);
+    } else portNameIndex.set(port.name, i);
+    // Port 0 is dynamic: several dynamic ports are fine.
+    if (port.port === 0) return;
+    if (portNumberIndex.has(port.port)) {
+      problem(["ports", i, "port"], `port ${port.port} is used twice (also ports[${portNumberIndex.get(port.port)}])`);
+    } else portNumberIndex.set(port.port, i);
+  });
+
+  const healthCheck = raw.healthCheck as Record<string, unknown> | undefined;
+  if (healthCheck !== null && typeof healthCheck === "object") {
+    if (ports.length === 0) {
+      problem(["healthCheck"], "needs the pool's ports: the health check uses one of them (by default the first); add ports");
+    } else if (typeof healthCheck.port === "number" && !portNumbers.includes(healthCheck.port)) {
+      problem(["healthCheck", "port"], `${healthCheck.port} is not one of the pool's ports (${portNumbers.join(", ")}); add it under ports`);
+    }
+  }
+
+  if (raw.upstream !== null && typeof raw.upstream === "object" && ports.length === 0) {
+    problem(["upstream"], "needs the pool's ports: the upstream is served by the first port; add ports");
+  }
+
+  const dependencies = Array.isArray(raw.dependencies) ? (raw.dependencies as Array<Record<string, unknown>>) : [];
+  const dependencyIndex = new Map<unknown, number>();
+  dependencies.forEach((dependency, i) => {
+    if (dependency === null || typeof dependency !== "object" || typeof dependency.pool !== "string") return;
+    if (dependency.pool === raw.name) {
+      problem(["dependencies", i, "pool"], "a pool cannot depend on itself");
+    } else if (dependencyIndex.has(dependency.pool)) {
+      problem(["dependencies", i, "pool"], `"${dependency.pool}" is listed twice (also dependencies[${dependencyIndex.get(dependency.pool)}]); keep one ratio`);
+    } else dependencyIndex.set(dependency.pool, i);
+  });
+  return problems;
+}
+
+/** The file format as a PoolDefinition: durations in seconds, the health check's port resolved, nothing else added. */
+function toDefinition(file: PoolFile, source: string): PoolDefinition {
+  const { healthCheck, upstream } = file;
+  return withoutUndefined({
+    name: file.name,
+    image: file.image,
+    containerType: file.containerType,
+    replicas: file.replicas,
+    idcs: file.idcs,
+    ports: file.ports,
+    healthCheck:
+      healthCheck &&
+      withoutUndefined({
+        path: healthCheck.path,
+        // The consistency check guarantees ports exist; PoolDefinition needs the port explicit.
+        port: healthCheck.port ?? file.ports![0].port,
+        intervalSeconds: healthCheck.interval === undefined ? undefined : durationSeconds(healthCheck.interval),
+        timeoutSeconds: healthCheck.timeout === undefined ? undefined : durationSeconds(healthCheck.timeout),
+      }),
+    upstream:
+      upstream &&
+      withoutUndefined({
+        name: upstream.name,
+        weight: upstream.weight,
+        maxFails: upstream.maxFails,
+        failTimeoutSeconds: upstream.failTimeout === undefined ? undefined : durationSeconds(upstream.failTimeout),
+      }),
+    placement: file.placement,
+    dependencies: file.dependencies,
+    owner: file.owner,
+    costCentre: file.costCentre,
+    env: file.env,
+    command: file.command,
+    source,
+  });
+}
+
+/** Optional fields that the file leaves out stay absent rather than `undefined`. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Paths inside the working directory are shown relative to it, as in the pool's `source`. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}

@@ -1,0 +1,83 @@
+/**
+ * Maps a field path of the parsed pool to the place in the YAML text where it was
+ * written, so that every problem names a line and column.
+ */
+import { Document, LineCounter, Node, isAlias, isMap, isScalar, isSeq } from "yaml";
+
+export type FieldPath = Array<string | number>;
+
+/** `placement.constraints[0]`, the way a reader names a field. */
+export function formatFieldPath(path: FieldPath): string {
+  let out = "";
+  for (const segment of path) {
+    out += typeof segment === "number" ? `[${segment}]` : out ? `.${segment}` : segment;
+  }
+  return out;
+}
+
+/** A JSON pointer (ajv's instancePath) as a field path; indices become numbers where the data is an array. */
+export function pointerToPath(pointer: string, data: unknown): FieldPath {
+  if (pointer === "") return [];
+  const path: FieldPath = [];
+  let current: unknown = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current)) {
+      path.push(Number(segment));
+      current = current[Number(segment)];
+    } else {
+      path.push(segment);
+      current = current !== null && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export class SourcePositions {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Where a value was written; `key: true` points at the field's key instead (for unknown or duplicate fields). */
+  of(path: FieldPath, options: { key?: boolean } = {}): Position {
+    const found = this.find(path);
+    const node = options.key ? (found.key ?? found.value) : (found.value ?? found.key);
+    return this.offset(node?.range?.[0] ?? 0);
+  }
+
+  offset(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** The deepest node on the path that exists: a missing field points at its parent. */
+  private find(path: FieldPath): { value?: Node; key?: Node } {
+    let value = this.resolve(this.doc.contents ?? undefined);
+    let key: Node | undefined;
+    for (const segment of path) {
+      if (isMap(value)) {
+        const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) return { value };
+        key = pair.key as Node;
+        // `field:` with nothing after it has no value node; point at the key.
+        value = this.resolve((pair.value as Node | null) ?? undefined) ?? key;
+      } else if (isSeq(value) && typeof segment === "number" && segment < value.items.length) {
+        key = undefined;
+        value = this.resolve(value.items[segment] as Node);
+      } else {
+        return { value };
+      }
+    }
+    return { value, key };
+  }
+
+  private resolve(node: Node | undefined): Node | undefined {
+    return isAlias(node) ? ((node.resolve(this.doc) as Node | undefined) ?? node) : node;
+  }
+}
