@@ -2,13 +2,14 @@
 /** The `dcp` command. Each subcommand lives in cli/commands/<name>.ts and registers itself here. */
 import { Command } from "commander";
 import { DcpError, EXIT } from "./errors";
+import { register as validate } from "./commands/validate";
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [validate];
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -11,7 +11,7 @@ import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseAllDocuments 
 import { DcpError } from "../../cli/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
-import { durationSeconds } from "./duration";
+import { DURATION, durationSeconds } from "./duration";
 import { FieldPath, Position, SourcePositions, formatFieldPath } from "./locate";
 import { PoolFileError, PoolFileProblem } from "./problems";
 import { SchemaProblem, describe, schemaProblems } from "./schema-errors";
@@ -194,6 +194,12 @@ function consistencyProblems(raw: Record<string, unknown>, baseName: string): Sc
       problem(["healthCheck"], "needs the pool's ports: the health check uses one of them (by default the first); add ports");
     } else if (typeof healthCheck.port === "number" && !portNumbers.includes(healthCheck.port)) {
       problem(["healthCheck", "port"], `${healthCheck.port} is not one of the pool's ports (${portNumbers.join(", ")}); add it under ports`);
+    }
+    const { interval, timeout } = healthCheck;
+    if (typeof interval === "string" && typeof timeout === "string" && DURATION.test(interval) && DURATION.test(timeout)) {
+      if (durationSeconds(timeout) > durationSeconds(interval)) {
+        problem(["healthCheck", "timeout"], `${timeout} is longer than the interval (${interval}); a check must end before the next starts`);
+      }
     }
   }
 
