@@ -1,0 +1,344 @@
+/**
+ * The one Consul client of the runtime: KV, transactions, catalog, health, sessions and
+ * agent service registration, all through the `consul` package, all retried the same way.
+ *
+ * Retries: connection errors, timeouts and 5xx answers are retried with capped exponential
+ * backoff until `retryForMs` has passed, because Consul restarting or electing a leader is
+ * routine during an apply and an apply must ride it out. 4xx answers are never retried: they
+ * mean the request or the token is wrong, and waiting will not fix that.
+ */
+import Consul from "consul";
+import { DcpError } from "../../cli/errors";
+import { DEFAULT_UPSTREAM_PREFIX } from "../../model/host-metadata";
+
+export interface ConsulConfig {
+  /** HTTP address of the Consul agent or server the runtime talks to, e.g. http://127.0.0.1:8500 */
+  address: string;
+  /** ACL token sent as X-Consul-Token on every request. */
+  token?: string;
+  /** Root of dcp's own KV keys (assignments, host init status, locks), e.g. "dcp". */
+  kvRoot: string;
+  /** Root of the upstream keys nginx-upsync-module follows, e.g. "upstreams". */
+  upstreamPrefix: string;
+  /** HTTP port of the Consul agent on every host (service registration goes there). */
+  agentPort: number;
+  /** How long a call keeps retrying connection errors and 5xx answers. */
+  retryForMs: number;
+}
+
+/** CONSUL_HTTP_ADDR (default http://127.0.0.1:8500), CONSUL_HTTP_TOKEN, DCP_KV_ROOT (default dcp). */
+export function consulConfigFromEnv(overrides: Partial<ConsulConfig> = {}): ConsulConfig {
+  const env = process.env;
+  const config: ConsulConfig = {
+    address: normaliseAddress(env.CONSUL_HTTP_ADDR || "http://127.0.0.1:8500", "CONSUL_HTTP_ADDR"),
+    token: env.CONSUL_HTTP_TOKEN || undefined,
+    kvRoot: env.DCP_KV_ROOT || "dcp",
+    upstreamPrefix: DEFAULT_UPSTREAM_PREFIX,
+    agentPort: 8500,
+    retryForMs: 60_000,
+    ...overrides,
+  };
+  config.address = normaliseAddress(config.address, "Consul address");
+  return config;
+}
+
+/** Accepts `host:port` like the consul CLI does, and refuses anything that is not http(s). */
+function normaliseAddress(raw: string, what: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new DcpError(`${what} "${raw}" is not a valid address; use e.g. http://127.0.0.1:8500`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new DcpError(`${what} "${raw}" must use http:// or https://`);
+  }
+  return `${url.protocol}//${url.host}`;
+}
+
+export type KvOp =
+  | { verb: "set"; key: string; value: string }
+  | { verb: "delete"; key: string }
+  | { verb: "delete-tree"; key: string };
+
+/** Consul refuses transactions with more operations than this. */
+export const TXN_MAX_OPS = 64;
+
+export interface ServiceRegistration {
+  serviceId: string;
+  name: string;
+  address: string;
+  port: number;
+  tags: string[];
+  meta: Record<string, string>;
+  /** HTTP check run by the agent the service is registered with. */
+  check?: { url: string; intervalSeconds: number; timeoutSeconds: number };
+}
+
+export type CheckStatus = "passing" | "warning" | "critical";
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 2_000;
+
+export class ConsulClient {
+  readonly config: ConsulConfig;
+  private readonly consul: Consul;
+
+  constructor(config: ConsulConfig) {
+    this.config = config;
+    const url = new URL(normaliseAddress(config.address, "Consul address"));
+    const secure = url.protocol === "https:";
+    this.consul = new Consul({
+      host: url.hostname,
+      port: url.port ? Number(url.port) : secure ? 443 : 80,
+      secure,
+      defaults: config.token ? { token: config.token } : undefined,
+      // papi's per-request timeout; a hung connection is then retried like a refused one.
+      timeout: REQUEST_TIMEOUT_MS,
+    } as ConstructorParameters<typeof Consul>[0]);
+  }
+
+  /** A client for the Consul agent on one host (same token and retry policy). */
+  agentAt(hostAddress: string): ConsulClient {
+    return new ConsulClient({ ...this.config, address: `http://${hostAddress}:${this.config.agentPort}` });
+  }
+
+  async kvGet(key: string): Promise<string | undefined> {
+    const item = await this.call(`read key ${key}`, () => this.consul.kv.get(key));
+    return item ? item.Value ?? "" : undefined;
+  }
+
+  /** Every key under `prefix` (recursive), sorted by key. */
+  async kvList(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    const items = await this.call(`list keys under ${prefix}`, () => this.consul.kv.get({ key: prefix, recurse: true }));
+    const list = !items ? [] : Array.isArray(items) ? items : [items];
+    return list.map((i) => ({ key: i.Key, value: i.Value ?? "" })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async kvPut(key: string, value: string): Promise<void> {
+    await this.call(`write key ${key}`, () => this.consul.kv.set(key, value));
+  }
+
+  async kvDelete(key: string): Promise<void> {
+    await this.call(`delete key ${key}`, () => this.consul.kv.del(key));
+  }
+
+  /**
+   * Runs the operations in order, as consecutive transactions of at most 64 operations.
+   * Each transaction is atomic; the whole list is not, so callers order operations such
+   * that every prefix of the list is a safe state (the upstream diff puts sets first).
+   */
+  async txn(ops: KvOp[]): Promise<void> {
+    for (let i = 0; i < ops.length; i += TXN_MAX_OPS) {
+      const batch = ops.slice(i, i + TXN_MAX_OPS);
+      const operations = batch.map((op) => ({
+        KV:
+          op.verb === "set"
+            ? { Verb: "set", Key: op.key, Value: Buffer.from(op.value, "utf8").toString("base64") }
+            : { Verb: op.verb, Key: op.key },
+      }));
+      await this.call(`transaction of ${batch.length} operations`, async () => {
+        try {
+          // The package's typings miss the one-argument form create(operations) that its code has.
+          return await this.consul.transaction.create(operations as never);
+        } catch (err) {
+          // 409: Consul rolled the transaction back and says which operation failed.
+          const errors = (err as { response?: { body?: { Errors?: Array<{ OpIndex: number; What: string }> } } }).response?.body?.Errors;
+          if (!errors?.length) throw err;
+          const what = errors.map((e) => `${batch[e.OpIndex]?.verb} "${batch[e.OpIndex]?.key}": ${e.What}`).join("; ");
+          throw new ConsulRequestError(`Consul at ${this.config.address} rolled back a transaction: ${what}`, 409);
+        }
+      });
+    }
+  }
+
+  /** Catalog nodes with their address and node meta. */
+  async nodes(): Promise<Array<{ node: string; address: string; meta: Record<string, string> }>> {
+    const nodes = (await this.call("list catalog nodes", () => this.consul.catalog.node.list())) as Array<{
+      Node: string;
+      Address: string;
+      Meta: Record<string, string> | null;
+    }>;
+    return nodes.map((n) => ({ node: n.Node, address: n.Address, meta: n.Meta ?? {} }));
+  }
+
+  /** Every check in the datacenter (node checks such as serfHealth have serviceId ""). */
+  async checks(): Promise<Array<{ node: string; checkId: string; serviceId: string; serviceName: string; status: CheckStatus }>> {
+    const checks = (await this.call("list health checks", () => this.consul.health.state("any"))) as Array<{
+      Node: string;
+      CheckID: string;
+      ServiceID: string;
+      ServiceName: string;
+      Status: CheckStatus;
+    }>;
+    return checks.map((c) => ({ node: c.Node, checkId: c.CheckID, serviceId: c.ServiceID, serviceName: c.ServiceName, status: c.Status }));
+  }
+
+  /** Catalog services that dcp registered (those carrying the `dcp_pool` meta key). */
+  async services(): Promise<Array<{ node: string; serviceId: string; serviceName: string; address: string; port: number; meta: Record<string, string> }>> {
+    const names = (await this.call("list catalog services", () => this.consul.catalog.service.list())) as Record<string, string[]>;
+    const result: Array<{ node: string; serviceId: string; serviceName: string; address: string; port: number; meta: Record<string, string> }> = [];
+    for (const name of Object.keys(names).sort()) {
+      if (!(names[name] ?? []).includes(DCP_SERVICE_TAG)) continue;
+      const instances = (await this.call(`list instances of service ${name}`, () => this.consul.catalog.service.nodes(name))) as Array<{
+        Node: string;
+        Address: string;
+        ServiceID: string;
+        ServiceName: string;
+        ServiceAddress: string;
+        ServicePort: number;
+        ServiceMeta: Record<string, string> | null;
+      }>;
+      for (const s of instances) {
+        const meta = s.ServiceMeta ?? {};
+        if (meta.dcp_pool === undefined) continue;
+        result.push({ node: s.Node, serviceId: s.ServiceID, serviceName: s.ServiceName, address: s.ServiceAddress || s.Address, port: s.ServicePort, meta });
+      }
+    }
+    return result;
+  }
+
+  /** Registers a service with THIS client's agent (use `agentAt(host)` so the check runs on the host). */
+  async registerService(reg: ServiceRegistration): Promise<void> {
+    const tags = reg.tags.includes(DCP_SERVICE_TAG) ? reg.tags : [...reg.tags, DCP_SERVICE_TAG];
+    await this.call(`register service ${reg.serviceId}`, () =>
+      this.consul.agent.service.register({
+        id: reg.serviceId,
+        name: reg.name,
+        address: reg.address,
+        port: reg.port,
+        tags,
+        meta: reg.meta,
+        check: reg.check && {
+          http: reg.check.url,
+          interval: `${reg.check.intervalSeconds}s`,
+          timeout: `${reg.check.timeoutSeconds}s`,
+        },
+      } as never),
+    );
+  }
+
+  /** Deregisters a service from THIS client's agent; a service that is already gone is fine. */
+  async deregisterService(serviceId: string): Promise<void> {
+    try {
+      await this.call(`deregister service ${serviceId}`, () => this.consul.agent.service.deregister(serviceId));
+    } catch (err) {
+      // Consul 1.8 answers 404 "Unknown service" for an id it does not have.
+      if (err instanceof ConsulRequestError && err.statusCode === 404) return;
+      throw err;
+    }
+  }
+
+  /** Creates a TTL session (for locks); returns its id. */
+  async sessionCreate(name: string, ttlSeconds: number, lockDelaySeconds: number): Promise<string> {
+    const res = await this.call("create session", () =>
+      this.consul.session.create({ name, ttl: `${ttlSeconds}s`, lockdelay: `${lockDelaySeconds}s`, behavior: "release" }),
+    );
+    return res.ID;
+  }
+
+  /** Renews a session; false when Consul no longer knows it (expired or destroyed). */
+  async sessionRenew(id: string): Promise<boolean> {
+    try {
+      await this.call("renew session", () => this.consul.session.renew(id));
+      return true;
+    } catch (err) {
+      if (err instanceof ConsulRequestError && err.statusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  async sessionDestroy(id: string): Promise<void> {
+    await this.call("destroy session", () => this.consul.session.destroy(id));
+  }
+
+  /** Writes `key` only if the session can acquire it; true when it did. */
+  async kvAcquire(key: string, value: string, session: string): Promise<boolean> {
+    return this.call(`acquire ${key}`, () => this.consul.kv.set({ key, value, acquire: session }));
+  }
+
+  async kvRelease(key: string, session: string): Promise<void> {
+    await this.call(`release ${key}`, () => this.consul.kv.set({ key, value: "", release: session }));
+  }
+
+  /** The key's value and the session holding it, if any. */
+  async kvGetWithSession(key: string): Promise<{ value: string; session?: string } | undefined> {
+    const item = (await this.call(`read key ${key}`, () => this.consul.kv.get(key))) as { Value: string | null; Session?: string } | null;
+    return item ? { value: item.Value ?? "", session: item.Session || undefined } : undefined;
+  }
+
+  /** Fails fast (a few seconds, not retryForMs) when Consul has no reachable leader. */
+  async ping(): Promise<void> {
+    let leader: string;
+    try {
+      leader = await this.call("ask for the leader", () => this.consul.status.leader(), Math.min(this.config.retryForMs, 3_000));
+    } catch (err) {
+      throw new DcpError(`${(err as Error).message}. Set CONSUL_HTTP_ADDR to a running Consul agent.`);
+    }
+    if (!leader) throw new DcpError(`Consul at ${this.config.address} is unreachable: it answers but has no cluster leader`);
+  }
+
+  /** Closes keep-alive connections so a process can exit promptly. */
+  close(): void {
+    this.consul.destroy();
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>, retryForMs = this.config.retryForMs): Promise<T> {
+    const deadline = Date.now() + retryForMs;
+    let delay = BACKOFF_FIRST_MS;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof DcpError) throw err;
+        const status = statusOf(err);
+        if (status !== undefined && status < 500) throw requestError(this.config.address, what, status, err);
+        if (Date.now() + delay > deadline) {
+          if (status !== undefined) throw requestError(this.config.address, what, status, err);
+          throw new DcpError(`Consul at ${this.config.address} is unreachable: ${what} failed for ${Math.round(retryForMs / 1000)} s: ${describe(err)}`);
+        }
+        await sleep(delay * (0.5 + Math.random() / 2));
+        delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+}
+
+/** Tag on every service dcp registers, so the catalog can be filtered cheaply. */
+export const DCP_SERVICE_TAG = "dcp";
+
+/** A Consul answer with an HTTP status (after retries, for 5xx). */
+export class ConsulRequestError extends DcpError {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function requestError(address: string, what: string, status: number, err: unknown): ConsulRequestError {
+  const hint = status === 403 ? " — the ACL token lacks permission; set CONSUL_HTTP_TOKEN to a token that has it" : "";
+  return new ConsulRequestError(`Consul at ${address}: ${what} failed with HTTP ${status}: ${describe(err)}${hint}`, status);
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: number; response?: { statusCode?: number } };
+  return e?.response?.statusCode ?? e?.statusCode;
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; code?: string; response?: { body?: unknown } };
+  const body = e?.response?.body;
+  const detail = typeof body === "string" ? body.trim() : body && typeof body === "object" ? JSON.stringify(body) : "";
+  const message = (e?.message ?? String(err)).replace(/^consul: /, "");
+  return [message, e?.code && !message.includes(e.code) ? e.code : "", detail && detail !== message ? detail : ""].filter(Boolean).join(" ");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export { withApplyLock, type ApplyLockOptions } from "./lock";

@@ -1,0 +1,108 @@
+/**
+ * The apply lock: two applies never interleave. A Consul session with a short TTL holds
+ * the KV key `<root>/locks/apply`; the holder renews the session while it works, so a
+ * holder that crashes (SIGKILL, host gone) loses the lock when the TTL runs out instead
+ * of blocking every later apply.
+ */
+import { hostname } from "node:os";
+import { DcpError } from "../../cli/errors";
+import { KV } from "../../model/host-metadata";
+import type { ConsulClient } from "./client";
+
+export interface ApplyLockOptions {
+  /** How long to wait for another holder to finish. Default 0: refuse at once. */
+  waitMs?: number;
+  /**
+   * Session TTL. Default 15 s. Consul invalidates an unrenewed session between 1× and 2×
+   * the TTL, so a crashed holder blocks others for at most about twice this.
+   */
+  ttlSeconds?: number;
+  /** Consul's lock-delay after a session is invalidated. Default 1 s. */
+  lockDelaySeconds?: number;
+}
+
+/** What the lock key holds, so a refused apply can say who holds it. */
+interface LockHolder {
+  holder: string;
+  host: string;
+  pid: number;
+  since: string;
+  ttlSeconds: number;
+}
+
+const POLL_MS = 500;
+
+export async function withApplyLock<T>(
+  client: ConsulClient,
+  holder: string,
+  fn: () => Promise<T>,
+  options: ApplyLockOptions = {},
+): Promise<T> {
+  const waitMs = options.waitMs ?? 0;
+  const ttlSeconds = options.ttlSeconds ?? 15;
+  const key = KV.applyLock(client.config.kvRoot);
+  const session = await client.sessionCreate(`dcp apply lock: ${holder}`, ttlSeconds, options.lockDelaySeconds ?? 1);
+  try {
+    await acquire(client, key, session, holder, waitMs, ttlSeconds);
+  } catch (err) {
+    await client.sessionDestroy(session).catch(() => undefined);
+    throw err;
+  }
+
+  let lost = false;
+  let renewing: Promise<void> | undefined;
+  // Renew at a third of the TTL so one missed renewal (Consul restarting) still leaves time.
+  const timer = setInterval(() => {
+    if (renewing) return;
+    renewing = client
+      .sessionRenew(session)
+      .then((alive) => {
+        if (!alive) lost = true;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        renewing = undefined;
+      });
+  }, (ttlSeconds * 1000) / 3);
+  try {
+    const result = await fn();
+    if (lost) {
+      throw new DcpError(
+        `The apply lock ${key} expired while "${holder}" was running (Consul could not be reached to renew it); another apply may have run at the same time. Run plan again and re-apply.`,
+      );
+    }
+    return result;
+  } finally {
+    clearInterval(timer);
+    await renewing;
+    // Destroying the session releases the key too; release first so the key is free without lock-delay.
+    await client.kvRelease(key, session).catch(() => undefined);
+    await client.sessionDestroy(session).catch(() => undefined);
+  }
+}
+
+async function acquire(client: ConsulClient, key: string, session: string, holder: string, waitMs: number, ttlSeconds: number): Promise<void> {
+  const me: LockHolder = { holder, host: hostname(), pid: process.pid, since: new Date().toISOString(), ttlSeconds };
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await client.kvAcquire(key, JSON.stringify(me), session)) return;
+    if (Date.now() >= deadline) {
+      const current = await client.kvGetWithSession(key);
+      const who = current?.session ? describeHolder(current.value) : "a holder whose session just ended (lock-delay)";
+      const waited = waitMs > 0 ? ` after waiting ${Math.round(waitMs / 1000)} s` : "";
+      throw new DcpError(
+        `Another apply holds the lock ${key}${waited}: ${who}. Wait for it to finish or pass --wait-lock SECONDS.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+function describeHolder(raw: string): string {
+  try {
+    const h = JSON.parse(raw) as LockHolder;
+    return `"${h.holder}" (pid ${h.pid} on ${h.host}, since ${h.since}; if that process is gone, the lock expires on its own within ${2 * h.ttlSeconds} s)`;
+  } catch {
+    return `a holder that wrote ${JSON.stringify(raw.slice(0, 80))}`;
+  }
+}
