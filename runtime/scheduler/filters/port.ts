@@ -1,0 +1,8 @@
+import { Filter } from "../filter";
+
+/** Host networking: a fixed port can be bound once per host. Port 0 is picked at start and never conflicts. */
+export const port: Filter = {
+  name: "port",
+  static: false,
+  accepts: (host, request) => request.ports.every((p) => p === 0 || !host.usedPorts.has(p)),
+};

@@ -1,0 +1,16 @@
+/**
+ * mulberry32: a small seeded PRNG. The random strategy must give the same placements
+ * for the same seed, so plans are reproducible; Math.random cannot be seeded.
+ */
+export type Rng = () => number;
+
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
