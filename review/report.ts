@@ -1,0 +1,27 @@
+/**
+ * A report is what every dcp review command prints: a title, a summary of one line per
+ * item that matters, then sections of rows. Renderers (review/render/) turn it into a
+ * terminal table or a pull-request comment; `plan` and `drift` both build one.
+ */
+export interface ReportSection {
+  title: string;
+  headers: string[];
+  rows: string[][];
+  /** Shown when there are no rows. */
+  empty?: string;
+}
+
+export interface Report {
+  title: string;
+  /** First thing a reviewer reads: one line per pool, fleet, cost, policy… */
+  summary: string[];
+  sections: ReportSection[];
+  /** Caveats: example prices, what was skipped and why, overrides. */
+  notes: string[];
+}
+
+/** A signed number for deltas: "+3", "-2", "0". */
+export function signed(n: number, digits = 0): string {
+  const s = n.toFixed(digits);
+  return n > 0 ? `+${s}` : n === 0 ? (0).toFixed(digits) : s;
+}

@@ -1,0 +1,138 @@
+/**
+ * The plan review document: what `dcp plan --base` computes, printed as a table,
+ * Markdown or JSON. The JSON form is published as schema/plan.schema.json; bump
+ * PLAN_REVIEW_VERSION on any incompatible change to it.
+ */
+import { DesiredState } from "../model/desired-state";
+import { Money } from "../cost/prices";
+
+export const PLAN_REVIEW_VERSION = 1;
+
+/** One side of the comparison: what synth produced for a revision. */
+export interface SynthSnapshot {
+  /** As given: a git revision ("origin/main") or a directory. */
+  source: string;
+  /** The commit, when the source is a git revision. */
+  revision?: string;
+  stacks: Array<{ name: string; terraform: any }>;
+  desired: DesiredState;
+}
+
+export type Presence = "added" | "removed" | "changed" | "unchanged";
+
+export interface Delta {
+  base: number;
+  head: number;
+  delta: number;
+}
+
+export interface CostDelta {
+  base: Money;
+  head: Money;
+  delta: Money;
+}
+
+export interface PoolChange {
+  pool: string;
+  owner: string;
+  change: Presence;
+  containerType: { base?: string; head?: string };
+  /** Replicas declared for the pool itself. */
+  replicas: Delta;
+  /** Declared plus those added by dependency ratios. */
+  effectiveReplicas: Delta;
+  /** Fields of the pool spec that differ, e.g. "image", "dependencies". */
+  changedFields: string[];
+  cost: CostDelta;
+}
+
+export interface FleetChange {
+  fleet: string;
+  idc: string;
+  change: Presence;
+  desiredHosts: Delta;
+  hostsForPools: Delta;
+  bufferHosts: Delta;
+  instanceTypes: { base: string[]; head: string[] };
+  chargeType: { base?: string; head?: string };
+  cost: CostDelta;
+}
+
+export interface AttributeChange {
+  /** Dotted path inside the resource, e.g. "instance_types.0" or "tags.owner". */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** Terraform will only know the value after apply. */
+  unknown?: boolean;
+}
+
+export type ResourceAction = "create" | "update" | "delete" | "replace";
+
+export interface ResourceChange {
+  /** `resource_type.name` (Terraform's address inside its stack). */
+  address: string;
+  stack: string;
+  action: ResourceAction;
+  attributes: AttributeChange[];
+}
+
+export interface ResourceSection {
+  /** "terraform": from `terraform plan`; "synth": from comparing both synthesized configurations. */
+  source: "terraform" | "synth";
+  counts: Record<ResourceAction, number>;
+  items: ResourceChange[];
+}
+
+export interface RuntimeSection {
+  status: "planned" | "skipped";
+  /** Why it was skipped, or what it was planned against. */
+  note: string;
+  /** Number of changes per kind (create, publish-upstream, …). */
+  changes: Record<string, number>;
+  byPool: Array<{ pool: string; changes: Record<string, number> }>;
+  unplaced: Array<{ pool: string; instance: string; reason: string }>;
+  notes: string[];
+}
+
+export interface CostSection {
+  currency: string;
+  examplePrices: boolean;
+  priceFile: string;
+  total: CostDelta;
+  byPool: Array<{ pool: string; owner: string } & CostDelta>;
+  byFleet: Array<{ fleet: string; hosts: Delta } & CostDelta>;
+  byOwner: Array<{ owner: string } & CostDelta>;
+  notes: string[];
+}
+
+export type Severity = "error" | "warning";
+
+export interface PolicyResult {
+  policy: string;
+  severity: Severity;
+  /** pass; warn (a warning fired); fail (an error fired, blocks); overridden (an error fired, allowed with a reason). */
+  status: "pass" | "warn" | "fail" | "overridden";
+  violations: string[];
+  override?: { reason: string };
+}
+
+export interface PlanReview {
+  version: typeof PLAN_REVIEW_VERSION;
+  kind: "dcp-plan";
+  generatedAt: string;
+  profile: "cloud" | "local";
+  base: { source: string; revision?: string };
+  head: { source: string; revision?: string };
+  /** Anything differs: pools, fleets, Terraform resources or runtime changes. */
+  changed: boolean;
+  /** 0 no changes, 2 changes, 1 a policy error that was not overridden. */
+  exitCode: 0 | 1 | 2;
+  pools: PoolChange[];
+  fleets: FleetChange[];
+  resources: ResourceSection;
+  runtime: RuntimeSection;
+  cost: CostSection;
+  policies: PolicyResult[];
+  notes: string[];
+}
