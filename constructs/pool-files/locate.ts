@@ -44,10 +44,14 @@ export class SourcePositions {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Where a value was written; `key: true` points at the field's key instead (for unknown or duplicate fields). */
+  /**
+   * Where a value was written. The field's key instead when asked (unknown or duplicate
+   * fields) or when the value is a mapping or list: its key's line is where a reader looks.
+   */
   of(path: FieldPath, options: { key?: boolean } = {}): Position {
     const found = this.find(path);
-    const node = options.key ? (found.key ?? found.value) : (found.value ?? found.key);
+    const atKey = options.key || isMap(found.value) || isSeq(found.value);
+    const node = atKey ? (found.key ?? found.value) : (found.value ?? found.key);
     return this.offset(node?.range?.[0] ?? 0);
   }
 
@@ -63,15 +67,16 @@ export class SourcePositions {
     for (const segment of path) {
       if (isMap(value)) {
         const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) return { value };
+        if (!pair) return { value, key };
         key = pair.key as Node;
-        // `field:` with nothing after it has no value node; point at the key.
-        value = this.resolve((pair.value as Node | null) ?? undefined) ?? key;
+        // `field:` with nothing after it has an empty value at the end of the line; the key is where to look.
+        const empty = pair.value === null || (isScalar(pair.value) && pair.value.value === null);
+        value = empty ? key : this.resolve(pair.value as Node);
       } else if (isSeq(value) && typeof segment === "number" && segment < value.items.length) {
         key = undefined;
         value = this.resolve(value.items[segment] as Node);
       } else {
-        return { value };
+        return { value, key };
       }
     }
     return { value, key };
