@@ -3,13 +3,16 @@
 import { Command } from "commander";
 import { DcpError, EXIT } from "./errors";
 import { register as validate } from "./commands/validate";
+import { register as up } from "./commands/up";
+import { register as down } from "./commands/down";
+import { register as status } from "./commands/status";
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [validate];
+const commands: Array<(program: Command) => void> = [validate, up, down, status];
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,0 +1,29 @@
+/** `dcp status`: exit 0 when the local fleet is up and healthy, else 1 with what is wrong. */
+import { Command } from "commander";
+import { EXIT } from "../errors";
+import { fleetStatus } from "../../fleet/local";
+
+export function register(program: Command): void {
+  program
+    .command("status")
+    .description("check the local fleet: Consul server, registry, and per host catalog, init status and Docker over TLS")
+    .option("--name <name>", "fleet name", "dcp")
+    .option("--quiet", "print nothing; only the exit code")
+    .option("--json", "print the status as JSON")
+    .action(async (opts) => {
+      const status = await fleetStatus(opts.name);
+      if (opts.json) {
+        console.log(JSON.stringify(status, null, 2));
+      } else if (!opts.quiet) {
+        for (const h of status.hosts) {
+          const mark = (ok: boolean) => (ok ? "ok" : "FAIL");
+          console.log(
+            `${h.node.padEnd(14)} ${h.ip.padEnd(15)} catalog ${mark(h.inCatalog && h.serfHealthy)}  init ${mark(h.initReady)}  docker-tls ${mark(h.dockerTls)}`,
+          );
+        }
+        console.log(status.healthy ? `fleet ${status.name}: healthy` : `fleet ${status.name}: NOT healthy`);
+        for (const p of status.problems) console.log(`  - ${p}`);
+      }
+      process.exitCode = status.healthy ? EXIT.ok : EXIT.error;
+    });
+}

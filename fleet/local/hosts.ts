@@ -1,0 +1,97 @@
+/** The fleet's hosts: each runs hosts/bootstrap.sh inside its network namespace. */
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalFleet, LocalFleetHost } from "./types";
+import { hostStateDir, hostTlsDir } from "./layout";
+import { registryHasTag } from "./daemons";
+import { DcpError } from "../../cli/errors";
+import { readPid, run, stopProcesses } from "./system";
+
+const REPO_ROOT = join(__dirname, "..", "..");
+export const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
+const DEMO_IMAGE_DIR = join(REPO_ROOT, "hosts", "demo-image");
+
+/** The environment contract of hosts/bootstrap.sh, filled in for a local host. */
+export function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, string> {
+  return {
+    DCP_NODE_NAME: host.node,
+    DCP_HOST_IP: host.ip,
+    DCP_IDC: host.idc,
+    DCP_ZONE: host.zone,
+    DCP_FLEET: host.fleet,
+    DCP_CPU: String(host.cpu),
+    DCP_MEMORY_MIB: String(host.memoryMiB),
+    DCP_CLOUD: String(host.cloud),
+    DCP_CONSUL_JOIN: `${fleet.gateway}:8301`,
+    DCP_KV_ROOT: "dcp",
+    DCP_TLS_DIR: hostTlsDir(fleet, host.node),
+    DCP_STATE_DIR: hostStateDir(fleet, host.node),
+    DCP_INSECURE_REGISTRY: fleet.registry,
+    // `dcp up` installed everything already (scripts/install-deps.sh).
+    DCP_INSTALL: "0",
+  };
+}
+
+/** Runs the bootstrap inside the host's namespace (nsenter, not `ip netns exec`: that remounts /sys and dockerd fails). */
+export async function bootstrapHost(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+  const env = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", ...bootstrapEnv(fleet, host) };
+  await run("nsenter", [`--net=/var/run/netns/${host.netns}`, "bash", BOOTSTRAP], { env, timeoutMs: 150_000 });
+}
+
+const dockerPidFile = (fleet: LocalFleet, node: string) => join(hostStateDir(fleet, node), "docker.pid");
+export const dockerSocket = (fleet: LocalFleet, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
+
+function hostOf(fleet: LocalFleet, node: string): LocalFleetHost {
+  const host = fleet.hosts.find((h) => h.node === node);
+  if (!host) throw new DcpError(`fleet ${fleet.name} has no host "${node}" (hosts: ${fleet.hosts.map((h) => h.node).join(", ")})`);
+  return host;
+}
+
+/** Stops one host's dockerd (SIGTERM, as a crash-free daemon stop would); the host stays in Consul. */
+export async function stopHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+  hostOf(fleet, node);
+  const pid = readPid(dockerPidFile(fleet, node));
+  if (pid !== null) await stopProcesses([pid], 30_000);
+}
+
+/** Starts a stopped dockerd again by re-running the host's bootstrap (which keeps what runs). */
+export async function startHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+  await bootstrapHost(fleet, hostOf(fleet, node));
+}
+
+/**
+ * Builds the demo image from busybox-static and entrypoint.sh, imports it on the first
+ * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry.
+ */
+export async function ensureDemoImages(fleet: LocalFleet): Promise<boolean> {
+  if ((await registryHasTag(fleet, "dcp/demo", "1")) && (await registryHasTag(fleet, "dcp/demo", "2"))) return false;
+  const rootfs = mkdtempSync(join(tmpdir(), "dcp-demo-"));
+  try {
+    mkdirSync(join(rootfs, "bin"));
+    mkdirSync(join(rootfs, "tmp"));
+    chmodSync(join(rootfs, "tmp"), 0o1777);
+    copyFileSync("/bin/busybox", join(rootfs, "bin", "busybox"));
+    chmodSync(join(rootfs, "bin", "busybox"), 0o755);
+    const applets = (await run("/bin/busybox", ["--list"])).split("\n").filter((a) => a && a !== "busybox");
+    for (const applet of applets) symlinkSync("busybox", join(rootfs, "bin", applet));
+    copyFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"), join(rootfs, "entrypoint.sh"));
+    const tarball = `${rootfs}.tar`;
+    await run("tar", ["-C", rootfs, "-cf", tarball, ...readdirSync(rootfs)]);
+    const host = dockerSocket(fleet, fleet.hosts[0].node);
+    for (const [tag, version] of [[fleet.image, "1"], [fleet.imageNext, "2"]]) {
+      await run("docker", [
+        "-H", host, "import",
+        "--change", 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]',
+        "--change", "ENV PATH=/bin",
+        "--change", `ENV DEMO_VERSION=${version}`,
+        tarball, tag,
+      ]);
+      await run("docker", ["-H", host, "push", tag], { timeoutMs: 120_000 });
+    }
+    rmSync(tarball, { force: true });
+  } finally {
+    rmSync(rootfs, { recursive: true, force: true });
+  }
+  return true;
+}

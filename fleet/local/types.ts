@@ -1,0 +1,76 @@
+/** The local fleet as `dcp up` made it; written to `<state dir>/fleet.json`. */
+export interface LocalFleetHost {
+  /** Consul node name, also the name of its network namespace and of its veth in the root namespace. */
+  node: string;
+  ip: string;
+  idc: string;
+  zone: string;
+  fleet: string;
+  cpu: number;
+  memoryMiB: number;
+  cloud: boolean;
+  /** tcp://<ip>:2376, TLS with the fleet's client certificate. */
+  dockerEndpoint: string;
+  netns: string;
+}
+
+export interface LocalFleet {
+  name: string;
+  /** http://127.0.0.1:<port> of the fleet's Consul server. */
+  consulHttp: string;
+  /** 127.0.0.1:<port>, Consul DNS (e.g. `dig @127.0.0.1 -p 8600 feed-api.service.consul SRV`). */
+  consulDns: string;
+  /** ca.pem, cert.pem, key.pem: Docker client TLS material (DCP_TLS_DIR). */
+  tlsDir: string;
+  /** <bridge ip>:5000, plain HTTP, reachable from the fleet's hosts only. */
+  registry: string;
+  /** <registry>/dcp/demo:1 */
+  image: string;
+  /** <registry>/dcp/demo:2, a second version of the demo image for rolling-update tests. */
+  imageNext: string;
+  stateDir: string;
+  subnet: string;
+  bridge: string;
+  /** The bridge address: Consul server (serf/RPC) and registry listen here. */
+  gateway: string;
+  hosts: LocalFleetHost[];
+}
+
+/** Options left out take the defaults of the fleet's name: "dcp" as documented here, "dcptest" see layout.ts. */
+export interface FleetUpOptions {
+  /** Fleet name; every resource is named with it. Default "dcp". */
+  name?: string;
+  /** Default 6. */
+  hosts?: number;
+  /** A /24. Default 192.168.77.0/24. */
+  subnet?: string;
+  /** Host class override for every host (default: 32 cpu on yf-private, 16 on aliyun-bj). */
+  hostCpu?: number;
+  /** Host class override for every host (default: 65536 MiB on yf-private, 32768 on aliyun-bj). */
+  hostMemoryMiB?: number;
+  /** Consul server HTTP port on 127.0.0.1. Default 8500. */
+  consulHttpPort?: number;
+  /** Consul server DNS port on 127.0.0.1. Default 8600. */
+  consulDnsPort?: number;
+  /** Progress lines; default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface HostStatus {
+  node: string;
+  ip: string;
+  inCatalog: boolean;
+  serfHealthy: boolean;
+  initReady: boolean;
+  dockerTls: boolean;
+}
+
+export interface FleetStatus {
+  name: string;
+  healthy: boolean;
+  /** What is wrong, one line each; empty when healthy. */
+  problems: string[];
+  consulLeader: string | null;
+  registry: boolean;
+  hosts: HostStatus[];
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The demo service of the local fleet: busybox httpd on $PORT (and on every PORT_<NAME>
+# the runtime passes), an index page naming the instance and /health. SIGTERM stops it
+# at once so rolling updates and drains are not slowed by the demo itself.
+www=/tmp/www
+mkdir -p "$www"
+cat >"$www/index.html" <<PAGE
+dcp demo ${DEMO_VERSION:-1}
+pool ${DCP_POOL:-none}
+instance ${DCP_INSTANCE:-none}
+PAGE
+echo ok >"$www/health"
+
+ports="$( (echo "${PORT:-8080}"; env | sed -n 's/^PORT_[A-Za-z0-9_]*=\([0-9][0-9]*\)$/\1/p') | sort -un)"
+pids=""
+for port in $ports; do
+  httpd -f -p "$port" -h "$www" &
+  pids="$pids $!"
+done
+trap 'kill $pids 2>/dev/null; exit 0' TERM INT
+wait

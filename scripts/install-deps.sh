@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what dcp and its local fleet need on Debian bookworm, as root. Idempotent:
+# installs only what is missing, so `dcp up` can call it every time.
+#
+#   Debian packages: docker.io (dockerd per host), docker-registry (the fleet's image
+#   registry), busybox-static (the demo image's rootfs), openssl (fleet CA and certs),
+#   haproxy (a DNS SRV consumer in tests), iproute2/util-linux (ip netns, nsenter), curl.
+#   Consul: bookworm has no package, so consul 1.8.7 is taken from bullseye through a
+#   private apt sources list and state dir; the system's own apt lists stay untouched.
+#   npm ci: only when node_modules is missing or on CI (a fresh clone).
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+consul_home=/usr/local/lib/dcp/consul
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: must run as root (it installs Debian packages)" >&2
+  exit 1
+fi
+
+missing=()
+for pkg in docker.io docker-registry busybox-static openssl haproxy iproute2 util-linux curl ca-certificates; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v consul >/dev/null 2>&1; then
+  echo "install-deps: consul from Debian bullseye"
+  apt_dir="$(mktemp -d)"
+  trap 'rm -rf "$apt_dir"' EXIT
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+  echo "deb http://deb.debian.org/debian bullseye main" >"$apt_dir/sources.list"
+  apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives" -o APT::Sandbox::User=root)
+  apt-get "${apt_opts[@]}" update -q
+  (cd "$apt_dir" && apt-get "${apt_opts[@]}" download consul)
+  rm -rf "$consul_home"
+  mkdir -p "$consul_home"
+  dpkg -x "$apt_dir"/consul_*.deb "$consul_home"
+  ln -sf "$consul_home/usr/bin/consul" /usr/local/bin/consul
+fi
+
+if [ ! -d "$root/node_modules" ] || [ "${CI:-}" = true ]; then
+  echo "install-deps: npm ci"
+  (cd "$root" && npm ci --no-audit --no-fund)
+fi
