@@ -31,6 +31,11 @@ export const CONTAINER_LABELS = {
   pool: "dcp.pool",
   specHash: "dcp.spec-hash",
   instance: "dcp.instance",
+  /** Host ports in the order of the pool's ports, comma-separated (host networking). */
+  ports: "dcp.ports",
+  /** The container type's CPU and memory, for placement (the Docker CPU limit may be scaled). */
+  cpu: "dcp.cpu",
+  memoryMiB: "dcp.memory-mib",
 } as const;
 
 /** Default nginx-upsync-module KV prefix. */

@@ -60,9 +60,24 @@ export interface UpstreamEntry {
   raw: string;
 }
 
+/** A dcp container registered as a Consul catalog service (service id = container name). */
+export interface InventoryService {
+  node: string;
+  serviceId: string;
+  name: string;
+  address: string;
+  port: number;
+  meta: Record<string, string>;
+}
+
 export interface Inventory {
   hosts: InventoryHost[];
   upstreams: UpstreamEntry[];
+  /**
+   * dcp catalog services. They outlive a host whose daemon died, so the planner can
+   * deregister what it replaces. Absent: not read (treated as none).
+   */
+  services?: InventoryService[];
   /** When it was read. */
   at: string;
 }

@@ -1,0 +1,239 @@
+/**
+ * Executes a RuntimePlan. Waves run in order; in a wave, up chains run in parallel and all
+ * finish before the down chains start, so nothing is removed before its replacement
+ * serves. Parallelism is bounded overall and per host daemon. Every step is idempotent
+ * (create reuses a container of the same name, stop/remove/deregister accept "already
+ * gone", upstream writes are computed as a diff against what is in KV), so a run killed at
+ * any point converges when it is run again.
+ */
+import pLimit from "p-limit";
+import { KV } from "../../model/host-metadata";
+import { DcpError } from "../../cli/errors";
+import { ConsulClient } from "../consul/client";
+import { DiscoveryPublisher, SERVICE_META } from "../discovery/publisher";
+import { diffUpstreams, parseUpstreamKey, parseUpstreamValue, upstreamValue } from "../discovery/upstreams";
+import { DockerHosts } from "../docker/hosts";
+import { assignmentValue } from "../inventory/read";
+import { Inventory, InventoryHost, UpstreamEntry } from "../inventory/types";
+import { Change, RuntimePlan, WaitHealthyChange } from "../plan/types";
+import { Progress } from "./progress";
+
+export type Phase = "assign" | "create" | "start" | "healthy" | "publish" | "remove" | "unassign";
+
+const PHASE_OF: Record<Change["kind"], Phase> = {
+  "assign-host": "assign",
+  create: "create",
+  start: "start",
+  "wait-healthy": "healthy",
+  register: "publish",
+  "publish-upstream": "publish",
+  "unpublish-upstream": "remove",
+  drain: "remove",
+  stop: "remove",
+  remove: "remove",
+  "unassign-host": "unassign",
+};
+
+export interface PhaseTiming {
+  phase: Phase;
+  /** Seconds from the apply's start to the first step of this phase starting. */
+  startedAt: number;
+  /** Seconds from the apply's start to the last step of this phase ending. */
+  endedAt: number;
+}
+
+export interface ExecuteOptions {
+  /** Chains in flight at once. Default 16. */
+  parallel?: number;
+  /** Docker requests in flight per host daemon. Default 8. */
+  perHost?: number;
+  /** How long a new container may take to answer its health check. Default 60 s. */
+  healthTimeoutMs?: number;
+  progress: Progress;
+}
+
+export interface ExecutionResult {
+  applied: number;
+  phases: PhaseTiming[];
+  /** Failures tolerated because the host is lost anyway (e.g. removing from a dead daemon). */
+  warnings: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const hc = change.healthCheck;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (!hc) {
+      if (await running()) return;
+      last = "container is not running";
+    } else {
+      const url = `http://${hc.address}:${hc.port}${hc.path.startsWith("/") ? "" : "/"}${hc.path}`;
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(hc.timeoutSeconds * 1000) });
+        await res.arrayBuffer();
+        if (res.ok) return;
+        last = `GET ${url} answered ${res.status}`;
+      } catch (err) {
+        last = `GET ${url}: ${(err as Error).message}`;
+      }
+    }
+    await sleep(200);
+  }
+  throw new DcpError(`${change.containerName} on ${change.node} did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
+}
+
+export async function executePlan(plan: RuntimePlan, inventory: Inventory, consul: ConsulClient, dockers: DockerHosts, options: ExecuteOptions): Promise<ExecutionResult> {
+  const publisher = new DiscoveryPublisher(consul);
+  const hosts = new Map<string, InventoryHost>(inventory.hosts.map((h) => [h.node, h]));
+  const lost = (node: string) => {
+    const h = hosts.get(node);
+    return !h || !h.healthy || h.containers === null;
+  };
+  const prefix = consul.config.upstreamPrefix;
+  const upstreams = new Map<string, UpstreamEntry>(inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
+  const upstreamLocks = new Map<string, ReturnType<typeof pLimit>>();
+  const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
+  const perHost = options.perHost ?? 8;
+  const hostLimit = (node: string) => {
+    let l = hostLimits.get(node);
+    if (!l) hostLimits.set(node, (l = pLimit(perHost)));
+    return l;
+  };
+  const t0 = Date.now();
+  const phases = new Map<Phase, PhaseTiming>();
+  const warnings: string[] = [];
+  let applied = 0;
+
+  /** One upstream's entries change one at a time, each as a diff against what KV holds now. */
+  const changeUpstream = (upstream: string, edit: (entries: UpstreamEntry[]) => UpstreamEntry[]) => {
+    let lock = upstreamLocks.get(upstream);
+    if (!lock) upstreamLocks.set(upstream, (lock = pLimit(1)));
+    return lock(async () => {
+      const live = [...upstreams.values()].filter((u) => u.upstream === upstream);
+      const desired = edit(live.filter((u) => !u.down));
+      const ops = diffUpstreams(desired, live, prefix);
+      if (ops.length === 0) return;
+      await publisher.apply(ops);
+      for (const op of ops) {
+        const k = parseUpstreamKey(prefix, op.key);
+        if (!k) continue;
+        if (op.verb === "set") {
+          const v = parseUpstreamValue(op.value);
+          upstreams.set(`${k.upstream}/${k.server}`, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
+        } else {
+          upstreams.delete(`${k.upstream}/${k.server}`);
+        }
+      }
+    });
+  };
+
+  const run = async (change: Change): Promise<void> => {
+    const host = hosts.get(change.node);
+    const docker = () => dockers.get(change.node, host!.dockerEndpoint);
+    const onHost = <T>(fn: () => Promise<T>) => hostLimit(change.node)(fn);
+    switch (change.kind) {
+      case "assign-host":
+        return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
+      case "unassign-host":
+        return consul.kvDelete(KV.assignment(consul.config.kvRoot, change.node));
+      case "create":
+        await onHost(() => docker().create(change));
+        return;
+      case "start":
+        return onHost(() => docker().start(change.containerName));
+      case "wait-healthy":
+        return waitHealthy(change, () => docker().running(change.containerName), options.healthTimeoutMs ?? 60_000);
+      case "register":
+        return publisher.registerContainer(
+          { node: change.node, address: change.address },
+          {
+            serviceId: change.containerName,
+            name: change.pool,
+            port: change.port,
+            tags: [],
+            meta: { [SERVICE_META.pool]: change.pool, [SERVICE_META.instance]: change.instance, [SERVICE_META.specHash]: change.specHash },
+            check: change.healthCheck && { ...change.healthCheck },
+          },
+        );
+      case "publish-upstream": {
+        const entry: UpstreamEntry = {
+          upstream: change.upstream,
+          server: change.server,
+          weight: change.weight,
+          maxFails: change.maxFails,
+          failTimeoutSeconds: change.failTimeoutSeconds,
+          down: false,
+          raw: "",
+        };
+        entry.raw = upstreamValue(entry);
+        return changeUpstream(change.upstream, (entries) => [...entries.filter((e) => e.server !== change.server), entry]);
+      }
+      case "unpublish-upstream":
+        return changeUpstream(change.upstream, (entries) => entries.filter((e) => e.server !== change.server));
+      case "drain":
+        await publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId);
+        if (change.seconds > 0) await sleep(change.seconds * 1000);
+        return;
+      case "stop":
+        return onHost(() => docker().stop(change.containerId, change.timeoutSeconds));
+      case "remove":
+        return onHost(() => docker().remove(change.containerId));
+    }
+  };
+
+  const timed = async (change: Change) => {
+    const phase = PHASE_OF[change.kind];
+    const started = (Date.now() - t0) / 1000;
+    const timing = phases.get(phase) ?? { phase, startedAt: started, endedAt: started };
+    timing.startedAt = Math.min(timing.startedAt, started);
+    phases.set(phase, timing);
+    await run(change);
+    timing.endedAt = Math.max(timing.endedAt, (Date.now() - t0) / 1000);
+  };
+
+  const limit = pLimit(options.parallel ?? 16);
+  const runChains = async (changes: Change[]): Promise<string[]> => {
+    const chains = new Map<string, Change[]>();
+    for (const c of changes) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
+    const errors: string[] = [];
+    await Promise.all(
+      [...chains.values()].map((chain) =>
+        limit(async () => {
+          for (const change of chain) {
+            try {
+              await timed(change);
+              applied++;
+              options.progress.done(change);
+            } catch (err) {
+              options.progress.done(change, err);
+              const message = `${change.kind} ${"instance" in change ? change.instance ?? "" : ""} on ${change.node}: ${(err as Error).message ?? err}`;
+              // A lost host cannot be cleaned up now; the next apply retries when it is back.
+              if (change.direction === "down" && lost(change.node)) warnings.push(message);
+              else errors.push(message);
+              return;
+            }
+          }
+        }),
+      ),
+    );
+    return errors;
+  };
+
+  const waves = [...new Set(plan.changes.map((c) => c.wave))].sort((a, b) => a - b);
+  for (const wave of waves) {
+    const inWave = plan.changes.filter((c) => c.wave === wave);
+    for (const direction of ["host", "up", "down"] as const) {
+      const errors = await runChains(inWave.filter((c) => c.direction === direction));
+      if (errors.length > 0) {
+        // Stop here: later steps (removing old containers) rely on these having succeeded.
+        throw new DcpError(
+          `apply stopped in wave ${wave} after ${applied} of ${plan.changes.length} changes; ${errors.length} failed:\n  ${errors.slice(0, 10).join("\n  ")}${errors.length > 10 ? `\n  … and ${errors.length - 10} more` : ""}\nNothing was removed for the failed steps; fix the cause and run apply again.`,
+        );
+      }
+    }
+  }
+  return { applied, phases: [...phases.values()], warnings };
+}

@@ -1,0 +1,251 @@
+/**
+ * The Docker driver: one host's daemon, reached over TLS with client certificates
+ * (dockerode). It speaks in dcp terms — containers identified by their dcp labels and
+ * names — and every operation is idempotent so that an apply can be re-run after a crash.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { CONTAINER_LABELS } from "../../model/host-metadata";
+import { DcpError } from "../../cli/errors";
+import { InventoryContainer } from "../inventory/types";
+import { CreateChange } from "../plan/types";
+
+export interface DockerOptions {
+  /** Dir with ca.pem, cert.pem, key.pem. Default: env DCP_TLS_DIR. */
+  tlsDir?: string;
+  /** Allow plain tcp:// to a non-loopback address. Default false. */
+  insecureDocker?: boolean;
+  /** Connection timeout per request, ms. Default 5000. */
+  connectTimeoutMs?: number;
+}
+
+interface TlsMaterial {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+const tlsCache = new Map<string, TlsMaterial>();
+
+/** Reads the client TLS material once per dir; names the first file that is missing. */
+export function readTlsMaterial(tlsDir: string | undefined): TlsMaterial {
+  if (!tlsDir) throw new DcpError("TLS material missing: DCP_TLS_DIR is not set; set it to a dir with ca.pem, cert.pem and key.pem");
+  const cached = tlsCache.get(tlsDir);
+  if (cached) return cached;
+  const files = ["ca.pem", "cert.pem", "key.pem"].map((f) => join(tlsDir, f));
+  for (const file of files) {
+    if (!existsSync(file)) throw new DcpError(`TLS material missing: ${file} not found; set DCP_TLS_DIR`);
+  }
+  const [ca, cert, key] = files.map((f) => readFileSync(f));
+  const material = { ca, cert, key };
+  tlsCache.set(tlsDir, material);
+  return material;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
+}
+
+/** `tcp://10.0.0.5:2376` (TLS) or `unix:///var/run/docker.sock`. */
+export function connectDocker(endpoint: string, options: DockerOptions = {}): Docker {
+  const timeout = options.connectTimeoutMs ?? 5000;
+  if (endpoint.startsWith("unix://")) return new Docker({ socketPath: endpoint.slice("unix://".length), timeout: 120_000 });
+  const m = /^(?:tcp|https?):\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(endpoint);
+  if (!m) throw new DcpError(`Docker endpoint "${endpoint}" is not tcp://host:port or unix:///path`);
+  const [, host, port] = m;
+  const tlsDir = options.tlsDir ?? process.env.DCP_TLS_DIR;
+  if (!tlsDir && (isLoopback(host) || options.insecureDocker)) {
+    return new Docker({ host, port: Number(port), protocol: "http", timeout: 120_000 });
+  }
+  const tls = readTlsMaterial(tlsDir);
+  // One keep-alive agent per daemon: a TLS handshake per request would cost more than the request.
+  const agent = new Agent({ ...tls, keepAlive: true, maxSockets: 32, timeout });
+  return new Docker({ host, port: Number(port), protocol: "https", ...tls, agent, timeout: 120_000 } as Docker.DockerOptions);
+}
+
+/** A container as dcp sees it, before health (which comes from Consul) is known. */
+export type DaemonContainer = Omit<InventoryContainer, "health">;
+
+const PORTS_LABEL = CONTAINER_LABELS.ports;
+
+function statusCode(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/** Splits `registry:5000/dcp/demo:1` into registry and repository for error messages. */
+function registryOf(image: string): string {
+  const first = image.split("/")[0];
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+}
+
+export class HostDocker {
+  readonly docker: Docker;
+
+  constructor(readonly node: string, readonly endpoint: string, options: DockerOptions = {}) {
+    this.docker = connectDocker(endpoint, options);
+  }
+
+  /** Fails within `timeoutMs` when the daemon does not answer, so a dead host cannot hang a read. */
+  async ping(timeoutMs: number): Promise<void> {
+    await withTimeout(this.docker.ping(), timeoutMs, `Docker daemon of ${this.node} at ${this.endpoint} did not answer within ${timeoutMs} ms`);
+  }
+
+  async cpus(): Promise<number> {
+    return (await this.docker.info()).NCPU as number;
+  }
+
+  async listDcpContainers(timeoutMs: number): Promise<DaemonContainer[]> {
+    const list = await withTimeout(
+      this.docker.listContainers({ all: true, filters: { label: [`${CONTAINER_LABELS.managed}=true`] } }),
+      timeoutMs,
+      `Docker daemon of ${this.node} at ${this.endpoint} did not answer within ${timeoutMs} ms`,
+    );
+    return list.map((c) => {
+      const labels = c.Labels ?? {};
+      return {
+        id: c.Id,
+        name: (c.Names?.[0] ?? "").replace(/^\//, ""),
+        pool: labels[CONTAINER_LABELS.pool] ?? "",
+        specHash: labels[CONTAINER_LABELS.specHash] ?? "",
+        instance: labels[CONTAINER_LABELS.instance] ?? "",
+        image: c.Image,
+        running: c.State === "running",
+        resources: { cpu: Number(labels[CONTAINER_LABELS.cpu] ?? 0), memoryMiB: Number(labels[CONTAINER_LABELS.memoryMiB] ?? 0) },
+        ports: (labels[PORTS_LABEL] ?? "").split(",").filter(Boolean).map(Number),
+        createdAt: new Date(c.Created * 1000).toISOString(),
+      };
+    });
+  }
+
+  /** Pulls the image unless the daemon has it; a missing image is a DcpError naming the registry. */
+  async ensureImage(image: string): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+    try {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (e: Error | null, events: Array<{ error?: string }>) => {
+          const failed = events?.find((ev) => ev.error);
+          if (e || failed) reject(e ?? new Error(failed!.error));
+          else resolve();
+        });
+      });
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      if (/not found|manifest unknown|404|does not exist/i.test(message)) {
+        throw new DcpError(`image ${image} not found in registry ${registryOf(image)} (pull on ${this.node}: ${message.trim()})`);
+      }
+      throw new DcpError(`pulling image ${image} on ${this.node} failed: ${message.trim()}`);
+    }
+  }
+
+  /** Creates the container unless one with this name exists (a re-run after a crash reuses it). Returns its id. */
+  async create(change: CreateChange): Promise<string> {
+    const existing = await this.inspect(change.containerName);
+    if (existing) return existing;
+    const env = [
+      ...Object.entries(change.env).map(([k, v]) => `${k}=${v}`),
+      ...(change.ports.length > 0 ? [`PORT=${change.ports[0].port}`] : []),
+      ...change.ports.map((p) => `PORT_${p.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}=${p.port}`),
+      `DCP_POOL=${change.pool}`,
+      `DCP_INSTANCE=${change.instance}`,
+    ];
+    const spec: Docker.ContainerCreateOptions = {
+      name: change.containerName,
+      Image: change.image,
+      Env: env,
+      Cmd: change.command,
+      Labels: {
+        [CONTAINER_LABELS.managed]: "true",
+        [CONTAINER_LABELS.pool]: change.pool,
+        [CONTAINER_LABELS.specHash]: change.specHash,
+        [CONTAINER_LABELS.instance]: change.instance,
+        [CONTAINER_LABELS.ports]: change.ports.map((p) => p.port).join(","),
+        [CONTAINER_LABELS.cpu]: String(change.resources.cpu),
+        [CONTAINER_LABELS.memoryMiB]: String(change.resources.memoryMiB),
+      },
+      HostConfig: {
+        NetworkMode: "host",
+        Privileged: false,
+        SecurityOpt: ["no-new-privileges"],
+        NanoCpus: Math.round(change.cpuLimit * 1e9),
+        Memory: change.resources.memoryMiB * 1024 * 1024,
+        RestartPolicy: { Name: "unless-stopped" },
+      },
+    };
+    try {
+      return (await this.docker.createContainer(spec)).id;
+    } catch (err) {
+      if (statusCode(err) === 409) {
+        // Created concurrently or by a request that timed out after the daemon acted.
+        const id = await this.inspect(change.containerName);
+        if (id) return id;
+      }
+      if (statusCode(err) === 404) {
+        await this.ensureImage(change.image);
+        return (await this.docker.createContainer(spec)).id;
+      }
+      throw err;
+    }
+  }
+
+  /** Container id by name, or undefined when there is none. */
+  async inspect(name: string): Promise<string | undefined> {
+    try {
+      return (await this.docker.getContainer(name).inspect()).Id;
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async running(name: string): Promise<boolean> {
+    try {
+      return (await this.docker.getContainer(name).inspect()).State.Running;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Already running (304) is success. */
+  async start(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).start();
+    } catch (err) {
+      if (statusCode(err) !== 304) throw err;
+    }
+  }
+
+  /** Already stopped (304) or gone (404) is success. */
+  async stop(nameOrId: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(nameOrId).stop({ t: timeoutSeconds });
+    } catch (err) {
+      if (statusCode(err) !== 304 && statusCode(err) !== 404) throw err;
+    }
+  }
+
+  /** Already gone (404) is success; a removal in progress (409) too. */
+  async remove(nameOrId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(nameOrId).remove({ force: true });
+    } catch (err) {
+      if (statusCode(err) !== 404 && statusCode(err) !== 409) throw err;
+    }
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DcpError(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

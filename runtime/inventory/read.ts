@@ -1,0 +1,122 @@
+/**
+ * Reads the live inventory: hosts from the Consul catalog (node meta), their health
+ * (serfHealth), init status and assignments from KV, dcp containers from each daemon,
+ * catalog services and upstream entries. Daemons are asked in parallel, bounded, each
+ * with a timeout: a dead daemon makes its host unhealthy instead of hanging the read.
+ */
+import pLimit from "p-limit";
+import { KV, NODE_META } from "../../model/host-metadata";
+import { ConsulClient } from "../consul/client";
+import { DiscoveryPublisher } from "../discovery/publisher";
+import { DockerHosts } from "../docker/hosts";
+import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "./types";
+
+export interface ReadInventoryOptions {
+  /** Daemons asked at once. Default 16. */
+  parallel?: number;
+  /** A daemon that does not answer within this is taken as down. Default 5000 ms. */
+  daemonTimeoutMs?: number;
+}
+
+/** `{"pools":["feed-api"]}`; a bare pool name (older writers) is read as one pool. */
+export function parseAssignment(raw: string): string[] {
+  try {
+    const value = JSON.parse(raw) as { pools?: unknown };
+    if (Array.isArray(value?.pools)) return value.pools.filter((p): p is string => typeof p === "string");
+  } catch {
+    // not JSON: fall through
+  }
+  return raw.trim() ? [raw.trim()] : [];
+}
+
+export function assignmentValue(pools: string[]): string {
+  return JSON.stringify({ pools: [...pools].sort() });
+}
+
+type CheckStatus = InventoryContainer["health"];
+
+/** The worst status wins, as Consul's own service health does. */
+function worse(a: CheckStatus | undefined, b: CheckStatus): CheckStatus {
+  const order: CheckStatus[] = ["passing", "unknown", "warning", "critical"];
+  return a === undefined || order.indexOf(b) > order.indexOf(a) ? b : a;
+}
+
+export async function readInventory(consul: ConsulClient, dockers: DockerHosts, options: ReadInventoryOptions = {}): Promise<Inventory> {
+  const at = new Date().toISOString();
+  const root = consul.config.kvRoot;
+  const publisher = new DiscoveryPublisher(consul);
+  const [nodes, checks, services, inits, assignments, upstreams] = await Promise.all([
+    consul.nodes(),
+    consul.checks(),
+    consul.services(),
+    consul.kvList(`${root}/hosts/`),
+    consul.kvList(KV.assignments(root)),
+    publisher.readUpstreams(),
+  ]);
+
+  const serfPassing = new Set(checks.filter((c) => c.checkId === "serfHealth" && c.status === "passing").map((c) => c.node));
+  const serviceHealth = new Map<string, CheckStatus>();
+  for (const c of checks) {
+    if (!c.serviceId) continue;
+    const key = `${c.node}/${c.serviceId}`;
+    serviceHealth.set(key, worse(serviceHealth.get(key), c.status));
+  }
+  const initByNode = new Map<string, boolean>();
+  for (const { key, value } of inits) {
+    const m = new RegExp(`^${root}/hosts/([^/]+)/init$`).exec(key);
+    if (!m) continue;
+    try {
+      const status = JSON.parse(value) as { stage?: string; ok?: boolean };
+      initByNode.set(m[1], status.stage === "ready" && status.ok === true);
+    } catch {
+      initByNode.set(m[1], false);
+    }
+  }
+  const assignedByNode = new Map<string, string[]>();
+  for (const { key, value } of assignments) assignedByNode.set(key.slice(KV.assignments(root).length), parseAssignment(value));
+
+  const limit = pLimit(options.parallel ?? 16);
+  const timeoutMs = options.daemonTimeoutMs ?? 5000;
+  const dcpNodes = nodes.filter((n) => n.meta[NODE_META.docker]).sort((a, b) => (a.node < b.node ? -1 : 1));
+  const hosts = await Promise.all(
+    dcpNodes.map((n) =>
+      limit(async (): Promise<InventoryHost> => {
+        const endpoint = n.meta[NODE_META.docker];
+        // Outside the try: missing TLS material is the user's error, not a dead host.
+        const driver = dockers.get(n.node, endpoint);
+        let containers: InventoryContainer[] | null = null;
+        try {
+          const listed = await driver.listDcpContainers(timeoutMs);
+          containers = listed.map((c) => ({ ...c, health: serviceHealth.get(`${n.node}/${c.name}`) ?? "unknown" }));
+        } catch {
+          containers = null;
+        }
+        return {
+          node: n.node,
+          address: n.address,
+          idc: n.meta[NODE_META.idc] ?? "",
+          zone: n.meta[NODE_META.zone] ?? "",
+          fleet: n.meta[NODE_META.fleet] ?? "",
+          cloud: n.meta[NODE_META.cloud] === "true",
+          capacity: { cpu: Number(n.meta[NODE_META.hostClassCpu] ?? 0), memoryMiB: Number(n.meta[NODE_META.hostClassMemoryMiB] ?? 0) },
+          dockerEndpoint: endpoint,
+          meta: n.meta,
+          healthy: serfPassing.has(n.node) && containers !== null,
+          initialised: initByNode.get(n.node) ?? false,
+          assignedPools: assignedByNode.get(n.node) ?? [],
+          containers,
+        };
+      }),
+    ),
+  );
+
+  const inventoryServices: InventoryService[] = services.map((s) => ({
+    node: s.node,
+    serviceId: s.serviceId,
+    name: s.serviceName,
+    address: s.address,
+    port: s.port,
+    meta: s.meta,
+  }));
+  return { hosts, upstreams, services: inventoryServices, at };
+}

@@ -1,0 +1,284 @@
+import fc from "fast-check";
+import { DcpError } from "../../../cli/errors";
+import { planChanges } from "../../../runtime/plan/planner";
+import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
+import { Change, CreateChange, PublishUpstreamChange } from "../../../runtime/plan/types";
+import { containersOf, desired, host, inventory, pool, simulate } from "./fixtures";
+
+const kinds = (changes: Change[]) => changes.map((c) => c.kind);
+
+/** Runs plan → simulate until the plan is empty (at most `rounds`), returning the final inventory. */
+function converge(d: ReturnType<typeof desired>, inv: ReturnType<typeof inventory>, rounds = 3) {
+  let current = inv;
+  for (let i = 0; i < rounds; i++) {
+    const plan = planChanges(d, current, { seed: 7 });
+    if (plan.changes.length === 0) return current;
+    current = simulate(current, plan.changes);
+  }
+  throw new Error("plan did not converge");
+}
+
+/**
+ * What a SIGKILL can leave behind: waves before `cut` done, and in wave `cut` each chain
+ * done up to an arbitrary step (down chains only once every up chain finished, as apply does).
+ */
+function killedAt(changes: Change[], cut: number, prefixes: number[]): Change[] {
+  const waves = [...new Set(changes.map((c) => c.wave))].sort((a, b) => a - b);
+  if (waves.length === 0) return [];
+  const wave = waves[cut % waves.length];
+  const done = changes.filter((c) => c.wave < wave);
+  let k = 0;
+  const partial = (direction: Change["direction"]) => {
+    const chains = new Map<string, Change[]>();
+    for (const c of changes) if (c.wave === wave && c.direction === direction) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
+    let complete = true;
+    for (const chain of chains.values()) {
+      const n = prefixes[k++ % prefixes.length] % (chain.length + 1);
+      if (n < chain.length) complete = false;
+      done.push(...chain.slice(0, n));
+    }
+    return complete;
+  };
+  if (partial("host") && partial("up")) partial("down");
+  return done;
+}
+
+describe("planChanges", () => {
+  test("scale-out from zero creates each instance with the full up chain in order", () => {
+    const d = desired([pool("feed-api", { replicas: 3 })]);
+    const inv = inventory([host(1, { assignedPools: ["feed-api"] }), host(2, { assignedPools: ["feed-api"] })]);
+    const plan = planChanges(d, inv, { seed: 1 });
+    const creates = plan.changes.filter((c): c is CreateChange => c.kind === "create");
+    expect(creates.map((c) => c.instance).sort()).toEqual(["feed-api-00000", "feed-api-00001", "feed-api-00002"]);
+    for (const create of creates) {
+      const chain = plan.changes.filter((c) => c.chain === create.chain);
+      expect(kinds(chain)).toEqual(["create", "start", "wait-healthy", "register", "publish-upstream"]);
+      expect(create.ports[0].port).toBeGreaterThanOrEqual(20000);
+      expect(create.env).toEqual({});
+    }
+    expect(plan.summary[0]).toMatchObject({ pool: "feed-api", desired: 3, running: 0, toCreate: 3, toRemove: 0 });
+    // No buffer host was needed, so no assignment.
+    expect(plan.changes.some((c) => c.kind === "assign-host")).toBe(false);
+  });
+
+  test("dynamic ports differ per container on the same host", () => {
+    const d = desired([pool("feed-api", { replicas: 4, placement: { strategy: "binpack", constraints: [] } })]);
+    const plan = planChanges(d, inventory([host(1, { assignedPools: ["feed-api"] })]));
+    const ports = plan.changes.filter((c): c is CreateChange => c.kind === "create").map((c) => c.ports[0].port);
+    expect(new Set(ports).size).toBe(4);
+  });
+
+  test("buffer hosts are used only when assigned ones cannot take more, and are assigned first (wave 0)", () => {
+    const d = desired([pool("feed-api", { replicas: 4, containerType: "dP04" })]);
+    // h1 (assigned) fits 2 dP04 (32 cpu); the other two must go to the buffer host h2.
+    const inv = inventory([host(1, { assignedPools: ["feed-api"] }), host(2)]);
+    const plan = planChanges(d, inv, { seed: 1 });
+    const creates = plan.changes.filter((c): c is CreateChange => c.kind === "create");
+    expect(creates.filter((c) => c.node === "h1")).toHaveLength(2);
+    expect(creates.filter((c) => c.node === "h2")).toHaveLength(2);
+    expect(plan.changes[0]).toMatchObject({ kind: "assign-host", node: "h2", wave: 0, pools: ["feed-api"], previousPools: [], reason: "buffer" });
+    expect(plan.changes.filter((c) => c.kind === "assign-host")).toHaveLength(1);
+  });
+
+  test("a converged fleet plans no change", () => {
+    const d = desired([pool("feed-api", { replicas: 5 }), pool("remind-api", { replicas: 2, upstream: undefined })]);
+    const inv = converge(d, inventory([host(1), host(2), host(3)]));
+    expect(planChanges(d, inv, { seed: 99 }).changes).toEqual([]);
+    expect(containersOf(inv, "feed-api")).toHaveLength(5);
+    expect(inv.upstreams.filter((u) => u.upstream === "feed_api" && !u.down)).toHaveLength(5);
+  });
+
+  test("scale-in removes the highest instances with unpublish → drain → stop → remove", () => {
+    const d5 = desired([pool("feed-api", { replicas: 5 })]);
+    const inv = converge(d5, inventory([host(1), host(2)]));
+    const plan = planChanges(desired([pool("feed-api", { replicas: 2 })]), inv);
+    expect(plan.changes.some((c) => c.kind === "create")).toBe(false);
+    const removed = plan.changes.filter((c) => c.kind === "remove").map((c) => (c as { instance: string }).instance).sort();
+    expect(removed).toEqual(["feed-api-00002", "feed-api-00003", "feed-api-00004"]);
+    for (const chain of new Set(plan.changes.map((c) => c.chain))) {
+      expect(kinds(plan.changes.filter((c) => c.chain === chain))).toEqual(["unpublish-upstream", "drain", "stop", "remove"]);
+    }
+    const after = simulate(inv, plan.changes);
+    expect(after.upstreams.filter((u) => !u.down)).toHaveLength(2);
+  });
+
+  test("scaling a pool to zero leaves its last upstream entry marked down, never an empty upstream", () => {
+    const inv = converge(desired([pool("feed-api", { replicas: 2 })]), inventory([host(1)]));
+    const d0 = desired([pool("feed-api", { replicas: 0 })]);
+    const after = converge(d0, inv);
+    expect(containersOf(after, "feed-api")).toHaveLength(0);
+    expect(after.upstreams).toHaveLength(1);
+    expect(after.upstreams[0].down).toBe(true);
+  });
+
+  test("hosts left empty go back to the buffer in the last wave", () => {
+    const d = desired([pool("feed-api", { replicas: 2 })]);
+    const inv = converge(d, inventory([host(1), host(2)]));
+    expect(inv.hosts.filter((h) => h.assignedPools.includes("feed-api")).length).toBeGreaterThan(0);
+    const plan = planChanges(desired([pool("feed-api", { replicas: 0 })]), inv);
+    const unassigns = plan.changes.filter((c) => c.kind === "unassign-host");
+    expect(unassigns.length).toBeGreaterThan(0);
+    expect(plan.changes[plan.changes.length - 1].kind).toBe("unassign-host");
+    expect(Math.min(...unassigns.map((c) => c.wave))).toBeGreaterThan(Math.max(...plan.changes.filter((c) => c.kind === "remove").map((c) => c.wave)));
+  });
+
+  test("rolling update replaces 25% per wave, new containers serve before old ones go", () => {
+    const v1 = pool("feed-api", { replicas: 8 });
+    const inv = converge(desired([v1]), inventory([host(1), host(2)]));
+    const v2 = { ...v1, image: "reg:5000/dcp/demo:2" };
+    const plan = planChanges(desired([v2]), inv);
+    const waves = [...new Set(plan.changes.map((c) => c.wave))].sort();
+    expect(waves).toEqual([1, 2, 3, 4]);
+    for (const wave of waves) {
+      const inWave = plan.changes.filter((c) => c.wave === wave);
+      expect(inWave.filter((c) => c.kind === "create")).toHaveLength(2);
+      expect(inWave.filter((c) => c.kind === "remove")).toHaveLength(2);
+      const lastUp = Math.max(...inWave.map((c, i) => (c.direction === "up" ? i : -1)));
+      const firstDown = inWave.findIndex((c) => c.direction === "down");
+      expect(lastUp).toBeLessThan(firstDown);
+      // The instances replaced in this wave are the ones whose old container is removed in it.
+      const created = inWave.filter((c) => c.kind === "create").map((c) => (c as CreateChange).instance).sort();
+      const removed = inWave.filter((c) => c.kind === "remove").map((c) => (c as CreateChange).instance).sort();
+      expect(created).toEqual(removed);
+    }
+    const after = converge(desired([v2]), inv);
+    const hash = specHash(v2);
+    expect(containersOf(after, "feed-api").map((c) => c.specHash)).toEqual(Array(8).fill(hash));
+  });
+
+  test("spec hash ignores replicas and upstream weight but not env, image or health check", () => {
+    const base = pool("a");
+    expect(specHash({ ...base, replicas: 9, effectiveReplicas: 9 })).toBe(specHash(base));
+    expect(specHash({ ...base, upstream: { ...base.upstream!, weight: 3 } })).toBe(specHash(base));
+    expect(specHash({ ...base, env: { A: "1" } })).not.toBe(specHash(base));
+    expect(specHash({ ...base, image: "x:2" })).not.toBe(specHash(base));
+    expect(specHash({ ...base, healthCheck: { ...base.healthCheck!, path: "/h" } })).not.toBe(specHash(base));
+    expect(specHash({ ...base, env: { A: "1", B: "2" } })).toBe(specHash({ ...base, env: { B: "2", A: "1" } }));
+  });
+
+  test("containers of a lost host are rescheduled elsewhere and reported; its entries and services are cleaned", () => {
+    const d = desired([pool("feed-api", { replicas: 4, placement: { strategy: "spread", constraints: [] } })]);
+    const inv = converge(d, inventory([host(1, { assignedPools: ["feed-api"] }), host(2, { assignedPools: ["feed-api"] })]));
+    const onH2 = containersOf(inv, "feed-api").filter((c) => c.node === "h2");
+    expect(onH2.length).toBe(2);
+    const dead = JSON.parse(JSON.stringify(inv));
+    dead.hosts[1].containers = null;
+    dead.hosts[1].healthy = false;
+    dead.hosts.push(host(3));
+    const plan = planChanges(d, dead);
+    const creates = plan.changes.filter((c): c is CreateChange => c.kind === "create");
+    expect(creates.map((c) => c.instance).sort()).toEqual(onH2.map((c) => c.instance).sort());
+    expect(creates.every((c) => c.node !== "h2" && c.reason === "replace-lost")).toBe(true);
+    expect(plan.summary[0].replaced).toBe(2);
+    expect(plan.notes.join("\n")).toMatch(/host h2 is lost \(its Docker daemon did not answer\)/);
+    const after = simulate(dead, plan.changes);
+    expect(after.upstreams.filter((u) => u.server.startsWith("192.168.79.12:"))).toEqual([]);
+    expect(after.services!.filter((s) => s.node === "h2")).toEqual([]);
+    expect(after.upstreams.filter((u) => !u.down)).toHaveLength(4);
+  });
+
+  test("when a lost host comes back, the duplicate instances are removed", () => {
+    const d = desired([pool("feed-api", { replicas: 4 })]);
+    const inv = converge(d, inventory([host(1), host(2), host(3)]));
+    const dead = JSON.parse(JSON.stringify(inv));
+    const saved = dead.hosts[1].containers;
+    dead.hosts[1].containers = null;
+    dead.hosts[1].healthy = false;
+    const replaced = converge(d, dead);
+    replaced.hosts[1].containers = saved;
+    replaced.hosts[1].healthy = true;
+    const plan = planChanges(d, replaced);
+    expect(plan.changes.filter((c) => c.kind === "remove").every((c) => c.reason === "duplicate")).toBe(true);
+    const after = converge(d, replaced);
+    const instances = containersOf(after, "feed-api").map((c) => c.instance);
+    expect(instances.sort()).toEqual([0, 1, 2, 3].map((i) => instanceId("feed-api", i)));
+  });
+
+  test("cloud hosts get the IDC's weight factor on upstreams (20 → 16)", () => {
+    const d = desired([pool("feed-api", { replicas: 2, idcs: ["aliyun-bj"] })]);
+    const plan = planChanges(d, inventory([host(3)]));
+    const publishes = plan.changes.filter((c): c is PublishUpstreamChange => c.kind === "publish-upstream");
+    expect(publishes.map((c) => c.weight)).toEqual([16, 16]);
+    const priv = planChanges(desired([pool("feed-api", { replicas: 1, idcs: ["yf-private"] })]), inventory([host(1)]));
+    expect(priv.changes.find((c): c is PublishUpstreamChange => c.kind === "publish-upstream")!.weight).toBe(20);
+  });
+
+  test("local profile scales CPU limits to the machine and says so", () => {
+    const d = desired([pool("feed-api", { replicas: 1, containerType: "dP02" })]);
+    const plan = planChanges(d, inventory([host(1, { capacity: { cpu: 128, memoryMiB: 262144 } })]), { profile: "local", machineCores: 2 });
+    const create = plan.changes.find((c): c is CreateChange => c.kind === "create")!;
+    expect(create.resources.cpu).toBe(4);
+    expect(create.cpuLimit).toBeCloseTo(4 * (2 / 128));
+    expect(plan.notes.join("\n")).toMatch(/CPU limits are scaled/);
+  });
+
+  test("unknown pool and unplaceable containers are reported with reasons", () => {
+    const d = desired([pool("feed-api", { replicas: 1 })]);
+    expect(() => planChanges(d, inventory([host(1)]), { pools: ["nope"] })).toThrow(DcpError);
+    expect(() => planChanges(d, inventory([host(1)]), { pools: ["nope"] })).toThrow(/unknown pool "nope"; desired pools: feed-api/);
+    const impossible = desired([pool("feed-api", { replicas: 2, placement: { strategy: "spread", constraints: ["zone==mars-1"] } })]);
+    const plan = planChanges(impossible, inventory([host(1), host(2)]));
+    expect(plan.unplaced).toHaveLength(2);
+    expect(plan.unplaced[0].reason).toMatch(/constraint/);
+    expect(plan.changes.filter((c) => c.kind === "create")).toHaveLength(0);
+  });
+
+  test("an unplaceable rolling update keeps the old container", () => {
+    const v1 = pool("feed-api", { replicas: 1, containerType: "dP04", ports: [{ name: "http", port: 8080 }], healthCheck: undefined });
+    const inv = converge(desired([v1]), inventory([host(1, { capacity: { cpu: 16, memoryMiB: 32768 } })]));
+    const plan = planChanges(desired([{ ...v1, image: "x:2" }]), inv);
+    expect(plan.unplaced).toHaveLength(1);
+    expect(plan.changes.filter((c) => c.kind === "remove")).toEqual([]);
+  });
+
+  test("only the pools asked for are planned", () => {
+    const d = desired([pool("a", { replicas: 1 }), pool("b", { replicas: 1 })]);
+    const plan = planChanges(d, inventory([host(1)]), { pools: ["b"] });
+    expect(plan.changes.length).toBeGreaterThan(0);
+    expect(new Set(plan.changes.filter((c) => c.kind !== "assign-host").map((c) => (c as { pool?: string }).pool))).toEqual(new Set(["b"]));
+    expect(plan.changes.find((c) => c.kind === "assign-host")).toMatchObject({ pools: ["b"] });
+    expect(plan.summary.map((s) => s.pool)).toEqual(["b"]);
+  });
+
+  test("container names carry instance and spec hash", () => {
+    expect(containerName("feed-api-00017", "0123456789ab")).toBe("dcp-feed-api-00017-01234567");
+  });
+
+  test("an apply killed after any number of changes converges with no duplicate and no lost container", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.boolean(),
+        fc.nat(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        (from, to, update, cut, prefixes) => {
+          const v1 = pool("feed-api", { replicas: from });
+          const start = converge(desired([v1]), inventory([host(1), host(2), host(3)]));
+          const target = pool("feed-api", { replicas: to, image: update ? "reg:5000/dcp/demo:2" : v1.image });
+          const plan = planChanges(desired([target]), start, { seed: 3 });
+          const killed = simulate(start, killedAt(plan.changes, cut, prefixes));
+          const after = converge(desired([target]), killed);
+          const live = containersOf(after, "feed-api");
+          expect(live.map((c) => c.instance).sort()).toEqual(Array.from({ length: to }, (_, i) => instanceId("feed-api", i)));
+          expect(live.every((c) => c.running && c.specHash === specHash(target))).toBe(true);
+          const servers = after.upstreams.filter((u) => !u.down);
+          expect(servers).toHaveLength(to);
+          if (to === 0 && from > 0) expect(after.upstreams.every((u) => u.down)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test("through a rolling update no prefix of the plan leaves fewer healthy containers than before", () => {
+    const v1 = pool("feed-api", { replicas: 6 });
+    const start = converge(desired([v1]), inventory([host(1), host(2)]));
+    const plan = planChanges(desired([{ ...v1, env: { V: "2" } }]), start);
+    for (let cut = 0; cut <= plan.changes.length; cut++) {
+      const state = simulate(start, plan.changes.slice(0, cut));
+      const healthy = containersOf(state, "feed-api").filter((c) => c.running && c.health === "passing");
+      expect(healthy.length).toBeGreaterThanOrEqual(6);
+    }
+  });
+});
