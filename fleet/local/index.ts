@@ -87,6 +87,7 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
         log(`fleet ${fleet.name}: options changed since the last \`dcp up\`; recreating it`);
         await teardown(fleet.name, log);
       } else if ((await checkFleet(fleet)).healthy) {
+        await removeLeftovers(fleet, log);
         log(`fleet ${fleet.name}: already up and healthy`);
         return fleet;
       }

@@ -1,10 +1,24 @@
 /** The local fleet itself: what every other fleet test relies on. */
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import Docker from "dockerode";
 import { NODE_META, KV } from "../../model/host-metadata";
-import { clientTls, dockerPing, readFleet, LocalFleet } from "../../fleet/local";
+import {
+  clientTls,
+  dockerPing,
+  fleetStatus,
+  fleetUp,
+  LocalFleet,
+  readFleet,
+  restartConsul,
+  startHostDocker,
+  stopHostDocker,
+} from "../../fleet/local";
 
 let fleet: LocalFleet;
 
 beforeAll(() => {
+  if (!process.env.DCP_TEST_FLEET) throw new Error("DCP_TEST_FLEET is not set: run fleet tests through jest (test/fleet/setup.ts)");
   fleet = readFleet(process.env.DCP_TEST_FLEET);
 });
 
@@ -49,3 +63,90 @@ test("each daemon answers over TLS with the client certificate and refuses witho
     expect(await dockerPing(host, { ca: tls.ca })).toBe(false);
   }
 });
+
+test("a container of the demo image, pulled from the fleet's registry, answers on its host's IP", async () => {
+  const host = fleet.hosts[fleet.hosts.length - 1];
+  const url = new URL(host.dockerEndpoint.replace(/^tcp:/, "https:"));
+  const docker = new Docker({ host: url.hostname, port: Number(url.port), protocol: "https", ...clientTls(fleet) });
+  // Start from no local copy so that the pull really goes to the registry.
+  await docker.getImage(fleet.image).remove({ force: true }).catch(() => undefined);
+  const stream = await docker.pull(fleet.image);
+  await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))));
+  const port = 28000 + Math.floor(Math.random() * 1000);
+  const container = await docker.createContainer({
+    name: `fleet-test-demo-${port}`,
+    Image: fleet.image,
+    Env: [`PORT=${port}`, "DCP_POOL=fleet-test", "DCP_INSTANCE=fleet-test-1"],
+    HostConfig: { NetworkMode: "host" },
+  });
+  try {
+    await container.start();
+    let body = "";
+    for (let i = 0; i < 50 && !body; i++) {
+      body = await fetch(`http://${host.ip}:${port}/`).then((r) => r.text()).catch(() => "");
+      if (!body) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(body).toContain("pool fleet-test");
+    expect(body).toContain("instance fleet-test-1");
+    expect(await fetch(`http://${host.ip}:${port}/health`).then((r) => r.text())).toBe("ok\n");
+    const stoppedIn = Date.now();
+    await container.stop({ t: 10 });
+    // The demo exits on SIGTERM at once; a 10 s stop would mean it ignored the signal.
+    expect(Date.now() - stoppedIn).toBeLessThan(3000);
+  } finally {
+    await container.remove({ force: true });
+  }
+}, 60_000);
+
+test("`up` again reuses the running fleet: same layout, same daemons", async () => {
+  const before = fleetProcesses();
+  const again = await fleetUp({ name: fleet.name, log: () => undefined });
+  expect(again).toEqual(fleet);
+  expect(fleetProcesses()).toEqual(before);
+  expect((await fleetStatus(fleet.name)).healthy).toBe(true);
+}, 120_000);
+
+test("`up` removes a leftover namespace and link named with the fleet's prefix, and nothing else", async () => {
+  const leftover = `${fleet.name}-h99`;
+  const foreign = "dcpforeign-h1";
+  run(`ip netns add ${leftover}`);
+  run(`ip netns add ${foreign}`);
+  run(`ip link add ${leftover} type veth peer name ${leftover}p netns ${leftover}`);
+  try {
+    await fleetUp({ name: fleet.name, log: () => undefined });
+    const namespaces = run("ip netns list");
+    expect(namespaces).not.toContain(leftover);
+    expect(namespaces).toContain(foreign);
+    expect(run("ip -br link")).not.toContain(`${leftover}@`);
+  } finally {
+    run(`ip netns del ${foreign}`);
+  }
+}, 120_000);
+
+test("a host's dockerd can be stopped and started again (for fault tests)", async () => {
+  const host = fleet.hosts[0];
+  const tls = clientTls(fleet);
+  await stopHostDocker(fleet, host.node);
+  expect(await dockerPing(host, tls)).toBe(false);
+  await startHostDocker(fleet, host.node);
+  expect(await dockerPing(host, tls)).toBe(true);
+}, 120_000);
+
+test("restarting the Consul server keeps KV and brings every agent back", async () => {
+  const key = `dcp-fleet-test/restart-${Date.now()}`;
+  await fetch(`${fleet.consulHttp}/v1/kv/${key}`, { method: "PUT", body: "kept" });
+  await restartConsul(fleet);
+  expect(await fetch(`${fleet.consulHttp}/v1/kv/${key}?raw`).then((r) => r.text())).toBe("kept");
+  await fetch(`${fleet.consulHttp}/v1/kv/${key}`, { method: "DELETE" });
+  expect((await fleetStatus(fleet.name)).healthy).toBe(true);
+}, 120_000);
+
+/** Pids of the fleet's daemons, from their pid files. */
+function fleetProcesses(): Record<string, string> {
+  const files = run(`find ${fleet.stateDir} -maxdepth 3 -name '*.pid'`).split("\n").filter(Boolean).sort();
+  return Object.fromEntries(files.map((f) => [f, readFileSync(f, "utf8").trim()]));
+}
+
+function run(command: string): string {
+  return execSync(command, { encoding: "utf8" });
+}
