@@ -1,0 +1,41 @@
+/** IPv4 CIDR arithmetic for carving vSwitch ranges out of a VPC range. Pure. */
+
+export interface Cidr {
+  /** Network address as an unsigned 32-bit integer. */
+  base: number;
+  prefix: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  if ((addr & mask) >>> 0 !== addr) return undefined; // host bits set: ambiguous, refuse
+  return { base: addr, prefix };
+}
+
+export function formatCidr(c: Cidr): string {
+  const b = c.base;
+  return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
+}
+
+/** The first `count` subnets of length `prefix` inside `parent`, in order. */
+export function carve(parent: Cidr, prefix: number, count: number): Cidr[] {
+  const available = 2 ** (prefix - parent.prefix);
+  if (prefix < parent.prefix || count > available) {
+    throw new Error(`${formatCidr(parent)} holds ${prefix < parent.prefix ? 0 : available} /${prefix} subnets, ${count} needed`);
+  }
+  const size = 2 ** (32 - prefix);
+  return Array.from({ length: count }, (_, i) => ({ base: (parent.base + i * size) >>> 0, prefix }));
+}
+
+/** Whether two ranges share any address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  const p = Math.min(a.prefix, b.prefix);
+  const mask = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
+  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+}
