@@ -16,7 +16,14 @@ export function renderTable(report: DriftReport): string {
   if (report.findings.length === 0) {
     lines.push("No drift: live state matches the desired state.");
   } else {
-    const table = new Table({ head: ["kind", "object", "expected", "actual", "why", "fix"], wordWrap: true, colWidths: [20, 34, 26, 26, 44, 9] });
+    // No colours: the table is read in CI logs as often as in a terminal. Long KV values break anywhere.
+    const table = new Table({
+      head: ["kind", "object", "expected", "actual", "why", "fix"],
+      colWidths: [21, 34, 28, 28, 44, 10],
+      wordWrap: true,
+      wrapOnWordBoundary: false,
+      style: { head: [], border: [] },
+    });
     for (const f of report.findings) table.push([f.kind, f.object, f.expected, f.actual, f.explanation, f.repair]);
     lines.push(table.toString());
     lines.push(`Drift: ${summaryLine(report)}.`);
