@@ -15,7 +15,7 @@ import { ContainerRequest, ScheduleResult, SchedulerHost } from "../runtime/sche
 export function referenceSchedule(
   hosts: SchedulerHost[],
   requests: ContainerRequest[],
-  options: { seed?: number } = {},
+  options: { seed?: number } = {}
 ): ScheduleResult {
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
@@ -47,7 +47,7 @@ export function referenceSchedule(
 export function placementViolations(
   hosts: SchedulerHost[],
   requests: ContainerRequest[],
-  result: ScheduleResult,
+  result: ScheduleResult
 ): string[] {
   const problems: string[] = [];
   const states = new Map(hostStates(hosts).map((s) => [s.host.node, s]));

@@ -92,7 +92,8 @@ function buildPools(rng: () => number): PoolShape[] {
       left -= replicas;
       const pick = rng();
       // Most pools burst from the private IDC to the cloud; some stay private; a few small ones are cloud-only.
-      const idcs = pick < 0.65 ? ["yf-private", "aliyun-bj"] : pick < 0.9 || replicas > 300 ? ["yf-private"] : ["aliyun-bj"];
+      const idcs =
+        pick < 0.65 ? ["yf-private", "aliyun-bj"] : pick < 0.9 || replicas > 300 ? ["yf-private"] : ["aliyun-bj"];
       const constraints: Constraint[] = [];
       const rule = rng();
       if (rule < 0.2 && replicas <= 1500) {
@@ -128,7 +129,7 @@ function buildRequests(pools: PoolShape[], strategy: PlacementStrategy): Contain
       constraints: p.constraints,
       antiAffinity: p.antiAffinity,
       strategy,
-    })),
+    }))
   );
 }
 
@@ -199,16 +200,21 @@ function assertValid(name: string, hosts: SchedulerHost[], requests: ContainerRe
   if (problems.length) throw new Error(`${name}: invalid placement: ${problems.slice(0, 5).join("; ")}`);
 }
 
+/** The seeded benchmark input: hosts, and the same pools as binpack and as spread requests. */
+export function benchmarkInput() {
+  const rng = mulberry32(SEED);
+  const hosts = buildHosts(rng);
+  const pools = buildPools(rng);
+  return { hosts, pools, binpack: buildRequests(pools, "binpack"), spread: buildRequests(pools, "spread") };
+}
+
 const bench: Benchmark = {
   name: "scheduler",
   needsFleet: false,
   async run(): Promise<Figure[]> {
-    const rng = mulberry32(SEED);
-    const hosts = buildHosts(rng);
-    const pools = buildPools(rng);
-    const binpackRequests = buildRequests(pools, "binpack");
-    const spreadRequests = buildRequests(pools, "spread");
-    if (hosts.length !== HOSTS || binpackRequests.length !== CONTAINERS) throw new Error("benchmark input has the wrong size");
+    const { hosts, pools, binpack: binpackRequests, spread: spreadRequests } = benchmarkInput();
+    if (hosts.length !== HOSTS || binpackRequests.length !== CONTAINERS)
+      throw new Error("benchmark input has the wrong size");
 
     // Cold runs: what a `dcp plan` pays. Peak memory is read before the reference runs.
     const binpack = timed(() => schedule(hosts, binpackRequests, { seed: SEED }));
@@ -222,11 +228,19 @@ const bench: Benchmark = {
     const dcpPacking = packing(hosts, binpackRequests, binpack.result);
     const refPacking = packing(hosts, binpackRequests, reference.result);
     const refNodes = new Map(reference.result.placements.map((p) => [`${p.pool}/${p.instance}`, p.node]));
-    const differing = binpack.result.placements.filter((p) => refNodes.get(`${p.pool}/${p.instance}`) !== p.node).length;
+    const differing = binpack.result.placements.filter(
+      (p) => refNodes.get(`${p.pool}/${p.instance}`) !== p.node
+    ).length;
     const placed = binpack.result.placements.length + spread.result.placements.length;
     const input = `${HOSTS} hosts, ${CONTAINERS} containers, ${pools.length} pools`;
     return [
-      { name: "scheduler.binpack.seconds", value: binpack.seconds, unit: "s", target: { op: "<=", value: 0.5 }, note: input },
+      {
+        name: "scheduler.binpack.seconds",
+        value: binpack.seconds,
+        unit: "s",
+        target: { op: "<=", value: 0.5 },
+        note: input,
+      },
       { name: "scheduler.spread.seconds", value: spread.seconds, unit: "s", target: { op: "<=", value: 0.5 } },
       {
         name: "scheduler.placements_per_second",
@@ -234,8 +248,18 @@ const bench: Benchmark = {
         unit: "/s",
         note: "binpack and spread runs together",
       },
-      { name: "scheduler.unplaced.binpack", value: binpack.result.unplaced.length, unit: "containers", target: { op: "<=", value: 0 } },
-      { name: "scheduler.unplaced.spread", value: spread.result.unplaced.length, unit: "containers", target: { op: "<=", value: 0 } },
+      {
+        name: "scheduler.unplaced.binpack",
+        value: binpack.result.unplaced.length,
+        unit: "containers",
+        target: { op: "<=", value: 0 },
+      },
+      {
+        name: "scheduler.unplaced.spread",
+        value: spread.result.unplaced.length,
+        unit: "containers",
+        target: { op: "<=", value: 0 },
+      },
       { name: "scheduler.peak_memory", value: peak, unit: "MB", note: "before the reference runs" },
       {
         name: "scheduler.binpack.hosts_used_over_lower_bound",
@@ -244,9 +268,19 @@ const bench: Benchmark = {
         target: { op: "<=", value: 1.03 },
         note: `${dcpPacking.used} hosts used, lower bound ${dcpPacking.lowerBound}`,
       },
-      { name: "scheduler.spread.max_count_difference", value: spreadDifference(hosts, spreadRequests, spread.result), unit: "containers", target: { op: "<=", value: 1 } },
+      {
+        name: "scheduler.spread.max_count_difference",
+        value: spreadDifference(hosts, spreadRequests, spread.result),
+        unit: "containers",
+        target: { op: "<=", value: 1 },
+      },
       { name: "scheduler.reference.seconds", value: reference.seconds, unit: "s" },
-      { name: "scheduler.speedup_vs_reference", value: reference.seconds / binpack.seconds, unit: "x", target: { op: ">=", value: 10 } },
+      {
+        name: "scheduler.speedup_vs_reference",
+        value: reference.seconds / binpack.seconds,
+        unit: "x",
+        target: { op: ">=", value: 10 },
+      },
       {
         name: "scheduler.packing_ratio_reference_over_dcp",
         value: refPacking.used / dcpPacking.used,
@@ -254,7 +288,12 @@ const bench: Benchmark = {
         target: { op: ">=", value: 1 },
         note: `reference used ${refPacking.used} hosts`,
       },
-      { name: "scheduler.placements_differing_from_reference", value: differing, unit: "containers", target: { op: "<=", value: 0 } },
+      {
+        name: "scheduler.placements_differing_from_reference",
+        value: differing,
+        unit: "containers",
+        target: { op: "<=", value: 0 },
+      },
     ];
   },
 };

@@ -4,10 +4,7 @@ import { HostState } from "./host-state";
 export class CandidateHeap {
   private readonly items: HostState[];
 
-  constructor(
-    items: HostState[],
-    private readonly before: (a: HostState, b: HostState) => number,
-  ) {
+  constructor(items: HostState[], private readonly before: (a: HostState, b: HostState) => number) {
     this.items = items;
     for (let i = (items.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }

@@ -24,7 +24,7 @@ export class HostState {
   constructor(
     readonly host: SchedulerHost,
     /** Position in the input; the final tie-break, so results never depend on sort stability. */
-    readonly index: number,
+    readonly index: number
   ) {
     this.attributes = { node: host.node, idc: host.idc, zone: host.zone, fleet: host.fleet, ...host.attributes };
     this.freeCpu = host.capacity.cpu - host.reserved.cpu;

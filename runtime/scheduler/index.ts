@@ -34,7 +34,7 @@ export interface ScheduleOptions {
 export function schedule(
   hosts: SchedulerHost[],
   requests: ContainerRequest[],
-  options: ScheduleOptions = {},
+  options: ScheduleOptions = {}
 ): ScheduleResult {
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);

@@ -29,8 +29,6 @@ export const STRATEGIES: Record<PlacementStrategy, Strategy> = { binpack, spread
 /** Negative when host a ranks before b; a total order over feasible hosts. */
 export function rank(strategy: Strategy, request: ContainerRequest, a: HostState, b: HostState): number {
   return (
-    preferenceTier(a, request) - preferenceTier(b, request) ||
-    strategy.compare(a, b, request) ||
-    a.index - b.index
+    preferenceTier(a, request) - preferenceTier(b, request) || strategy.compare(a, b, request) || a.index - b.index
   );
 }

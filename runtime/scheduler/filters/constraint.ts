@@ -20,7 +20,7 @@ export function parseConstraint(text: string, where = "constraint"): Constraint 
   const m = CONSTRAINT.exec(text);
   if (!m) {
     throw new DcpError(
-      `${where}: invalid placement constraint "${text}": write key==value or key!=value, e.g. zone==cn-beijing-h`,
+      `${where}: invalid placement constraint "${text}": write key==value or key!=value, e.g. zone==cn-beijing-h`
     );
   }
   return { key: m[1], op: m[2] as Constraint["op"], value: m[3] };

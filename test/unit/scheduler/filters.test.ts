@@ -1,0 +1,118 @@
+import { antiAffinity } from "../../../runtime/scheduler/filters/anti-affinity";
+import { constraint, parseConstraint } from "../../../runtime/scheduler/filters/constraint";
+import { health } from "../../../runtime/scheduler/filters/health";
+import { idc } from "../../../runtime/scheduler/filters/idc";
+import { port } from "../../../runtime/scheduler/filters/port";
+import { resources } from "../../../runtime/scheduler/filters/resources";
+import { HostState } from "../../../runtime/scheduler/host-state";
+import { DcpError } from "../../../cli/errors";
+import { host, request } from "./fixtures";
+
+const state = (overrides: Parameters<typeof host>[1] = {}) => new HostState(host("h1", overrides), 0);
+
+describe("health filter", () => {
+  it("accepts a healthy, initialised host", () => {
+    expect(health.accepts(state(), request("a", 1))).toBe(true);
+  });
+  it("rejects an unhealthy host and one whose bootstrap has not finished", () => {
+    expect(health.accepts(state({ healthy: false }), request("a", 1))).toBe(false);
+    expect(health.accepts(state({ initialised: false }), request("a", 1))).toBe(false);
+  });
+});
+
+describe("idc filter", () => {
+  it("accepts hosts in any of the request's IDCs and rejects the others", () => {
+    const cloud = state({ idc: "aliyun-bj" });
+    expect(idc.accepts(cloud, request("a", 1, { idcs: ["yf-private", "aliyun-bj"] }))).toBe(true);
+    expect(idc.accepts(cloud, request("a", 1, { idcs: ["yf-private"] }))).toBe(false);
+  });
+});
+
+describe("constraint filter", () => {
+  const h = state({ attributes: { idc: "yf-private", zone: "yf-a", fleet: "yf-standard", rack: "r7" } });
+  it("matches == and != on attributes, node meta included", () => {
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("zone==yf-a")] }))).toBe(true);
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("zone==yf-b")] }))).toBe(false);
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("rack!=r7")] }))).toBe(false);
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("rack!=r8")] }))).toBe(true);
+  });
+  it("requires every constraint", () => {
+    const both = [parseConstraint("zone==yf-a"), parseConstraint("rack==r8")];
+    expect(constraint.accepts(h, request("a", 1, { constraints: both }))).toBe(false);
+  });
+  it("treats a missing attribute as different from any value", () => {
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("gpu==yes")] }))).toBe(false);
+    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("gpu!=yes")] }))).toBe(true);
+  });
+  it("always knows node, idc, zone and fleet even when attributes omit them", () => {
+    const bare = state({ attributes: {} });
+    expect(constraint.accepts(bare, request("a", 1, { constraints: [parseConstraint("node==h1")] }))).toBe(true);
+    expect(constraint.accepts(bare, request("a", 1, { constraints: [parseConstraint("fleet==yf-standard")] }))).toBe(
+      true
+    );
+  });
+  it("parses constraints and rejects malformed ones with an error that says what to write", () => {
+    expect(parseConstraint(" zone != cn-beijing-h ")).toEqual({ key: "zone", op: "!=", value: "cn-beijing-h" });
+    expect(() => parseConstraint("zone=yf-a", "stacks/pools/feed-api.yaml")).toThrow(DcpError);
+    expect(() => parseConstraint("zone=yf-a", "stacks/pools/feed-api.yaml")).toThrow(
+      'stacks/pools/feed-api.yaml: invalid placement constraint "zone=yf-a": write key==value or key!=value'
+    );
+    expect(() => parseConstraint("==yf-a")).toThrow(DcpError);
+    expect(() => parseConstraint("zone==")).toThrow(DcpError);
+  });
+});
+
+describe("anti-affinity filter", () => {
+  it("rejects a host that already runs the pool, only for pools that ask for it", () => {
+    const h = state({ poolCounts: { a: 1 } });
+    expect(antiAffinity.accepts(h, request("a", 1, { antiAffinity: true }))).toBe(false);
+    expect(antiAffinity.accepts(h, request("a", 1, { antiAffinity: false }))).toBe(true);
+    expect(antiAffinity.accepts(h, request("b", 1, { antiAffinity: true }))).toBe(true);
+  });
+  it("sees containers placed during the run", () => {
+    const h = state();
+    const r = request("a", 1, { antiAffinity: true });
+    expect(antiAffinity.accepts(h, r)).toBe(true);
+    h.place(r);
+    expect(antiAffinity.accepts(h, request("a", 2, { antiAffinity: true }))).toBe(false);
+  });
+});
+
+describe("port filter", () => {
+  it("rejects a fixed port already bound on the host", () => {
+    const h = state({ usedPorts: [8080] });
+    expect(port.accepts(h, request("a", 1, { ports: [8080] }))).toBe(false);
+    expect(port.accepts(h, request("a", 1, { ports: [8081, 8080] }))).toBe(false);
+    expect(port.accepts(h, request("a", 1, { ports: [8081] }))).toBe(true);
+  });
+  it("never rejects dynamic ports (0)", () => {
+    const h = state({ usedPorts: [0, 8080] });
+    expect(port.accepts(h, request("a", 1, { ports: [0, 0] }))).toBe(true);
+  });
+  it("sees ports bound by containers placed during the run, across pools", () => {
+    const h = state();
+    h.place(request("a", 1, { ports: [8080, 0] }));
+    expect(port.accepts(h, request("b", 1, { ports: [8080] }))).toBe(false);
+    expect(port.accepts(h, request("b", 1, { ports: [0] }))).toBe(true);
+  });
+});
+
+describe("resources filter", () => {
+  it("accepts exactly the free CPU and memory, and rejects one unit more of either", () => {
+    const h = state({ reserved: { cpu: 12, memoryMiB: 24576 } });
+    expect(resources.accepts(h, request("a", 1, { resources: { cpu: 4, memoryMiB: 8192 } }))).toBe(true);
+    expect(resources.accepts(h, request("a", 1, { resources: { cpu: 5, memoryMiB: 8192 } }))).toBe(false);
+    expect(resources.accepts(h, request("a", 1, { resources: { cpu: 4, memoryMiB: 8193 } }))).toBe(false);
+  });
+  it("fits fractional CPU sums without rounding errors", () => {
+    const h = state({ capacity: { cpu: 0.3, memoryMiB: 1024 } });
+    h.place(request("a", 1, { resources: { cpu: 0.1, memoryMiB: 1 } }));
+    h.place(request("a", 2, { resources: { cpu: 0.1, memoryMiB: 1 } }));
+    expect(resources.accepts(h, request("a", 3, { resources: { cpu: 0.1, memoryMiB: 1 } }))).toBe(true);
+  });
+  it("counts reservations placed during the run", () => {
+    const h = state();
+    for (let i = 0; i < 8; i++) h.place(request("a", i));
+    expect(resources.accepts(h, request("a", 9))).toBe(false);
+  });
+});

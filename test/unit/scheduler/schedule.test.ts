@@ -1,0 +1,163 @@
+/**
+ * Behaviour of the pipeline, run through both the engine and the reference: they must
+ * agree on every rule, so each case runs against each.
+ */
+import { referenceSchedule } from "../../../bench/reference-scheduler";
+import { schedule } from "../../../runtime/scheduler";
+import { ContainerRequest, ScheduleResult, SchedulerHost } from "../../../runtime/scheduler/types";
+import { host, nodes, replicas, request } from "./fixtures";
+
+type Scheduler = (hosts: SchedulerHost[], requests: ContainerRequest[], options?: { seed?: number }) => ScheduleResult;
+
+describe.each<[string, Scheduler]>([
+  ["engine", schedule],
+  ["reference", referenceSchedule],
+])("%s", (_name, run) => {
+  describe("binpack", () => {
+    it("fills the fullest feasible host first", () => {
+      const hosts = [
+        host("empty"),
+        host("half", { reserved: { cpu: 8, memoryMiB: 16384 } }),
+        host("almost-full", { reserved: { cpu: 14, memoryMiB: 28672 } }),
+      ];
+      const result = run(hosts, replicas(3, "a"));
+      expect(nodes(result)).toEqual({ "a/0": "almost-full", "a/1": "half", "a/2": "half" });
+    });
+    it("places the largest containers first, so a big one takes the gap a small one would have split", () => {
+      const hosts = [host("gap", { reserved: { cpu: 8, memoryMiB: 16384 } }), host("empty")];
+      const result = run(hosts, [request("small", 0), request("big", 0, { resources: { cpu: 8, memoryMiB: 16384 } })]);
+      expect(nodes(result)).toEqual({ "big/0": "gap", "small/0": "empty" });
+    });
+    it("breaks memory ties after CPU: least free memory first", () => {
+      const hosts = [
+        host("h1", { reserved: { cpu: 4, memoryMiB: 4096 } }),
+        host("h2", { reserved: { cpu: 4, memoryMiB: 8192 } }),
+      ];
+      expect(nodes(run(hosts, replicas(1, "a")))).toEqual({ "a/0": "h2" });
+    });
+  });
+
+  describe("spread", () => {
+    it("puts the next container where the pool has fewest, then on the least reserved host", () => {
+      const hosts = [
+        host("busy", { reserved: { cpu: 8, memoryMiB: 16384 } }),
+        host("idle"),
+        host("has-one", { poolCounts: { a: 1 }, reserved: { cpu: 2, memoryMiB: 4096 } }),
+      ];
+      const result = run(hosts, replicas(3, "a", { strategy: "spread" }));
+      expect(nodes(result)).toEqual({ "a/0": "idle", "a/1": "busy", "a/2": "idle" });
+    });
+    it("keeps per-host counts of a pool within one of each other", () => {
+      const hosts = Array.from({ length: 7 }, (_, i) => host(`h${i}`, { capacity: { cpu: 64, memoryMiB: 131072 } }));
+      const result = run(hosts, replicas(23, "a", { strategy: "spread" }));
+      const counts = hosts.map((h) => result.placements.filter((p) => p.node === h.node).length);
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(23);
+    });
+  });
+
+  describe("random", () => {
+    const hosts = Array.from({ length: 20 }, (_, i) => host(`h${i}`));
+    const requests = replicas(40, "a", { strategy: "random" });
+    it("gives the same placements for the same seed", () => {
+      expect(run(hosts, requests, { seed: 7 })).toEqual(run(hosts, requests, { seed: 7 }));
+    });
+    it("gives different placements for different seeds", () => {
+      expect(nodes(run(hosts, requests, { seed: 7 }))).not.toEqual(nodes(run(hosts, requests, { seed: 8 })));
+    });
+    it("uses many hosts rather than packing", () => {
+      const used = new Set(run(hosts, requests, { seed: 3 }).placements.map((p) => p.node));
+      expect(used.size).toBeGreaterThan(10);
+    });
+  });
+
+  describe("preference", () => {
+    it("uses the first listed IDC first, the next one when it is full", () => {
+      const hosts = [host("cloud", { idc: "aliyun-bj" }), host("private", { capacity: { cpu: 4, memoryMiB: 8192 } })];
+      const result = run(hosts, replicas(3, "a", { idcs: ["yf-private", "aliyun-bj"], strategy: "spread" }));
+      expect(nodes(result)).toEqual({ "a/0": "private", "a/1": "private", "a/2": "cloud" });
+      const cloudFirst = run(hosts, replicas(1, "a", { idcs: ["aliyun-bj", "yf-private"] }));
+      expect(nodes(cloudFirst)).toEqual({ "a/0": "cloud" });
+    });
+    it("takes a buffer host only when no assigned host fits, in any IDC", () => {
+      const hosts = [
+        host("buffer-private", { buffer: true }),
+        host("assigned-cloud", { idc: "aliyun-bj", capacity: { cpu: 2, memoryMiB: 4096 } }),
+      ];
+      const result = run(hosts, replicas(2, "a", { idcs: ["yf-private", "aliyun-bj"], strategy: "spread" }));
+      expect(nodes(result)).toEqual({ "a/0": "assigned-cloud", "a/1": "buffer-private" });
+    });
+    it("treats a buffer host that took a container as assigned afterwards", () => {
+      const hosts = [
+        host("b1", { buffer: true }),
+        host("b2", { buffer: true }),
+        host("full", { reserved: { cpu: 16, memoryMiB: 32768 } }),
+      ];
+      const result = run(hosts, replicas(3, "a", { strategy: "spread" }));
+      expect(new Set(Object.values(nodes(result)))).toEqual(new Set(["b1"]));
+    });
+  });
+
+  describe("unplaceable containers", () => {
+    it("counts each rejected host under the first filter that rejects it and says so in one line", () => {
+      const hosts = [
+        host("down", { healthy: false }),
+        host("cloud", { idc: "aliyun-bj" }),
+        host("other-zone", { zone: "yf-b", attributes: { zone: "yf-b" } }),
+        host("runs-a", { poolCounts: { a: 1 } }),
+        host("port-taken", { usedPorts: [8080] }),
+        host("full", { reserved: { cpu: 15, memoryMiB: 1024 } }),
+      ];
+      const result = run(hosts, [
+        request("a", 17, {
+          antiAffinity: true,
+          ports: [8080],
+          constraints: [{ key: "zone", op: "==", value: "yf-a" }],
+        }),
+      ]);
+      expect(result.placements).toEqual([]);
+      expect(result.unplaced).toEqual([
+        {
+          pool: "a",
+          instance: "17",
+          rejectedBy: { health: 1, idc: 1, constraint: 1, "anti-affinity": 1, port: 1, resources: 1 },
+          reason:
+            "a/17: no host fits: 6 hosts — health: 1, idc: 1, constraint: 1, anti-affinity: 1, port: 1, resources: 1",
+        },
+      ]);
+    });
+    it("places what fits and explains each container that does not, in request order", () => {
+      const hosts = [host("h1"), host("h2")];
+      const result = run(hosts, replicas(4, "a", { antiAffinity: true }));
+      expect(result.placements.map((p) => p.instance)).toEqual(["0", "1"]);
+      expect(result.unplaced.map((u) => u.reason)).toEqual([
+        "a/2: no host fits: 2 hosts — anti-affinity: 2",
+        "a/3: no host fits: 2 hosts — anti-affinity: 2",
+      ]);
+    });
+    it("says so when there are no hosts at all", () => {
+      expect(run([], [request("a", 1)]).unplaced[0].reason).toBe("a/1: no host fits: 0 hosts");
+    });
+  });
+
+  it("returns placements in the order the requests were given", () => {
+    const hosts = [host("h1"), host("h2")];
+    const requests = [
+      request("small", 1),
+      request("big", 1, { resources: { cpu: 16, memoryMiB: 32768 } }),
+      request("small", 2),
+    ];
+    expect(run(hosts, requests).placements.map((p) => `${p.pool}/${p.instance}`)).toEqual([
+      "small/1",
+      "big/1",
+      "small/2",
+    ]);
+  });
+
+  it("does not change its input", () => {
+    const hosts = [host("h1", { poolCounts: { a: 1 }, usedPorts: [9100] })];
+    const before = JSON.stringify(hosts);
+    run(hosts, replicas(3, "a", { ports: [8080, 0] }));
+    expect(JSON.stringify(hosts)).toBe(before);
+  });
+});
