@@ -116,7 +116,7 @@ export function terraformPlan(head: SynthSnapshot, projectDir: string): { sectio
       }
       const plan = spawnSync(bin, ["plan", "-input=false", "-no-color", "-lock=false", "-out=dcp.tfplan"], { cwd: dir, encoding: "utf8", timeout: 900_000 });
       if (plan.status !== 0) throw new DcpError(`${bin} plan failed for stack ${stack.name}:\n${lastLines(plan.stderr ?? "", 20)}`);
-      const json = execFileSync(bin, ["show", "-json", "dcp.tfplan"], { cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+      const json = execFileSync(bin, ["show", "-json", "dcp.tfplan"], { cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
       items.push(...parseTerraformPlan(JSON.parse(json) as TerraformJsonPlan, stack.name));
     }
     return { section: { source: "terraform", counts: countActions(items), items } };

@@ -8,8 +8,8 @@ import { Report } from "../report";
 const MAX_CHARS = 60_000;
 
 export function renderMarkdown(report: Report): string {
-  const head: string[] = [`### ${report.title}`, ""];
-  for (const line of report.summary) head.push(`- ${line}`);
+  const head: string[] = [`### ${escape(report.title)}`, ""];
+  for (const line of report.summary) head.push(`- ${escape(line)}`);
   const tail: string[] = [];
   if (report.notes.length) {
     tail.push("", "> **Notes**");
