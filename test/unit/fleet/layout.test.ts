@@ -1,0 +1,52 @@
+import { DcpError } from "../../../cli/errors";
+import { fleetLayout } from "../../../fleet/local/layout";
+
+describe("fleetLayout", () => {
+  test("default fleet: 6 hosts, h1-h2 private, h3-h6 cloud with zones round-robin", () => {
+    const fleet = fleetLayout();
+    expect(fleet.name).toBe("dcp");
+    expect(fleet.consulHttp).toBe("http://127.0.0.1:8500");
+    expect(fleet.image).toBe("192.168.77.1:5000/dcp/demo:1");
+    expect(fleet.hosts.map((h) => [h.node, h.ip, h.idc, h.zone, h.fleet, h.cpu, h.memoryMiB, h.cloud])).toEqual([
+      ["dcp-h1", "192.168.77.11", "yf-private", "yf-a", "yf-standard", 32, 65536, false],
+      ["dcp-h2", "192.168.77.12", "yf-private", "yf-a", "yf-standard", 32, 65536, false],
+      ["dcp-h3", "192.168.77.13", "aliyun-bj", "cn-beijing-h", "bj-standard", 16, 32768, true],
+      ["dcp-h4", "192.168.77.14", "aliyun-bj", "cn-beijing-i", "bj-standard", 16, 32768, true],
+      ["dcp-h5", "192.168.77.15", "aliyun-bj", "cn-beijing-j", "bj-standard", 16, 32768, true],
+      ["dcp-h6", "192.168.77.16", "aliyun-bj", "cn-beijing-h", "bj-standard", 16, 32768, true],
+    ]);
+    expect(fleet.hosts[0].dockerEndpoint).toBe("tcp://192.168.77.11:2376");
+  });
+
+  test("the test fleet has its own subnet, Consul ports and a large host class", () => {
+    const fleet = fleetLayout({ name: "dcptest" });
+    expect(fleet.subnet).toBe("192.168.79.0/24");
+    expect(fleet.consulHttp).toBe("http://127.0.0.1:8510");
+    expect(fleet.consulDns).toBe("127.0.0.1:8610");
+    expect(fleet.stateDir).toBe("/var/lib/dcp/dcptest");
+    expect(fleet.hosts).toHaveLength(6);
+    expect(fleet.hosts.every((h) => h.cpu === 128 && h.memoryMiB === 262144)).toBe(true);
+  });
+
+  test("given options win over the name's defaults; undefined ones do not", () => {
+    const fleet = fleetLayout({ name: "dcptest", hosts: 3, hostCpu: undefined, subnet: "10.9.8.0/24" });
+    expect(fleet.hosts.map((h) => h.ip)).toEqual(["10.9.8.11", "10.9.8.12", "10.9.8.13"]);
+    expect(fleet.hosts[0].cpu).toBe(128);
+  });
+
+  test.each([
+    [{ name: "prod" }, /starts with "dcp"/],
+    [{ name: "dcp-x" }, /lowercase letters or digits/],
+    [{ name: "dcpabcdefgh" }, /at most 10/],
+    [{ subnet: "192.168.77.0/16" }, /--subnet 192.168.77.0\/16: must be an IPv4 \/24/],
+    [{ subnet: "8.8.8.0/24" }, /private range/],
+    [{ subnet: "192.168.300.0/24" }, /must be an IPv4/],
+    [{ hosts: 0 }, /--hosts 0: must be a whole number from 1 to 200/],
+    [{ hosts: 2.5 }, /--hosts 2.5/],
+    [{ consulHttpPort: 8600 }, /both 8600/],
+    [{ hostMemoryMiB: -1 }, /--host-memory-mib -1/],
+  ])("rejects %j with an error that says what to change", (options, message) => {
+    expect(() => fleetLayout(options)).toThrow(DcpError);
+    expect(() => fleetLayout(options)).toThrow(message);
+  });
+});
