@@ -6,13 +6,16 @@ import { register as validate } from "./commands/validate";
 import { register as up } from "./commands/up";
 import { register as down } from "./commands/down";
 import { register as status } from "./commands/status";
+import { register as synth } from "./commands/synth";
+import { register as plan } from "./commands/plan";
+import { register as apply } from "./commands/apply";
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [validate, up, down, status];
+const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply];
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -4,10 +4,11 @@
  * written unless `outDir` is given, and then only once everything has succeeded.
  */
 import { App } from "cdktf";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../cli/errors";
+import { readFleet } from "../fleet/local";
 import { DesiredState } from "../model/desired-state";
 import { DcpStack, DcpStackProps } from "./dcp-stack";
 import { Profile } from "./profile";
@@ -45,15 +46,24 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
   const project = require(join(root, "stacks")) as ProjectStacks;
 
   const outDir = options.outDir ? resolve(root, options.outDir) : undefined;
-  // Next to the destination when writing, so the final rename stays on one filesystem.
-  const work = mkdtempSync(outDir ? join(dirname(outDir), ".dcp-synth-") : join(tmpdir(), "dcp-synth-"));
+  const props: DcpStackProps = {
+    profile,
+    projectDir: root,
+    ...(profile === "local" ? { localImage: options.localImage ?? localFleetImage() } : {}),
+  };
+  return synthesizeStacks((app) => project.buildStacks(app, props), outDir);
+}
+
+/**
+ * Builds stacks into a fresh App and synthesizes them (validation, aspects, sizing) in a
+ * temporary directory; with `outDir`, the result then replaces `outDir`. For callers that
+ * build stacks themselves (tests, benchmarks).
+ */
+export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: string): SynthesizeResult {
+  const work = mkdtempSync(join(tmpdir(), "dcp-synth-"));
   try {
     const app = new App({ outdir: work, stackTraces: false });
-    const stacks = project.buildStacks(app, {
-      profile,
-      projectDir: root,
-      ...(profile === "local" ? { localImage: options.localImage ?? localFleetImage() } : {}),
-    });
+    const stacks = build(app);
     app.synth();
     const result: SynthesizeResult = {
       stacks: stacks.map((s) => ({
@@ -66,13 +76,27 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
         fleets: stacks.flatMap((s) => s.summary.fleets),
       },
     };
-    if (outDir) {
-      rmSync(outDir, { recursive: true, force: true });
-      renameSync(work, outDir);
-    }
+    if (outDir) moveInto(work, outDir);
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces `dest` with `src` as late and as briefly as possible: the copy lands next to
+ * `dest` first (same filesystem), then two renames swap it in.
+ */
+function moveInto(src: string, dest: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  const staged = mkdtempSync(join(dirname(dest), ".dcp-synth-"));
+  try {
+    cpSync(src, staged, { recursive: true });
+    chmodSync(staged, 0o755);
+    rmSync(dest, { recursive: true, force: true });
+    renameSync(staged, dest);
+  } finally {
+    rmSync(staged, { recursive: true, force: true });
   }
 }
 
@@ -93,8 +117,11 @@ function merge(states: DesiredState[]): DesiredState {
 }
 
 function localFleetImage(): string {
-  const file = join("/var/lib/dcp", process.env.DCP_FLEET ?? "dcp", "fleet.json");
-  if (!existsSync(file)) return "dcp/demo:1";
-  const fleet = JSON.parse(readFileSync(file, "utf8")) as { image?: string };
-  return fleet.image ?? "dcp/demo:1";
+  try {
+    return readFleet(process.env.DCP_FLEET || undefined).image;
+  } catch (err) {
+    // No local fleet up: the desired state is still useful (plans, tests); applying it needs the fleet anyway.
+    if (err instanceof DcpError) return "dcp/demo:1";
+    throw err;
+  }
 }

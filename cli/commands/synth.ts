@@ -1,0 +1,48 @@
+/**
+ * `dcp synth`: synthesizes the project's stacks to Terraform JSON (cdktf output layout)
+ * and prints the chain a reviewer checks: pool → replicas → hosts → fleet. On any error
+ * it exits 1 and the output directory is left as it was.
+ */
+import { Command, Option } from "commander";
+import Table from "cli-table3";
+import { Profile } from "../../constructs/profile";
+import { FleetSummary } from "../../constructs/sizing";
+import { synthesize } from "../../constructs/synthesize";
+
+interface SynthOptions {
+  profile: Profile;
+  out: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command("synth")
+    .description("synthesize Terraform JSON and the desired state from stacks/ and print the fleet sizing; exit 1 on error, writing nothing")
+    .addOption(new Option("--profile <profile>", "cloud: Terraform for Alibaba Cloud; local: the local fleet").choices(["cloud", "local"]).default("cloud"))
+    .option("--out <dir>", "output directory (replaced as a whole)", "cdktf.out")
+    .action(async (options: SynthOptions) => {
+      const result = await synthesize(process.cwd(), { profile: options.profile, outDir: options.out });
+      console.log(formatSummary(result.summary));
+      const resources = result.stacks.reduce(
+        (n, s) => n + Object.values<Record<string, unknown>>(s.terraform.resource ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0),
+        0,
+      );
+      console.log(
+        `profile ${options.profile}: ${result.stacks.length} stack(s), ${resources} Terraform resources, ${result.desired.pools.length} pools → ${options.out}/stacks/<stack>/cdk.tf.json`,
+      );
+    });
+}
+
+/** Two tables: pools (replicas → containers and hosts per fleet) and fleets (hosts needed, buffer, free, desired). */
+export function formatSummary(summary: FleetSummary): string {
+  const pools = new Table({ head: ["pool", "replicas", "effective", "fleet", "containers", "hosts"], style: { head: [] } });
+  for (const a of summary.allocations) {
+    pools.push([a.pool, a.replicas, a.effectiveReplicas, `${a.fleet} (${a.idc})`, a.containers, a.hosts]);
+  }
+  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", ""], style: { head: [] } });
+  for (const f of summary.fleets) {
+    const note = f.kind === "private" && f.desiredHosts > 0 ? `short by ${f.desiredHosts}: add private hosts` : f.kind === "cloud" ? "desired_capacity" : "";
+    fleets.push([f.fleet, `${f.idc} (${f.kind})`, f.hostsForPools, f.bufferHosts, f.freeHosts, f.desiredHosts, note]);
+  }
+  return `${pools.toString()}\n${fleets.toString()}`;
+}
