@@ -138,7 +138,7 @@ describe("planChanges", () => {
       expect(lastUp).toBeLessThan(firstDown);
       // The instances replaced in this wave are the ones whose old container is removed in it.
       const created = inWave.filter((c) => c.kind === "create").map((c) => (c as CreateChange).instance).sort();
-      const removed = inWave.filter((c) => c.kind === "remove").map((c) => (c as CreateChange).instance).sort();
+      const removed = inWave.filter((c) => c.kind === "remove").map((c) => (c as { instance: string }).instance).sort();
       expect(created).toEqual(removed);
     }
     const after = converge(desired([v2]), inv);

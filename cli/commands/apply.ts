@@ -1,0 +1,63 @@
+/**
+ * `dcp apply`: re-plans inside the apply lock and executes the plan. Exit 0 when there
+ * was nothing to do, 2 when changes were applied, 1 on error. Everything that can be
+ * checked (desired state, Consul, TLS material, placement, images) is checked before
+ * the first change.
+ */
+import { Command } from "commander";
+import Table from "cli-table3";
+import { applyDesired, ApplyReport } from "../../runtime";
+import { DcpError, EXIT } from "../errors";
+import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+
+interface ApplyCliOptions extends RuntimeCliOptions {
+  waitLock: string;
+  parallel: string;
+  perHost: string;
+  progress: "auto" | "lines" | "quiet";
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new DcpError(`${flag} ${value}: must be a number >= 0`);
+  return n;
+}
+
+export function renderApplyReport(report: ApplyReport): string {
+  const t = report.timings;
+  const table = new Table({ head: ["phase", "from (s)", "to (s)", "seconds"] });
+  table.push(["read inventory", "", "", t.inventorySeconds.toFixed(2)], ["schedule", "", "", t.scheduleSeconds.toFixed(2)], ["pull images", "", "", t.preflightSeconds.toFixed(2)]);
+  for (const p of report.timings.phases) table.push([p.phase, p.startedAt.toFixed(2), p.endedAt.toFixed(2), (p.endedAt - p.startedAt).toFixed(2)]);
+  const lines = [table.toString()];
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  lines.push(
+    report.applied === 0
+      ? "No changes: the fleet matches the desired state."
+      : `Applied ${report.applied} change(s) in ${t.totalSeconds.toFixed(1)} s.`,
+  );
+  return lines.join("\n");
+}
+
+export function register(program: Command): void {
+  addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error"))
+    .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
+    .option("--parallel <n>", "containers in flight at once", "16")
+    .option("--per-host <n>", "Docker requests in flight per host", "8")
+    .option("--progress <mode>", "auto (one line on a terminal, a line per change otherwise), lines, quiet", "auto")
+    .action(async (options: ApplyCliOptions) => {
+      const desired = await loadDesired(options);
+      const parallel = positive(options.parallel, "--parallel");
+      const perHost = positive(options.perHost, "--per-host");
+      if (parallel < 1 || perHost < 1) throw new DcpError("--parallel and --per-host must be at least 1");
+      const report = await applyDesired(desired, {
+        ...runtimeOptions(options),
+        waitLockSeconds: positive(options.waitLock, "--wait-lock"),
+        parallel,
+        perHost,
+        progress: options.json ? "quiet" : options.progress,
+      });
+      if (options.json) console.log(JSON.stringify({ version: 1, ...report }, null, 2));
+      else console.log(renderApplyReport(report));
+      process.exitCode = report.applied > 0 ? EXIT.changes : EXIT.ok;
+    });
+}

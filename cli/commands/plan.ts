@@ -1,0 +1,66 @@
+/**
+ * `dcp plan`: what apply would change on the live fleet — placements, rolling updates,
+ * replacements of lost hosts, upstream and catalog changes. Exit 0 no change, 2 changes,
+ * 1 error (including containers that cannot be placed, with the scheduler's reason).
+ */
+import { Command } from "commander";
+import Table from "cli-table3";
+import { planFromLive, unplacedError } from "../../runtime";
+import { Change, RuntimePlan } from "../../runtime/plan/types";
+import { EXIT } from "../errors";
+import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+
+function detail(c: Change): string {
+  switch (c.kind) {
+    case "assign-host":
+      return `pools ${c.previousPools.join(",") || "(buffer)"} → ${c.pools.join(",")}`;
+    case "unassign-host":
+      return `pools ${c.previousPools.join(",")} → (buffer)`;
+    case "create":
+      return `${c.image} ${c.containerType} ports ${c.ports.map((p) => `${p.name}=${p.port}`).join(",") || "-"}`;
+    case "publish-upstream":
+      return `${c.upstream} ${c.server} weight ${c.weight}`;
+    case "unpublish-upstream":
+      return `${c.upstream} ${c.server}`;
+    case "register":
+      return `${c.containerName} ${c.address}:${c.port}`;
+    case "wait-healthy":
+      return c.healthCheck ? `GET ${c.healthCheck.address}:${c.healthCheck.port}${c.healthCheck.path}` : "running";
+    case "drain":
+      return `${c.serviceId}${c.seconds ? `, ${c.seconds}s` : ""}`;
+    default:
+      return c.containerName;
+  }
+}
+
+/** Terminal rendering of a runtime plan: per-pool summary, changes, unplaced containers and notes. */
+export function renderRuntimePlan(plan: RuntimePlan): string {
+  const out: string[] = [];
+  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"] });
+  for (const s of plan.summary) summary.push([s.pool, s.desired, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
+  out.push(summary.toString());
+  if (plan.changes.length > 0) {
+    const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"] });
+    for (const c of plan.changes) {
+      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.reason]);
+    }
+    out.push(changes.toString());
+  }
+  for (const u of plan.unplaced) out.push(`cannot place ${u.pool} ${u.instance}: ${u.reason}`);
+  for (const n of plan.notes) out.push(`note: ${n}`);
+  out.push(plan.changes.length === 0 ? "No changes: the fleet matches the desired state." : `${plan.changes.length} change(s).`);
+  return out.join("\n");
+}
+
+export function register(program: Command): void {
+  addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error")).action(
+    async (options: RuntimeCliOptions) => {
+      const desired = await loadDesired(options);
+      const { plan } = await planFromLive(desired, runtimeOptions(options));
+      if (options.json) console.log(JSON.stringify({ version: 1, ...plan }, null, 2));
+      else console.log(renderRuntimePlan(plan));
+      if (plan.unplaced.length > 0) throw unplacedError(plan);
+      process.exitCode = plan.changes.length > 0 ? EXIT.changes : EXIT.ok;
+    },
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The runtime's entry points: plan against the live fleet, and apply. Used by `dcp plan`,
+ * `dcp apply`, `dcp up` and the review/drift commands.
+ */
+import { cpus, hostname } from "node:os";
+import pLimit from "p-limit";
+import { DesiredState } from "../model/desired-state";
+import { DcpError } from "../cli/errors";
+import { ConsulClient, consulConfigFromEnv, withApplyLock } from "./consul/client";
+import { DockerHosts } from "./docker/hosts";
+import { readTlsMaterial } from "./docker/driver";
+import { readInventory } from "./inventory/read";
+import { Inventory } from "./inventory/types";
+import { planChanges } from "./plan/planner";
+import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
+import { executePlan, PhaseTiming } from "./apply/execute";
+import { createProgress, ProgressMode } from "./apply/progress";
+
+export { planChanges } from "./plan/planner";
+export type { Change, RuntimePlan, PlanOptions, PoolSummary } from "./plan/types";
+
+export interface RuntimeOptions extends PlanOptions {
+  /** Default: from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN. */
+  consul?: ConsulClient;
+  /** Dir with the Docker client certificates. Default: env DCP_TLS_DIR. */
+  tlsDir?: string;
+  /** Allow plain tcp:// Docker endpoints that are not loopback. */
+  insecureDocker?: boolean;
+}
+
+export interface ApplyOptions extends RuntimeOptions {
+  /** Seconds to wait for another apply holding the lock. Default 0: refuse at once. */
+  waitLockSeconds?: number;
+  /** Chains in flight at once. Default 16. */
+  parallel?: number;
+  /** Docker requests in flight per host. Default 8. */
+  perHost?: number;
+  progress?: ProgressMode;
+  /** Who holds the lock, shown to a refused apply. Default user@host pid. */
+  holder?: string;
+  healthTimeoutMs?: number;
+}
+
+export interface ApplyReport {
+  plan: RuntimePlan;
+  applied: number;
+  /** Seconds: reading the inventory, scheduling (planning), then each phase's span from the start of execution. */
+  timings: { inventorySeconds: number; scheduleSeconds: number; preflightSeconds: number; executeSeconds: number; totalSeconds: number; phases: PhaseTiming[] };
+  warnings: string[];
+}
+
+function consulOf(options: RuntimeOptions): ConsulClient {
+  return options.consul ?? new ConsulClient(consulConfigFromEnv());
+}
+
+function planOptions(options: RuntimeOptions): PlanOptions {
+  return { machineCores: cpus().length, ...options };
+}
+
+/** Refuses before any change: missing TLS material, Consul unreachable. */
+async function preconditions(consul: ConsulClient, options: RuntimeOptions): Promise<DockerHosts> {
+  await consul.ping();
+  const dockers = new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
+  const tlsDir = options.tlsDir ?? process.env.DCP_TLS_DIR;
+  if (tlsDir) readTlsMaterial(tlsDir);
+  return dockers;
+}
+
+export async function planFromLive(desired: DesiredState, options: RuntimeOptions = {}): Promise<{ inventory: Inventory; plan: RuntimePlan }> {
+  const consul = consulOf(options);
+  const dockers = await preconditions(consul, options);
+  const inventory = await readInventory(consul, dockers);
+  return { inventory, plan: planChanges(desired, inventory, planOptions(options)) };
+}
+
+export function unplacedError(plan: RuntimePlan): DcpError {
+  const lines = plan.unplaced.slice(0, 5).map((u) => `  ${u.pool} ${u.instance}: ${u.reason}`);
+  const more = plan.unplaced.length > 5 ? `\n  … and ${plan.unplaced.length - 5} more` : "";
+  return new DcpError(`${plan.unplaced.length} container(s) cannot be placed; nothing was changed:\n${lines.join("\n")}${more}`);
+}
+
+/** Every image a create needs, pulled on its host before the first change: a missing image fails the apply with nothing changed. */
+async function pullImages(plan: RuntimePlan, inventory: Inventory, dockers: DockerHosts): Promise<void> {
+  const endpoints = new Map(inventory.hosts.map((h) => [h.node, h.dockerEndpoint]));
+  const pairs = new Map<string, CreateChange>();
+  for (const c of plan.changes) if (c.kind === "create") pairs.set(`${c.node} ${c.image}`, c);
+  const limit = pLimit(6);
+  await Promise.all([...pairs.values()].map((c) => limit(() => dockers.get(c.node, endpoints.get(c.node)!).ensureImage(c.image))));
+}
+
+export async function applyDesired(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const consul = consulOf(options);
+  const started = Date.now();
+  const dockers = await preconditions(consul, options);
+  const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
+  return withApplyLock(
+    consul,
+    holder,
+    async () => {
+      // Planned inside the lock: what another apply just did is part of the inventory.
+      const t0 = Date.now();
+      const inventory = await readInventory(consul, dockers);
+      const t1 = Date.now();
+      const plan = planChanges(desired, inventory, planOptions(options));
+      const t2 = Date.now();
+      if (plan.unplaced.length > 0) throw unplacedError(plan);
+      await pullImages(plan, inventory, dockers);
+      const t3 = Date.now();
+      const progress = createProgress(plan.changes.length, options.progress);
+      for (const note of plan.notes) progress.note(`note: ${note}`);
+      try {
+        const result = await executePlan(plan, inventory, consul, dockers, {
+          parallel: options.parallel,
+          perHost: options.perHost,
+          healthTimeoutMs: options.healthTimeoutMs,
+          progress,
+        });
+        const t4 = Date.now();
+        return {
+          plan,
+          applied: result.applied,
+          warnings: result.warnings,
+          timings: {
+            inventorySeconds: (t1 - t0) / 1000,
+            scheduleSeconds: (t2 - t1) / 1000,
+            preflightSeconds: (t3 - t2) / 1000,
+            executeSeconds: (t4 - t3) / 1000,
+            totalSeconds: (t4 - started) / 1000,
+            phases: result.phases,
+          },
+        };
+      } finally {
+        progress.finish();
+      }
+    },
+    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
+  );
+}
