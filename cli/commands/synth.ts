@@ -35,13 +35,13 @@ export function register(program: Command): void {
 
 /** Two tables: pools (replicas → containers and hosts per fleet) and fleets (hosts needed, buffer, free, desired). */
 export function formatSummary(summary: FleetSummary): string {
-  const pools = new Table({ head: ["pool", "replicas", "effective", "fleet", "containers", "hosts"], style: { head: [] } });
+  const pools = new Table({ head: ["pool", "replicas", "effective", "fleet", "containers", "hosts"], style: { head: [], border: [] } });
   for (const a of summary.allocations) {
     pools.push([a.pool, a.replicas, a.effectiveReplicas, `${a.fleet} (${a.idc})`, a.containers, a.hosts]);
   }
-  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", ""], style: { head: [] } });
+  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", ""], style: { head: [], border: [] } });
   for (const f of summary.fleets) {
-    const note = f.kind === "private" && f.desiredHosts > 0 ? `short by ${f.desiredHosts}: add private hosts` : f.kind === "cloud" ? "desired_capacity" : "";
+    const note = f.kind === "private" && f.desiredHosts > 0 ? `short by ${f.desiredHosts}: add private hosts` : "";
     fleets.push([f.fleet, `${f.idc} (${f.kind})`, f.hostsForPools, f.bufferHosts, f.freeHosts, f.desiredHosts, note]);
   }
   return `${pools.toString()}\n${fleets.toString()}`;
