@@ -16,15 +16,13 @@ export function renderTable(report: DriftReport): string {
   if (report.findings.length === 0) {
     lines.push("No drift: live state matches the desired state.");
   } else {
-    // No colours: the table is read in CI logs as often as in a terminal. Long KV values break anywhere.
-    const table = new Table({
-      head: ["kind", "object", "expected", "actual", "why", "fix"],
-      colWidths: [21, 34, 28, 28, 44, 10],
-      wordWrap: true,
-      wrapOnWordBoundary: false,
-      style: { head: [], border: [] },
-    });
-    for (const f of report.findings) table.push([f.kind, f.object, f.expected, f.actual, f.explanation, f.repair]);
+    // No colours: the table is read in CI logs as often as in a terminal.
+    const widths = [21, 34, 28, 28, 44, 10];
+    const table = new Table({ head: ["kind", "object", "expected", "actual", "why", "fix"], colWidths: widths, wordWrap: true, style: { head: [], border: [] } });
+    for (const f of report.findings) {
+      const cells = [f.kind, f.object, f.expected, f.actual, f.explanation, f.repair];
+      table.push(cells.map((text, i) => breakLongWords(text, widths[i] - 2)));
+    }
     lines.push(table.toString());
     lines.push(`Drift: ${summaryLine(report)}.`);
   }
@@ -48,6 +46,14 @@ export function renderMarkdown(report: DriftReport): string {
   }
   if (report.notes.length > 0) lines.push("", ...report.notes.map((n) => `> ${n}`));
   return lines.join("\n") + "\n";
+}
+
+/** Words wrap at spaces; a word longer than the column (a KV value, a key) is split so it is shown whole. */
+function breakLongWords(text: string, width: number): string {
+  return text
+    .split(" ")
+    .map((word) => (word.length <= width ? word : word.match(new RegExp(`.{1,${width}}`, "g"))!.join("\n")))
+    .join(" ");
 }
 
 function summaryLine(report: DriftReport): string {

@@ -1,0 +1,234 @@
+/**
+ * `dcp drift` without the CLI: gather the live inputs (inventory, raw keys under dcp's
+ * prefixes, agentless catalog nodes), detect, and — for `--fix` — repair through the
+ * normal apply path first, then what apply does not own (unowned entries, upstream
+ * values edited by hand, assignments, catalog node meta).
+ */
+import { DesiredState } from "../../model/desired-state";
+import { NODE_META } from "../../model/host-metadata";
+import { ConsulClient, KvOp, withApplyLock } from "../consul/client";
+import { DiscoveryPublisher } from "../discovery/publisher";
+import { diffUpstreams } from "../discovery/upstreams";
+import { DockerHosts } from "../docker/hosts";
+import { executePlan } from "../apply/execute";
+import { createProgress, ProgressMode } from "../apply/progress";
+import { applyDesired } from "../index";
+import { readInventory } from "../inventory/read";
+import { Inventory } from "../inventory/types";
+import { Change } from "../plan/types";
+import { ConsulEntries, DetectOptions, detectDrift, expectedUpstreams } from "./detect";
+import { DriftFinding, DriftReport } from "./types";
+
+export interface DriftRunOptions {
+  consul: ConsulClient;
+  dockers: DockerHosts;
+  /** Only these pools; fleet-wide checks (labels, stray keys and nodes) still run. */
+  pools?: string[];
+}
+
+export interface LiveDrift {
+  report: DriftReport;
+  inventory: Inventory;
+}
+
+const DCP_META_KEYS: string[] = Object.values(NODE_META);
+
+/** Reads everything drift judges and detects; changes nothing. */
+export async function readDrift(desired: DesiredState, options: DriftRunOptions): Promise<LiveDrift> {
+  const { consul } = options;
+  await consul.ping();
+  const root = consul.config.kvRoot;
+  const prefix = consul.config.upstreamPrefix;
+  const [inventory, rootKeys, upstreamKeys, nodes, checks] = await Promise.all([
+    readInventory(consul, options.dockers),
+    consul.kvList(`${root}/`),
+    consul.kvList(`${prefix}/`),
+    consul.nodes(),
+    consul.checks(),
+  ]);
+  const withAgent = new Set(checks.filter((c) => c.checkId === "serfHealth").map((c) => c.node));
+  const entries: ConsulEntries = {
+    kvKeys: [...rootKeys, ...upstreamKeys].map((k) => k.key),
+    agentlessNodes: nodes.filter((n) => !withAgent.has(n.node) && Object.keys(n.meta).some((k) => DCP_META_KEYS.includes(k))).map((n) => n.node),
+  };
+  const report = detectDrift(desired, inventory, entries, detectOptions(consul, options.pools));
+  return { report, inventory };
+}
+
+function detectOptions(consul: ConsulClient, pools: string[] | undefined): DetectOptions {
+  return { kvRoot: consul.config.kvRoot, upstreamPrefix: consul.config.upstreamPrefix, pools };
+}
+
+export interface FixOptions extends DriftRunOptions {
+  /** Profile of the desired state ("local": CPU limits scaled to the machine). Default "cloud". */
+  profile?: "cloud" | "local";
+  /** Allow plain tcp:// Docker endpoints that are not loopback. */
+  insecureDocker?: boolean;
+  /** Seconds to wait for another apply's lock. Default 0: refuse at once. */
+  waitLockSeconds?: number;
+  progress?: ProgressMode;
+  log?: (line: string) => void;
+}
+
+export interface FixResult {
+  /** What each repair step did, one line each. */
+  actions: string[];
+  /** Drift read again after the repairs: what dcp could not repair. */
+  after: DriftReport;
+}
+
+/**
+ * Repairs drift. Containers, assignments of hosts that end empty, stale upstreams and
+ * services go through applyDesired like any apply. What an apply leaves alone is then
+ * repaired under the same apply lock, from a fresh read: upstream values (the
+ * publisher's diff), assignments that disagree with what runs, entries nobody owns, and
+ * catalog node meta that differs from the host agent's own configuration.
+ */
+export async function fixDrift(desired: DesiredState, options: FixOptions): Promise<FixResult> {
+  const log = options.log ?? (() => {});
+  const actions: string[] = [];
+  // Without a pool scope the desired state is complete, so pools absent from it are removed.
+  const applied = await applyDesired(desired, {
+    pools: options.pools,
+    prune: options.pools === undefined,
+    profile: options.profile,
+    consul: options.consul,
+    insecureDocker: options.insecureDocker,
+    waitLockSeconds: options.waitLockSeconds,
+    progress: options.progress,
+  });
+  actions.push(`apply: ${applied.applied} change(s)`);
+  log(actions[0]);
+
+  await withApplyLock(
+    options.consul,
+    "dcp drift --fix",
+    async () => {
+      const { report, inventory } = await readDrift(desired, options);
+      for (const line of await repairOutsideApply(desired, inventory, report.findings, options)) {
+        actions.push(line);
+        log(line);
+      }
+    },
+    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
+  );
+  const { report } = await readDrift(desired, options);
+  return { actions, after: report };
+}
+
+async function repairOutsideApply(desired: DesiredState, inventory: Inventory, findings: DriftFinding[], options: FixOptions): Promise<string[]> {
+  const { consul } = options;
+  const actions: string[] = [];
+  const publisher = new DiscoveryPublisher(consul);
+  const inScope = (pool: string | undefined) => !options.pools || (pool !== undefined && options.pools.includes(pool));
+
+  // Upstreams: the same diff the detector judged with, applied by the publisher.
+  if (findings.some((f) => f.repair === "upstream")) {
+    const owners = new Map(desired.pools.filter((p) => p.upstream).map((p) => [p.upstream!.name, p.name]));
+    const judged = (upstream: string) => (owners.has(upstream) ? inScope(owners.get(upstream)) : !options.pools);
+    const unreachable = new Set(inventory.hosts.filter((h) => h.containers === null).map((h) => h.address));
+    const live = inventory.upstreams.filter((e) => judged(e.upstream) && !unreachable.has(e.server.split(":")[0]));
+    const want = expectedUpstreams(desired, inventory).filter((e) => judged(e.upstream));
+    const ops = diffUpstreams(want, live, consul.config.upstreamPrefix);
+    await publisher.apply(ops);
+    actions.push(`upstreams: ${ops.length} KV operation(s) (${ops.map((o) => `${o.verb} ${o.key}`).join(", ")})`);
+  }
+
+  // Assignments: what runs on the host decides; an empty host goes back to the buffer.
+  const assignmentChanges: Change[] = [];
+  for (const f of findings.filter((x) => x.kind === "assignment-mismatch")) {
+    const host = inventory.hosts.find((h) => h.node === f.node);
+    if (!host || host.containers === null) continue;
+    const desiredPools = new Set(desired.pools.map((p) => p.name));
+    const pools = [...new Set(host.containers.filter((c) => c.running && desiredPools.has(c.pool)).map((c) => c.pool))].sort();
+    const base = { wave: 0, chain: `host:${host.node}`, direction: "host" as const, node: host.node, previousPools: [...host.assignedPools] };
+    assignmentChanges.push(pools.length > 0 ? { ...base, kind: "assign-host", reason: "repair", pools } : { ...base, kind: "unassign-host", reason: "buffer" });
+  }
+  if (assignmentChanges.length > 0) {
+    const plan = { changes: assignmentChanges, summary: [], unplaced: [], notes: [] };
+    await executePlan(plan, inventory, consul, options.dockers, { progress: createProgress(assignmentChanges.length, "quiet") });
+    actions.push(`assignments: ${assignmentChanges.map((c) => `${c.node} → ${c.kind === "assign-host" ? c.pools.join(",") : "buffer"}`).join(", ")}`);
+  }
+
+  // Entries nobody owns.
+  const kvDeletes: KvOp[] = [];
+  for (const f of findings) {
+    if (f.repair !== "remove" || !f.entry) continue;
+    const entry = f.entry;
+    if (entry.type === "kv") {
+      kvDeletes.push({ verb: "delete", key: entry.key });
+    } else if (entry.type === "service") {
+      const host = inventory.hosts.find((h) => h.node === entry.node);
+      const address = host?.address ?? (inventory.services ?? []).find((s) => s.node === entry.node && s.serviceId === entry.serviceId)?.address;
+      if (!address) continue;
+      await publisher.deregisterContainer({ node: entry.node, address }, entry.serviceId);
+      actions.push(`service: deregistered ${entry.serviceId} on ${entry.node}`);
+    } else {
+      await catalogRequest(consul, "/v1/catalog/deregister", { Node: entry.node });
+      actions.push(`node: deregistered ${entry.node} from the catalog`);
+    }
+  }
+  if (kvDeletes.length > 0) {
+    await consul.txn(kvDeletes);
+    actions.push(`kv: deleted ${kvDeletes.map((o) => o.key).join(", ")}`);
+  }
+
+  // Node meta: the host agent's own configuration (from its bootstrap) is the truth.
+  for (const f of findings.filter((x) => x.kind === "label-mismatch")) {
+    const host = inventory.hosts.find((h) => h.node === f.node);
+    if (!host) continue;
+    const own = await agentSelf(consul, host.address);
+    if (!own || sameMeta(own.meta, host.meta)) {
+      actions.push(`labels: ${host.node} runs with this node meta in its own configuration; re-run its bootstrap with the right DCP_FLEET/DCP_IDC/DCP_ZONE`);
+      continue;
+    }
+    // Re-register the node as its agent would: same id and tagged addresses, the agent's meta.
+    const current = (await catalogGet(consul, `/v1/catalog/node/${encodeURIComponent(host.node)}`)) as { Node?: { TaggedAddresses?: Record<string, string> } } | null;
+    await catalogRequest(consul, "/v1/catalog/register", {
+      ID: own.nodeId,
+      Node: host.node,
+      Address: host.address,
+      TaggedAddresses: current?.Node?.TaggedAddresses ?? undefined,
+      NodeMeta: own.meta,
+    });
+    actions.push(`labels: ${host.node} node meta restored from its agent's configuration`);
+  }
+  return actions;
+}
+
+function sameMeta(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+}
+
+/**
+ * Catalog node reads/writes and the agent's own view are not part of ConsulClient's API;
+ * these few calls go straight to Consul's HTTP API with the same address and token.
+ */
+async function catalogRequest(consul: ConsulClient, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${consul.config.address}${path}`, { method: "PUT", headers: headers(consul), body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`Consul at ${consul.config.address}: PUT ${path} answered ${res.status}: ${(await res.text()).trim()}`);
+}
+
+async function catalogGet(consul: ConsulClient, path: string): Promise<unknown> {
+  const res = await fetch(`${consul.config.address}${path}`, { headers: headers(consul) });
+  if (!res.ok) throw new Error(`Consul at ${consul.config.address}: GET ${path} answered ${res.status}: ${(await res.text()).trim()}`);
+  return res.json();
+}
+
+/** The host agent's own node id and node meta; undefined when no agent answers there. */
+async function agentSelf(consul: ConsulClient, hostAddress: string): Promise<{ nodeId: string; meta: Record<string, string> } | undefined> {
+  try {
+    const res = await fetch(`http://${hostAddress}:${consul.config.agentPort}/v1/agent/self`, { headers: headers(consul), signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return undefined;
+    const self = (await res.json()) as { Config?: { NodeID?: string }; Meta?: Record<string, string> };
+    return { nodeId: self.Config?.NodeID ?? "", meta: self.Meta ?? {} };
+  } catch {
+    return undefined; // no agent answers (a host that is down)
+  }
+}
+
+function headers(consul: ConsulClient): Record<string, string> {
+  return consul.config.token ? { "X-Consul-Token": consul.config.token } : {};
+}
+
