@@ -56,6 +56,8 @@ export function compareFleets(base: SynthSnapshot, head: SynthSnapshot, baseCost
   const h = new Map(head.desired.fleets.map((f) => [f.name, f]));
   const bc = new Map(baseCost.fleets.map((f) => [f.fleet, f.total]));
   const hc = new Map(headCost.fleets.map((f) => [f.fleet, f.total]));
+  // Private fleets are not billed by charge type; the cost model calls them "private".
+  const charge = (cost: CostBreakdown, name: string) => cost.fleets.find((f) => f.fleet === name)?.chargeType;
   return names(b, h).map((name) => {
     const bf = b.get(name);
     const hf = h.get(name);
@@ -69,7 +71,7 @@ export function compareFleets(base: SynthSnapshot, head: SynthSnapshot, baseCost
       hostsForPools: delta(bf?.hostsForPools ?? 0, hf?.hostsForPools ?? 0),
       bufferHosts: delta(bf?.bufferHosts ?? 0, hf?.bufferHosts ?? 0),
       instanceTypes: { base: bf?.instanceTypes ?? [], head: hf?.instanceTypes ?? [] },
-      chargeType: { base: bf?.chargeType, head: hf?.chargeType },
+      chargeType: { base: charge(baseCost, name), head: charge(headCost, name) },
       cost: costDelta(bc.get(name) ?? ZERO, hc.get(name) ?? ZERO),
     };
   });
@@ -117,6 +119,9 @@ export function costSection(baseCost: CostBreakdown, headCost: CostBreakdown, pr
   const unallocated = costDelta(baseCost.unallocated, headCost.unallocated);
   if (unallocated.head.monthly > 0 || unallocated.base.monthly > 0) {
     notes.push(`fleets no pool uses cost ${unallocated.head.monthly} ${headCost.currency}/month (base ${unallocated.base.monthly}); not attributed to any owner`);
+  }
+  if (pools.some((p) => p.change === "unchanged" && p.cost.delta.monthly !== 0)) {
+    notes.push("a pool pays its share of its fleets' reserved CPU/memory, buffer included, so an unchanged pool's cost moves when its neighbours change");
   }
   return {
     currency: headCost.currency,

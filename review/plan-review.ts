@@ -102,7 +102,7 @@ export interface ReviewOptions extends Omit<ReviewInputs, "base" | "head" | "res
 }
 
 export async function reviewPlan(options: ReviewOptions): Promise<PlanReview> {
-  const snapshotOptions = { repoRoot: options.repoRoot, profile: options.profile };
+  const snapshotOptions = { repoRoot: options.repoRoot, gitDir: options.headSource, profile: options.profile };
   const [base, head] = await Promise.all([loadSnapshot(options.baseSource, snapshotOptions), loadSnapshot(options.headSource, snapshotOptions)]);
   const notes: string[] = [];
   let resources: ResourceSection | undefined;

@@ -15,24 +15,26 @@ import { SynthSnapshot } from "./types";
 const run = promisify(execFile);
 
 export interface SnapshotOptions {
-  /** The checkout dcp runs from: its git repository, node_modules and, for directories without code, its constructs. */
+  /** The checkout dcp runs from: its node_modules and, for directories without code, its constructs. */
   repoRoot: string;
+  /** The git repository revisions are read from (the project under review). */
+  gitDir: string;
   profile: "cloud" | "local";
 }
 
 export async function loadSnapshot(source: string, options: SnapshotOptions): Promise<SynthSnapshot> {
   const dir = resolve(source);
   if (existsSync(dir) && statSync(dir).isDirectory()) {
-    // A directory with its own constructs is a whole project tree; one without (a folder
-    // of pool files, as tests and benchmarks generate) is synthesized by this checkout's code.
+    // A directory with its own constructs is a whole project tree; one without (a project
+    // using this checkout's constructs, or a folder of pool files) uses this checkout's code.
     const codeDir = hasCode(dir) ? dir : options.repoRoot;
     return { source, ...(await synthIn(codeDir, dir, options, source)) };
   }
-  const revision = resolveRevision(source, options.repoRoot);
+  const revision = resolveRevision(source, options.gitDir);
   const tree = mkdtempSync(join(tmpdir(), "dcp-base-"));
   try {
     const tar = join(tree, ".dcp-archive.tar");
-    execFileSync("git", ["archive", "--format=tar", `--output=${tar}`, revision], { cwd: options.repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("git", ["archive", "--format=tar", `--output=${tar}`, revision], { cwd: options.gitDir, stdio: ["ignore", "ignore", "pipe"] });
     execFileSync("tar", ["-xf", tar, "-C", tree]);
     rmSync(tar);
     symlinkSync(join(options.repoRoot, "node_modules"), join(tree, "node_modules"), "dir");

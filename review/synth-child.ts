@@ -4,14 +4,26 @@
  * versions of the constructs from meeting in one module cache.
  *
  *   tsx review/synth-child.ts <code dir> <project dir> <profile>
+ *
+ * A project dir with stacks/index.ts is synthesized as a project. Any other directory is
+ * a set of pool files (in <dir>/stacks/pools, or <dir> itself) synthesized with the code
+ * dir's stacks in place of its own stacks/pools; tests and benchmarks generate those.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 async function main(): Promise<void> {
   const [codeDir, projectDir, profile] = process.argv.slice(2);
-  const { synthesize } = require(join(codeDir, "constructs", "synthesize"));
-  const { stacks, desired } = await synthesize(projectDir, { profile });
-  process.stdout.write(JSON.stringify({ stacks, desired }));
+  const { synthesize, synthesizeStacks } = require(join(codeDir, "constructs", "synthesize"));
+  let result: { stacks: unknown; desired: unknown };
+  if (existsSync(join(projectDir, "stacks", "index.ts"))) {
+    result = await synthesize(projectDir, { profile });
+  } else {
+    const { buildStacks } = require(join(codeDir, "stacks"));
+    const poolsDir = existsSync(join(projectDir, "stacks", "pools")) ? join(projectDir, "stacks", "pools") : projectDir;
+    result = synthesizeStacks((app: unknown) => buildStacks(app, { profile, projectDir: codeDir, poolsDir, localImage: "dcp/demo:1" }));
+  }
+  process.stdout.write(JSON.stringify({ stacks: result.stacks, desired: result.desired }));
 }
 
 main().catch((err: unknown) => {

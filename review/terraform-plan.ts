@@ -111,7 +111,8 @@ export function terraformPlan(head: SynthSnapshot, projectDir: string): { sectio
       writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(withStatePath(stack.terraform, join(projectDir, "cdktf.out", "stacks", stack.name)), null, 2));
       const init = spawnSync(bin, ["init", "-input=false", "-no-color"], { cwd: dir, encoding: "utf8", timeout: 300_000 });
       if (init.status !== 0) {
-        const why = lastLines(`${init.stderr ?? ""}${init.error?.message ?? ""}`);
+        const output = `${init.stderr ?? ""}${init.error?.message ?? ""}`;
+        const why = output.split("\n").find((l) => /Error:/.test(l))?.replace(/^[│\s]*/, "").trim() ?? lastLines(output);
         return { skipped: `${bin} init failed for stack ${stack.name} (${why}); resource changes come from comparing the synthesized configurations` };
       }
       const plan = spawnSync(bin, ["plan", "-input=false", "-no-color", "-lock=false", "-out=dcp.tfplan"], { cwd: dir, encoding: "utf8", timeout: 900_000 });

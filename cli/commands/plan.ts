@@ -9,6 +9,7 @@ import { planFromLive, unplacedError } from "../../runtime";
 import { Change, RuntimePlan } from "../../runtime/plan/types";
 import { EXIT } from "../errors";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "../../review/plan-command";
 
 function detail(c: Change): string {
   switch (c.kind) {
@@ -53,8 +54,13 @@ export function renderRuntimePlan(plan: RuntimePlan): string {
 }
 
 export function register(program: Command): void {
-  addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error")).action(
-    async (options: RuntimeCliOptions) => {
+  addPlanReviewOptions(addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error"))).action(
+    async (options: RuntimeCliOptions & Partial<PlanReviewCliOptions>) => {
+      // --base: review a change between two revisions (review/plan-command.ts).
+      if (options.base) {
+        process.exitCode = await runPlanReview(options as RuntimeCliOptions & PlanReviewCliOptions, runtimeOptions(options));
+        return;
+      }
       const desired = await loadDesired(options);
       const { plan } = await planFromLive(desired, runtimeOptions(options));
       if (options.json) console.log(JSON.stringify({ version: 1, ...plan }, null, 2));

@@ -1,0 +1,95 @@
+/**
+ * `dcp plan --base REF`: the review flavour of `dcp plan`. cli/commands/plan.ts adds the
+ * options and hands over here; everything it does lives in review/.
+ */
+import { Command, Option } from "commander";
+import { resolve } from "node:path";
+import { DcpError, EXIT } from "../cli/errors";
+import { loadPrices, EXAMPLE_PRICES_FILE } from "../cost/prices";
+import { blocking, DEFAULT_POLICY_FILE, loadPolicyConfig, parseOverrides } from "../policies";
+import { planFromLive, RuntimeOptions } from "../runtime";
+import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
+import { planReport } from "./plan-report";
+import { reviewPlan, runtimeSection, skippedRuntime } from "./plan-review";
+import { renderMarkdown } from "./render/markdown";
+import { renderTable } from "./render/table";
+import { RuntimeSection } from "./types";
+
+export interface PlanReviewCliOptions {
+  base: string;
+  head: string;
+  profile: "cloud" | "local";
+  json?: boolean;
+  markdown?: boolean;
+  prices: string;
+  policy: string;
+  override: string[];
+  terraform: boolean;
+  runtime: boolean;
+  /** `dcp plan --desired`: meaningless with --base, which synthesizes both sides. */
+  desired?: string;
+}
+
+/** The options `--base` brings to `dcp plan`. */
+export function addPlanReviewOptions(command: Command): Command {
+  return command
+    .option("--base <ref|dir>", "compare with this git revision or project directory (replicas, hosts, Terraform resources, cost, policies)")
+    .option("--head <dir>", "the revision under review, with --base", ".")
+    .option("--markdown", "with --base: print a pull-request comment in Markdown")
+    .option("--prices <file>", "with --base: price table (YAML)", EXAMPLE_PRICES_FILE)
+    .option("--policy <file>", "with --base: policy file (YAML)", DEFAULT_POLICY_FILE)
+    .addOption(new Option("--override <policy=reason...>", "with --base: let a failing error policy pass; the reason is recorded in the output").default([]))
+    .option("--no-terraform", "with --base: do not run terraform/tofu plan even when one is on PATH")
+    .option("--no-runtime", "with --base: do not plan runtime changes against the live fleet");
+}
+
+/** Runs the review, prints it, returns the exit code (0 no changes, 2 changes, 1 blocked). */
+export async function runPlanReview(options: PlanReviewCliOptions, runtimeOptions: RuntimeOptions): Promise<number> {
+  if (options.json && options.markdown) throw new DcpError("--json and --markdown cannot be combined; pick one output");
+  if (options.desired) throw new DcpError("--desired cannot be combined with --base: both revisions are synthesized from their pool files and stacks");
+  // Bad configuration fails before the slow part.
+  const prices = loadPrices(options.prices);
+  const policies = loadPolicyConfig(options.policy);
+  const overrides = parseOverrides(options.override);
+  const review = await reviewPlan({
+    baseSource: options.base,
+    headSource: options.head,
+    repoRoot: resolve(__dirname, ".."),
+    profile: options.profile,
+    prices,
+    priceFile: options.prices,
+    policies,
+    overrides,
+    terraform: options.terraform,
+    runtime: (head) => (options.runtime ? liveRuntime(head.desired, runtimeOptions) : Promise.resolve(skippedRuntime("not requested (--no-runtime)"))),
+  });
+  if (options.json) process.stdout.write(JSON.stringify(review, null, 2) + "\n");
+  else if (options.markdown) process.stdout.write(renderMarkdown(planReport(review)));
+  else process.stdout.write(renderTable(planReport(review)));
+  const blocked = blocking(review.policies);
+  if (blocked.length > 0) {
+    process.stderr.write(`error: blocked by policy ${blocked.map((p) => p.policy).join(", ")}; fix the change or pass --override ${blocked[0].policy}="<reason>"\n`);
+    return EXIT.error;
+  }
+  return review.exitCode;
+}
+
+/**
+ * Runtime changes of the head on the live fleet. A review often runs where the fleet is
+ * not reachable (a CI runner): then it is skipped with the reason, quickly.
+ */
+async function liveRuntime(desired: Parameters<typeof planFromLive>[0], options: RuntimeOptions): Promise<RuntimeSection> {
+  const consul = options.consul ?? new ConsulClient(consulConfigFromEnv({ retryForMs: 2_000 }));
+  try {
+    await consul.ping();
+  } catch (err) {
+    return skippedRuntime((err as Error).message);
+  }
+  try {
+    const { inventory, plan } = await planFromLive(desired, { ...options, consul });
+    return runtimeSection(plan, `against ${inventory.hosts.length} hosts read from ${consul.config.address} at ${inventory.at}`);
+  } catch (err) {
+    if (err instanceof DcpError) return skippedRuntime(err.message);
+    throw err;
+  }
+}
