@@ -1,0 +1,228 @@
+import { App } from "cdktf";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DcpError } from "../../../cli/errors";
+import { DependencyTemplate, Fleet, HostBuffer, Idc, LoadBalancer, Network, ServicePool } from "../../../constructs";
+import { synthesizeStacks } from "../../../constructs/synthesize";
+import { PoolDefinition } from "../../../model/desired-state";
+import { topology } from "../../support/stack-fixture";
+
+let outdir: string;
+let app: App;
+beforeEach(() => {
+  outdir = mkdtempSync(join(tmpdir(), "dcp-constructs-test-"));
+  app = new App({ outdir });
+});
+afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+const feedApi: PoolDefinition = {
+  name: "feed-api",
+  image: "registry.local/feed/feed-api:1.4.2",
+  containerType: "dP02",
+  replicas: 10,
+  idcs: ["yf-private", "aliyun-bj"],
+  ports: [{ name: "http", port: 8080 }],
+  upstream: { name: "feed_api" },
+  owner: "feed-team",
+};
+const expectError = (fn: () => unknown, ...parts: string[]) => {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(DcpError);
+  for (const p of parts) expect((error as Error).message).toContain(p);
+};
+
+describe("Idc", () => {
+  it("defaults cloudWeightFactor to 0.8 and keeps zone priority", () => {
+    const { bj } = topology(app);
+    expect(bj.spec).toEqual({
+      name: "aliyun-bj",
+      kind: "cloud",
+      region: "cn-beijing",
+      zones: ["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"],
+      consulAddress: "172.16.0.10:8301",
+      cloudWeightFactor: 0.8,
+    });
+  });
+  it("says what to change", () => {
+    const { stack } = topology(app);
+    expectError(() => new Idc(stack, "c1", { kind: "cloud", zones: ["z"], consulAddress: "c:8301" }), "needs region");
+    expectError(() => new Idc(stack, "p1", { kind: "private", region: "cn-beijing", zones: ["z"], consulAddress: "c" }), "region is for cloud IDCs");
+    expectError(() => new Idc(stack, "p2", { kind: "private", zones: [], consulAddress: "c" }), "zones must list at least one zone");
+    expectError(() => new Idc(stack, "p3", { kind: "private", zones: ["a", "a"], consulAddress: "c" }), 'zone "a" is listed twice');
+    expectError(() => new Idc(stack, "p4", { kind: "private", zones: ["a"], consulAddress: "http://c:8500" }), "consulAddress must be host[:port]");
+    expectError(() => new Idc(stack, "p5", { kind: "private", zones: ["a"], consulAddress: "c", cloudWeightFactor: 1.5 }), "cloudWeightFactor must be in (0, 1]");
+    expectError(() => new Idc(stack, "Bad_Name", { kind: "private", zones: ["a"], consulAddress: "c" }), 'IDC name "Bad_Name" is invalid');
+  });
+});
+
+describe("Network", () => {
+  it("carves one vSwitch per zone from the VPC range, in zone order", () => {
+    const { network } = topology(app);
+    expect(network.vswitchCidrs).toEqual(["172.16.0.0/20", "172.16.16.0/20", "172.16.32.0/20"]);
+  });
+  it("refuses to open SSH, Docker or Consul ports to the internet", () => {
+    const { stack, bj } = topology(app);
+    expectError(() => new Network(stack, "n1", { idc: bj, ingress: [{ port: 22, cidr: "0.0.0.0/0" }] }), "opens SSH (port 22) to 0.0.0.0/0", "adminCidrs");
+    expectError(() => new Network(stack, "n2", { idc: bj, ingress: [{ port: [2000, 3000], cidr: "0.0.0.0/0" }] }), "Docker API");
+    expectError(() => new Network(stack, "n3", { idc: bj, ingress: [{ port: 8500, cidr: "0.0.0.0/1" }] }), "Consul HTTP");
+    expectError(() => new Network(stack, "n4", { idc: bj, ingress: [{ port: 8301, protocol: "udp", cidr: "0.0.0.0/0" }] }), "Consul RPC/Serf");
+    expectError(() => new Network(stack, "n5", { idc: bj, adminCidrs: ["0.0.0.0/0"] }), "adminCidrs[0] is 0.0.0.0/0");
+  });
+  it("allows public web ports and private ranges for control ports", () => {
+    const { stack, bj } = topology(app);
+    expect(() => new Network(stack, "ok", { idc: bj, ingress: [{ port: 80, cidr: "0.0.0.0/0" }, { port: 22, cidr: "10.0.0.0/8" }] })).not.toThrow();
+  });
+  it("validates ranges", () => {
+    const { stack, bj, yf } = topology(app);
+    expectError(() => new Network(stack, "n6", { idc: yf }), "is private");
+    expectError(() => new Network(stack, "n7", { idc: bj, cidrBlock: "10.0.0.1/16" }), 'cidrBlock "10.0.0.1/16"');
+    expectError(() => new Network(stack, "n8", { idc: bj, cidrBlock: "10.0.0.0/24", vswitchPrefixLength: 25 }), "cannot carve 3 vSwitches");
+    expectError(() => new Network(stack, "n9", { idc: bj, ingress: [{ port: 0, cidr: "0.0.0.0/0" }] }), "port must be 1-65535");
+  });
+});
+
+describe("Fleet and HostBuffer", () => {
+  it("validates cloud and private fleets", () => {
+    const { stack, bj, yf, network } = topology(app);
+    const hostClass = { cpu: 16, memoryMiB: 32768 };
+    expectError(() => new Fleet(stack, "f1", { idc: bj, hostClass, instanceTypes: ["ecs.c7.4xlarge"] }), "needs network");
+    expectError(() => new Fleet(stack, "f2", { idc: bj, network, hostClass }), "instanceTypes must list 1 to 10");
+    expectError(() => new Fleet(stack, "f3", { idc: bj, network, hostClass, instanceTypes: Array(11).fill("ecs.c7.4xlarge") }), "1 to 10");
+    expectError(() => new Fleet(stack, "f4", { idc: bj, network, hostClass, instanceTypes: ["a"], chargeType: "PrePaid" }), "PrePaid is not available");
+    expectError(() => new Fleet(stack, "f5", { idc: bj, network, hostClass, instanceTypes: ["a"], freeHosts: 3 }), "freeHosts is for private fleets");
+    expectError(() => new Fleet(stack, "f6", { idc: yf, hostClass, instanceTypes: ["a"] }), "instanceTypes is for cloud fleets");
+    expectError(() => new Fleet(stack, "f7", { idc: yf, hostClass: { cpu: 0, memoryMiB: 1 } }), "hostClass needs cpu > 0");
+    expectError(() => new Fleet(stack, "f8", { idc: yf, hostClass, freeHosts: -1 }), "freeHosts must be an integer >= 0");
+  });
+  it("refuses a negative buffer", () => {
+    const { stack, bjFleet } = topology(app);
+    expectError(() => new HostBuffer(stack, "b", { fleet: bjFleet, hosts: -2 }), "hosts must be an integer >= 0");
+  });
+});
+
+describe("ServicePool", () => {
+  it("applies the documented defaults", () => {
+    const { stack } = topology(app);
+    const p = new ServicePool(stack, "feed-api", feedApi);
+    expect(p.pool).toMatchObject({
+      placement: { strategy: "spread", constraints: [] },
+      healthCheck: { path: "/health", port: 8080, intervalSeconds: 5, timeoutSeconds: 2 },
+      upstream: { name: "feed_api", weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
+      env: {},
+      source: "ServicePool test/feed-api",
+    });
+    expect(p.pool.placement.antiAffinity).toBeUndefined();
+  });
+  it.each<[string, Partial<PoolDefinition>, string[]]>([
+    ["name", { name: "Feed_API" }, ['pool name "Feed_API" is invalid']],
+    ["image", { image: "feed api:1" }, ["is not an image reference"]],
+    ["containerType", { containerType: "dP09" as never }, ["must be one of dP01, dP02, dP03, dP04"]],
+    ["replicas", { replicas: 1.5 }, ["replicas must be an integer >= 0"]],
+    ["negative replicas", { replicas: -1 }, ["replicas must be an integer >= 0"]],
+    ["idcs", { idcs: [] }, ["idcs must list at least one IDC"]],
+    ["port range", { ports: [{ name: "http", port: 70000 }] }, ["ports[0].port must be an integer 0-65535"]],
+    ["port unique", { ports: [{ name: "a", port: 80 }, { name: "b", port: 80 }] }, ["port 80 is used twice"]],
+    ["port name", { ports: [{ name: "my-port", port: 80 }] }, ['ports[0].name "my-port"']],
+    ["upstream name", { upstream: { name: "feed-api" } }, ['upstream.name "feed-api" must match [A-Za-z0-9_]+', '"feed_api"']],
+    ["upstream weight", { upstream: { name: "x", weight: 0 } }, ["upstream.weight must be an integer 1-100"]],
+    ["upstream without ports", { ports: [], upstream: { name: "x" } }, ["upstream needs a port"]],
+    ["constraint", { placement: { constraints: ["zone=a"] } }, ['placement.constraints[0] "zone=a" must be key==value or key!=value']],
+    ["strategy", { placement: { strategy: "spraed" as never } }, ["placement.strategy must be one of binpack, spread, random"]],
+    ["timeout", { healthCheck: { path: "/h", port: 8080, intervalSeconds: 2, timeoutSeconds: 3 } }, ["healthCheck.timeout must be > 0 and not longer than the interval"]],
+    ["health port", { healthCheck: { path: "/h", port: 9999 } }, ["healthCheck.port 9999 is not one of the pool's ports"]],
+    ["owner", { owner: "" }, ["owner is required"]],
+    ["ratio", { dependencies: [{ pool: "x", ratio: 0 }] }, ["ratio must be a number > 0"]],
+  ])("rejects a bad %s and names the field", (_what, change, parts) => {
+    const { stack } = topology(app);
+    expectError(() => new ServicePool(stack, "p", { ...feedApi, ...change, source: "stacks/pools/feed-api.yaml:5" }), "stacks/pools/feed-api.yaml:5", ...parts);
+  });
+  it("accepts dynamic ports, several of them", () => {
+    const { stack } = topology(app);
+    const p = new ServicePool(stack, "p", { ...feedApi, ports: [{ name: "http", port: 0 }, { name: "admin", port: 0 }], upstream: undefined });
+    expect(p.pool.healthCheck?.port).toBe(0);
+  });
+});
+
+describe("LoadBalancer", () => {
+  it("needs a fixed first port and a cloud fleet the pool runs in", () => {
+    const { stack, bjFleet, yfFleet } = topology(app);
+    const dyn = new ServicePool(stack, "dyn", { ...feedApi, name: "dyn", ports: [{ name: "http", port: 0 }], upstream: undefined });
+    expectError(() => new LoadBalancer(stack, "lb1", { pool: dyn, fleet: bjFleet }), "needs a fixed first port");
+    const web = new ServicePool(stack, "web", { ...feedApi, name: "web", upstream: undefined, idcs: ["yf-private"] });
+    expectError(() => new LoadBalancer(stack, "lb2", { pool: web, fleet: yfFleet }), "is private");
+    expectError(() => new LoadBalancer(stack, "lb3", { pool: web, fleet: bjFleet }), 'does not run in IDC "aliyun-bj"');
+  });
+});
+
+describe("DcpStack", () => {
+  const synth = (build: (t: ReturnType<typeof topology>) => void) =>
+    synthesizeStacks((a) => {
+      const t = topology(a);
+      build(t);
+      return [t.stack];
+    });
+
+  it("names an unknown IDC with the pool's source", () => {
+    expectError(() => synth(({ stack }) => new ServicePool(stack, "p", { ...feedApi, idcs: ["aliyun-sh"], source: "stacks/pools/feed-api.yaml:5" })),
+      'stacks/pools/feed-api.yaml:5: pool "feed-api": idcs: IDC "aliyun-sh" is not defined');
+  });
+  it("names a dependency cycle across pools and templates", () => {
+    expectError(
+      () =>
+        synth(({ stack }) => {
+          new ServicePool(stack, "a", { ...feedApi, name: "a", upstream: undefined, dependencies: [{ pool: "b", ratio: 0.5 }] });
+          new ServicePool(stack, "b", { ...feedApi, name: "b", upstream: undefined });
+          new DependencyTemplate(stack, "b-needs-a", { pool: "b", dependsOn: "a", ratio: 1 });
+        }),
+      "dependency cycle: a → b → a",
+    );
+  });
+  it("resolves dependency templates declared in TypeScript", () => {
+    const r = synth(({ stack }) => {
+      new ServicePool(stack, "api", { ...feedApi, name: "api", replicas: 50, upstream: undefined });
+      new ServicePool(stack, "cache", { ...feedApi, name: "cache", replicas: 2, upstream: undefined });
+      new DependencyTemplate(stack, "api-cache", { pool: "api", dependsOn: "cache", ratio: 0.1 });
+    });
+    expect(r.desired.pools.find((p) => p.name === "cache")).toMatchObject({ replicas: 2, effectiveReplicas: 7 });
+    expect(r.desired.pools.find((p) => p.name === "api")!.dependencies).toEqual([{ pool: "cache", ratio: 0.1 }]);
+  });
+  it("rejects duplicate pools, upstreams and dependencies", () => {
+    expectError(() => synth(({ stack }) => { new ServicePool(stack, "a", feedApi); new ServicePool(stack, "b", feedApi); }), 'pool "feed-api" is defined twice');
+    expectError(() => synth(({ stack }) => { new ServicePool(stack, "a", feedApi); new ServicePool(stack, "b", { ...feedApi, name: "other" }); }), 'upstream "feed_api" is defined twice');
+    expectError(
+      () =>
+        synth(({ stack }) => {
+          new ServicePool(stack, "a", { ...feedApi, upstream: undefined, dependencies: [{ pool: "c", ratio: 1 }] });
+          new ServicePool(stack, "c", { ...feedApi, name: "c", upstream: undefined });
+          new DependencyTemplate(stack, "again", { pool: "feed-api", dependsOn: "c", ratio: 2 });
+        }),
+      "dependency feed-api → c is declared twice",
+    );
+  });
+  it("needs a fleet in every IDC a pool uses, and one cloud region per stack", () => {
+    expectError(
+      () =>
+        synth(({ stack }) => {
+          new Idc(stack, "gz", { kind: "private", zones: ["gz-a"], consulAddress: "c" });
+          new ServicePool(stack, "p", { ...feedApi, idcs: ["gz"] });
+        }),
+      'IDC "gz" has no Fleet, but pools feed-api list it',
+    );
+    expectError(() => synth(({ stack }) => new Idc(stack, "sh", { kind: "cloud", region: "cn-shanghai", zones: ["cn-shanghai-a"], consulAddress: "c" })), "use one DcpStack per region");
+  });
+  it("needs Tablestore locking for OSS state", () => {
+    expectError(
+      () =>
+        synthesizeStacks((a) => [
+          topology(a, { backend: { kind: "oss", bucket: "b", tablestoreEndpoint: "", tablestoreTable: "locks" } }).stack,
+        ]),
+      "OSS backend needs bucket, tablestoreEndpoint and tablestoreTable",
+    );
+  });
+});
