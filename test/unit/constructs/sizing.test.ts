@@ -128,7 +128,7 @@ describe("sizeFleets", () => {
       }),
       { minLength: 1, maxLength: 8 },
     )
-    .map((ps) => ps.map((p, i) => pool(`p${i}`, p.type, p.n, p.where, p.anti)));
+    .map((ps) => ps.map((p, i) => pool(`p${i}`, p.type, p.n, [...p.where], p.anti)));
   const arbitraryFleets = fc.record({ free: fc.integer({ min: 0, max: 60 }), privateBuffer: fc.integer({ min: 0, max: 5 }), cloudBuffer: fc.integer({ min: 0, max: 20 }) });
 
   it("capacity always covers demand (property)", () => {
