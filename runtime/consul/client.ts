@@ -7,6 +7,7 @@
  * routine during an apply and an apply must ride it out. 4xx answers are never retried: they
  * mean the request or the token is wrong, and waiting will not fix that.
  */
+import { isNativeError } from "node:util/types";
 import Consul from "consul";
 import { DcpError } from "../../cli/errors";
 import { DEFAULT_UPSTREAM_PREFIX } from "../../model/host-metadata";
@@ -85,6 +86,7 @@ const BACKOFF_MAX_MS = 2_000;
 export class ConsulClient {
   readonly config: ConsulConfig;
   private readonly consul: Consul;
+  private readonly agents = new Map<string, ConsulClient>();
 
   constructor(config: ConsulConfig) {
     this.config = config;
@@ -94,15 +96,24 @@ export class ConsulClient {
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 443 : 80,
       secure,
-      defaults: config.token ? { token: config.token } : undefined,
+      // Consistent reads: right after a server restart the new leader answers default-mode
+      // reads from a state that may not yet include the last writes (seen here: KV written
+      // before a restart read back as missing). Consistent mode answers 500 until the leader
+      // has caught up, and that is retried like any 5xx.
+      defaults: { consistent: true, ...(config.token ? { token: config.token } : {}) },
       // papi's per-request timeout; a hung connection is then retried like a refused one.
       timeout: REQUEST_TIMEOUT_MS,
     } as ConstructorParameters<typeof Consul>[0]);
   }
 
-  /** A client for the Consul agent on one host (same token and retry policy). */
+  /** A client for the Consul agent on one host (same token and retry policy); closed with this one. */
   agentAt(hostAddress: string): ConsulClient {
-    return new ConsulClient({ ...this.config, address: `http://${hostAddress}:${this.config.agentPort}` });
+    let agent = this.agents.get(hostAddress);
+    if (!agent) {
+      agent = new ConsulClient({ ...this.config, address: `http://${hostAddress}:${this.config.agentPort}` });
+      this.agents.set(hostAddress, agent);
+    }
+    return agent;
   }
 
   async kvGet(key: string): Promise<string | undefined> {
@@ -282,6 +293,8 @@ export class ConsulClient {
 
   /** Closes keep-alive connections so a process can exit promptly. */
   close(): void {
+    for (const agent of this.agents.values()) agent.close();
+    this.agents.clear();
     this.consul.destroy();
   }
 
@@ -290,7 +303,11 @@ export class ConsulClient {
     let delay = BACKOFF_FIRST_MS;
     for (;;) {
       try {
-        return await fn();
+        const result = await fn();
+        // The package's transaction.create RESOLVES with the error on a refused connection
+        // instead of rejecting; a write that silently did not happen must not pass as done.
+        if (isNativeError(result)) throw result;
+        return result;
       } catch (err) {
         if (err instanceof DcpError) throw err;
         const status = statusOf(err);
