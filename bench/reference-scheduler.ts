@@ -10,6 +10,7 @@ import { placementGroups } from "../runtime/scheduler/order";
 import { FILTERS, STRATEGIES, rank } from "../runtime/scheduler/pipeline";
 import { Outcome, scheduleResult } from "../runtime/scheduler/result";
 import { mulberry32 } from "../runtime/scheduler/rng";
+import { preferenceTier } from "../runtime/scheduler/scorers/preference";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "../runtime/scheduler/types";
 
 export function referenceSchedule(
@@ -24,10 +25,15 @@ export function referenceSchedule(
     const request = requests[i];
     const strategy = STRATEGIES[request.strategy];
     let best: HostState | undefined;
+    let bestTier = 0;
     for (const host of states) {
       if (!FILTERS.every((f) => f.accepts(host, request))) continue;
       if (strategy.name === "random") host.draw = rng();
-      if (!best || rank(strategy, request, host, best) < 0) best = host;
+      const tier = preferenceTier(host, request);
+      if (!best || rank(strategy, request, host, tier, best, bestTier) < 0) {
+        best = host;
+        bestTier = tier;
+      }
     }
     if (best) {
       best.place(request);

@@ -3,13 +3,14 @@
  * running the pipeline (pipeline.ts) over every host for every container, as the
  * reference in bench/reference-scheduler.ts does, without doing that work:
  *
- * - identical requests are placed as one group (order.ts), and the static filters
- *   (health, idc, constraint) run once per host for the group;
- * - the group's candidate hosts sit in a heap ordered by the ranking (preference tier,
- *   strategy, position); only the top is checked against the dynamic filters. A host
- *   that fails them is dropped for the rest of the group: within a group hosts only
- *   fill up, so it can never fit an identical container again;
- * - after a placement only the winner's state changed, so one sift restores the order.
+ * - identical requests are placed as one group (order.ts); the filters run once per
+ *   host for the group, and the hosts that pass sit in a heap ordered by the ranking
+ *   (preference tier, strategy, position);
+ * - only the top of the heap is checked again, against the dynamic filters (the static
+ *   ones cannot change). A host that fails them is dropped for the rest of the group:
+ *   within a group hosts only fill up, so it can never fit an identical container again;
+ * - after a placement only the winner's state (and tier: a buffer host becomes assigned)
+ *   changed, so one sift restores the order.
  *
  * A group of n containers over h hosts costs O(h + n·log h) instead of O(n·h).
  */
@@ -17,9 +18,10 @@ import { CandidateHeap } from "./candidate-heap";
 import { rejections, unplaced } from "./explain";
 import { hostStates } from "./host-state";
 import { placementGroups } from "./order";
-import { DYNAMIC_FILTERS, STATIC_FILTERS, STRATEGIES, rank } from "./pipeline";
+import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, rank } from "./pipeline";
 import { Outcome, scheduleResult } from "./result";
 import { mulberry32 } from "./rng";
+import { preferenceTier } from "./scorers/preference";
 import { redrawWinner } from "./strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "./types";
 
@@ -39,12 +41,16 @@ export function schedule(
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
   const outcomes: Outcome[] = new Array(requests.length);
+  const tiers = new Int32Array(states.length);
   for (const group of placementGroups(requests)) {
     const request = requests[group[0]];
     const strategy = STRATEGIES[request.strategy];
-    const candidates = states.filter((host) => STATIC_FILTERS.every((f) => f.accepts(host, request)));
-    if (strategy.name === "random") for (const host of candidates) host.draw = rng();
-    const heap = new CandidateHeap(candidates, (a, b) => rank(strategy, request, a, b));
+    const candidates = states.filter((host) => FILTERS.every((f) => f.accepts(host, request)));
+    for (const host of candidates) {
+      tiers[host.index] = preferenceTier(host, request);
+      if (strategy.name === "random") host.draw = rng();
+    }
+    const heap = new CandidateHeap(candidates, (a, b) => rank(strategy, request, a, tiers[a.index], b, tiers[b.index]));
     let rejectedBy: Record<string, number> | undefined;
     for (const i of group) {
       let host = heap.peek();
@@ -59,6 +65,7 @@ export function schedule(
         continue;
       }
       host.place(request);
+      tiers[host.index] = preferenceTier(host, request);
       if (strategy.name === "random") redrawWinner(host, rng);
       heap.topChanged();
       outcomes[i] = host.host.node;

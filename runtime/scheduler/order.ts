@@ -20,17 +20,41 @@ function requestKey(r: ContainerRequest): string {
   ].join("\u0000");
 }
 
+/** Same as comparing `requestKey`s. */
+function sameRules(a: ContainerRequest, b: ContainerRequest): boolean {
+  return (
+    a.pool === b.pool &&
+    a.strategy === b.strategy &&
+    a.antiAffinity === b.antiAffinity &&
+    a.resources.cpu === b.resources.cpu &&
+    a.resources.memoryMiB === b.resources.memoryMiB &&
+    sameList(a.ports, b.ports, (x, y) => x === y) &&
+    sameList(a.idcs, b.idcs, (x, y) => x === y) &&
+    sameList(a.constraints, b.constraints, (x, y) => x.key === y.key && x.op === y.op && x.value === y.value)
+  );
+}
+
+function sameList<T>(a: T[], b: T[], same: (x: T, y: T) => boolean): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => same(x, b[i])));
+}
+
 /**
  * Request indices in placement order, as groups of identical requests: CPU, then
  * memory, descending; equal sizes in order of first appearance; input order within a group.
  */
 export function placementGroups(requests: ContainerRequest[]): number[][] {
   const byKey = new Map<string, number[]>();
+  let group: number[] = [];
   requests.forEach((r, i) => {
+    // A pool's replicas usually come one after another: skip building their key.
+    if (i > 0 && sameRules(requests[i - 1], r)) {
+      group.push(i);
+      return;
+    }
     const key = requestKey(r);
-    const group = byKey.get(key);
-    if (group) group.push(i);
-    else byKey.set(key, [i]);
+    group = byKey.get(key) ?? [];
+    if (group.length === 0) byKey.set(key, group);
+    group.push(i);
   });
   // Map iteration follows insertion, so groups start in order of first appearance and the sort is stable.
   return [...byKey.values()].sort((a, b) => {

@@ -1,7 +1,7 @@
 /**
  * The placement pipeline, the definition of the scheduler's behaviour: filters in order
  * (a rejected host counts under the first filter that rejects it), then the preference
- * tier, then the pool's strategy, then the host's position as the last tie-break.
+ * tier (scorers/preference.ts), then the pool's strategy, then the host's position as the last tie-break.
  * Adding a rule is adding a unit under filters/ or strategies/ and listing it here.
  */
 import { PlacementStrategy } from "../../model/desired-state";
@@ -13,7 +13,6 @@ import { idc } from "./filters/idc";
 import { port } from "./filters/port";
 import { resources } from "./filters/resources";
 import { HostState } from "./host-state";
-import { preferenceTier } from "./scorers/preference";
 import { Strategy } from "./strategy";
 import { binpack } from "./strategies/binpack";
 import { random } from "./strategies/random";
@@ -21,14 +20,21 @@ import { spread } from "./strategies/spread";
 import { ContainerRequest } from "./types";
 
 export const FILTERS: readonly Filter[] = [health, idc, constraint, antiAffinity, port, resources];
-export const STATIC_FILTERS = FILTERS.filter((f) => f.static);
 export const DYNAMIC_FILTERS = FILTERS.filter((f) => !f.static);
 
 export const STRATEGIES: Record<PlacementStrategy, Strategy> = { binpack, spread, random };
 
-/** Negative when host a ranks before b; a total order over feasible hosts. */
-export function rank(strategy: Strategy, request: ContainerRequest, a: HostState, b: HostState): number {
-  return (
-    preferenceTier(a, request) - preferenceTier(b, request) || strategy.compare(a, b, request) || a.index - b.index
-  );
+/**
+ * Negative when host a ranks before b; a total order over feasible hosts. Tiers come
+ * from `preferenceTier`, passed in so that the engine can compute them once per host.
+ */
+export function rank(
+  strategy: Strategy,
+  request: ContainerRequest,
+  a: HostState,
+  tierA: number,
+  b: HostState,
+  tierB: number
+): number {
+  return tierA - tierB || strategy.compare(a, b, request) || a.index - b.index;
 }

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { placementViolations, referenceSchedule } from "../../../bench/reference-scheduler";
 import { schedule } from "../../../runtime/scheduler";
-import { ContainerRequest, SchedulerHost } from "../../../runtime/scheduler/types";
+import { Constraint, ContainerRequest, SchedulerHost } from "../../../runtime/scheduler/types";
 import { PlacementStrategy } from "../../../model/desired-state";
 
 const IDCS = ["yf-private", "aliyun-bj"];
@@ -38,7 +38,7 @@ const hostArb = fc
     capacity: { cpu: h.cpu, memoryMiB: h.cpu * h.memoryPerCpu },
     reserved: { cpu: Math.floor(h.cpu * h.usedShare), memoryMiB: Math.floor(h.cpu * h.memoryPerCpu * h.usedShare) },
     usedPorts: h.usedPorts,
-    poolCounts: h.existing ? { p0: h.existing } : {},
+    poolCounts: (h.existing ? { p0: h.existing } : {}) as Record<string, number>,
     healthy: h.healthy,
     initialised: h.initialised,
     buffer: h.buffer,
@@ -59,9 +59,14 @@ const poolArb = (strategies: PlacementStrategy[]) =>
       ),
       fc.record({ cpu: fc.constantFrom(0.5, 1.5, 3), memoryMiB: fc.integer({ min: 256, max: 8192 }) })
     ),
-    ports: fc.constantFrom([0], [8080], [8081, 0], [0, 0]),
-    idcs: fc.constantFrom(["yf-private"], ["aliyun-bj"], ["yf-private", "aliyun-bj"], ["aliyun-bj", "yf-private"]),
-    constraints: fc.constantFrom(
+    ports: fc.constantFrom<number[][]>([0], [8080], [8081, 0], [0, 0]),
+    idcs: fc.constantFrom<string[]>(
+      ["yf-private"],
+      ["aliyun-bj"],
+      ["yf-private", "aliyun-bj"],
+      ["aliyun-bj", "yf-private"]
+    ),
+    constraints: fc.constantFrom<Constraint[]>(
       [],
       [{ key: "zone", op: "==" as const, value: "z1" }],
       [{ key: "zone", op: "!=" as const, value: "z2" }]
