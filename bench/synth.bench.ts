@@ -1,0 +1,75 @@
+/**
+ * Synth of a large definition: 50 pools over a private IDC and a cloud region, sized to
+ * about 3,000 hosts (generated here, deterministic). Figures: wall seconds of one full
+ * synth (constructs, dependency ratios, sizing, cdktf synth to JSON, desired state) and
+ * peak memory of the process.
+ */
+import { Benchmark, Figure, peakRssMB } from "./harness";
+import { HostBuffer, ServicePool } from "../constructs";
+import { synthesizeStacks } from "../constructs/synthesize";
+import { CONTAINER_TYPES, CONTAINER_TYPE_NAMES } from "../model/container-types";
+import { PoolDefinition } from "../model/desired-state";
+import { topology } from "../test/support/stack-fixture";
+
+/** CPU the cloud pools need so that the cloud fleet lands near 3,000 hosts of 16 cores. */
+const CLOUD_CPU_TARGET = 2700 * 16;
+
+function pools(): PoolDefinition[] {
+  const out: PoolDefinition[] = [];
+  for (let i = 0; i < 50; i++) {
+    const type = CONTAINER_TYPE_NAMES[i % CONTAINER_TYPE_NAMES.length];
+    // Uneven pools (0.5× to 1.5× the average share), as real platforms have.
+    const share = (CLOUD_CPU_TARGET / 50) * (0.5 + ((i * 37) % 50) / 49);
+    out.push({
+      name: `svc-${String(i).padStart(2, "0")}`,
+      image: `registry.local/team-${i % 7}/svc-${i}:2.${i}.0`,
+      containerType: type,
+      replicas: Math.max(1, Math.round(share / CONTAINER_TYPES[type].cpu)),
+      idcs: i % 3 === 0 ? ["yf-private", "aliyun-bj"] : ["aliyun-bj"],
+      ports: [{ name: "http", port: i % 5 === 0 ? 0 : 8000 + i }],
+      ...(i % 5 === 0 ? {} : { upstream: { name: `svc_${i}` } }),
+      placement: { strategy: i % 2 ? "spread" : "binpack", ...(i % 9 === 0 ? { antiAffinity: "host" as const } : {}) },
+      // A few dependency templates, acyclic: early pools bring containers of later ones.
+      ...(i < 10 ? { dependencies: [{ pool: `svc-${String(i + 40).padStart(2, "0")}`, ratio: 0.05 }] } : {}),
+      owner: `team-${i % 7}`,
+    });
+  }
+  return out;
+}
+
+function synthOnce() {
+  return synthesizeStacks((app) => {
+    const t = topology(app);
+    new HostBuffer(t.stack, "bj-buffer-large", { fleet: t.bjFleet, hosts: 50 });
+    for (const p of pools()) new ServicePool(t.stack, p.name, p);
+    return [t.stack];
+  });
+}
+
+const bench: Benchmark = {
+  name: "synth",
+  needsFleet: false,
+  async run(): Promise<Figure[]> {
+    const started = process.hrtime.bigint();
+    const result = synthOnce();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = process.hrtime.bigint();
+      synthOnce();
+      warm.push(Number(process.hrtime.bigint() - t) / 1e9);
+    }
+    warm.sort((a, b) => a - b);
+    const hosts = result.desired.fleets.reduce((n, f) => n + f.hostsForPools, 0);
+    const containers = result.desired.pools.reduce((n, p) => n + p.effectiveReplicas, 0);
+    const resources = Object.values<Record<string, unknown>>(result.stacks[0].terraform.resource).reduce((n, r) => n + Object.keys(r).length, 0);
+    return [
+      { name: "synth.seconds", value: seconds, unit: "s", target: { op: "<=", value: 5 }, note: "first synth in the process (cold)" },
+      { name: "synth.seconds.warm.median", value: warm[1], unit: "s", note: "median of 3 further synths" },
+      { name: "synth.peak_rss", value: peakRssMB(), unit: "MB", target: { op: "<=", value: 600 } },
+      { name: "synth.hosts", value: hosts, unit: "hosts", note: `${containers} containers in 50 pools; ${resources} Terraform resources` },
+    ];
+  },
+};
+
+export default bench;
