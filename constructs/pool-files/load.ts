@@ -16,7 +16,8 @@ import { FieldPath, Position, SourcePositions, formatFieldPath } from "./locate"
 import { PoolFileError, PoolFileProblem } from "./problems";
 import { SchemaProblem, describe, schemaProblems } from "./schema-errors";
 
-export { PoolFileError, PoolFileProblem } from "./problems";
+export { PoolFileError } from "./problems";
+export type { PoolFileProblem } from "./problems";
 
 /** A pool file as written, once it matches the schema. */
 interface PoolFile {

@@ -5,7 +5,6 @@ import { DcpError } from "../../../cli/errors";
 import { PoolFileError, loadPoolFile, loadPoolFiles } from "../../../constructs/pool-files/load";
 
 const root = path.resolve(__dirname, "../../..");
-const examples = path.join(root, "stacks", "pools");
 
 let tmp: string;
 beforeEach(() => {
