@@ -8,6 +8,7 @@ import { Command } from "commander";
 import Table from "cli-table3";
 import { applyDesired, ApplyReport } from "../../runtime";
 import { DcpError, EXIT } from "../errors";
+import { PLAIN } from "./plan";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 
 interface ApplyCliOptions extends RuntimeCliOptions {
@@ -25,7 +26,7 @@ function positive(value: string, flag: string): number {
 
 export function renderApplyReport(report: ApplyReport): string {
   const t = report.timings;
-  const table = new Table({ head: ["phase", "from (s)", "to (s)", "seconds"] });
+  const table = new Table({ head: ["phase", "from (s)", "to (s)", "seconds"], style: PLAIN });
   table.push(["read inventory", "", "", t.inventorySeconds.toFixed(2)], ["schedule", "", "", t.scheduleSeconds.toFixed(2)], ["pull images", "", "", t.preflightSeconds.toFixed(2)]);
   for (const p of report.timings.phases) table.push([p.phase, p.startedAt.toFixed(2), p.endedAt.toFixed(2), (p.endedAt - p.startedAt).toFixed(2)]);
   const lines = [table.toString()];

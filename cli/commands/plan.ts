@@ -11,12 +11,15 @@ import { EXIT } from "../errors";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "../../review/plan-command";
 
+/** No colours: the tables end up in logs and pull-request comments. */
+export const PLAIN = { head: [] as string[], border: [] as string[] };
+
 function detail(c: Change): string {
   switch (c.kind) {
     case "assign-host":
       return `pools ${c.previousPools.join(",") || "(buffer)"} → ${c.pools.join(",")}`;
     case "unassign-host":
-      return `pools ${c.previousPools.join(",")} → (buffer)`;
+      return `pools ${c.previousPools.join(",")} → ${c.pools.join(",") || "(buffer)"}`;
     case "create":
       return `${c.image} ${c.containerType} ports ${c.ports.map((p) => `${p.name}=${p.port}`).join(",") || "-"}`;
     case "publish-upstream":
@@ -37,11 +40,11 @@ function detail(c: Change): string {
 /** Terminal rendering of a runtime plan: per-pool summary, changes, unplaced containers and notes. */
 export function renderRuntimePlan(plan: RuntimePlan): string {
   const out: string[] = [];
-  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"] });
+  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"], style: PLAIN });
   for (const s of plan.summary) summary.push([s.pool, s.desired, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
   out.push(summary.toString());
   if (plan.changes.length > 0) {
-    const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"] });
+    const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });
     for (const c of plan.changes) {
       changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.reason]);
     }

@@ -138,6 +138,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
       case "assign-host":
         return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
       case "unassign-host":
+        if (change.pools.length > 0) return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
         return consul.kvDelete(KV.assignment(consul.config.kvRoot, change.node));
       case "create":
         await onHost(() => docker().create(change));

@@ -397,15 +397,21 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
     downs.push({ kind: "drain", wave: lastWave, chain: `down:service:${key}`, direction: "down", node: s.node, reason: "stale", pool, instance: s.meta.dcp_instance ?? "", serviceId: s.serviceId, address: s.address, seconds: 0 });
   }
 
-  // Last wave: hosts that end with no dcp container go back to the buffer.
-  const finalCount = new Map<string, number>();
-  for (const h of hosts) finalCount.set(h.node, (h.containers ?? []).length);
-  for (const r of keptRemovals) finalCount.set(r.located.host.node, finalCount.get(r.located.host.node)! - 1);
-  for (const p of result.placements) finalCount.set(p.node, finalCount.get(p.node)! + 1);
+  // Last wave: pools that end with no container on a host are taken off it; a host left with none returns to the buffer.
+  const finalCount = new Map<string, Map<string, number>>(hosts.map((h) => [h.node, new Map<string, number>()]));
+  const bump = (node: string, pool: string, by: number) => finalCount.get(node)!.set(pool, (finalCount.get(node)!.get(pool) ?? 0) + by);
+  for (const h of hosts) for (const c of h.containers ?? []) bump(h.node, c.pool, 1);
+  for (const r of keptRemovals) bump(r.located.host.node, r.located.container.pool, -1);
+  for (const p of result.placements) bump(p.node, p.pool, 1);
   const unassigns: Change[] = [];
   for (const h of hosts) {
-    if (!usable(h) || h.assignedPools.length === 0 || finalCount.get(h.node)! > 0) continue;
-    unassigns.push({ kind: "unassign-host", wave: lastWave + 1, chain: `host:${h.node}`, direction: "host", node: h.node, reason: "buffer", previousPools: [...h.assignedPools] });
+    if (!usable(h) || h.assignedPools.length === 0) continue;
+    const counts = finalCount.get(h.node)!;
+    const hostEmpty = [...counts.values()].every((n) => n <= 0);
+    // Only pools this plan manages are taken off; an empty host is returned whatever it was assigned to.
+    const remaining = hostEmpty ? [] : h.assignedPools.filter((p) => !inScope.has(p) || (counts.get(p) ?? 0) > 0);
+    if (remaining.length === h.assignedPools.length) continue;
+    unassigns.push({ kind: "unassign-host", wave: lastWave + 1, chain: `host:${h.node}`, direction: "host", node: h.node, reason: "buffer", previousPools: [...h.assignedPools], pools: remaining });
   }
 
   // Waves in order; in each wave every up chain before any down chain (stable sort keeps chain order).

@@ -64,9 +64,12 @@ export interface AssignHostChange extends ChangeBase {
   previousPools: string[];
 }
 
+/** Pools that end with no container on the host are taken off it; with none left the host returns to the buffer. */
 export interface UnassignHostChange extends ChangeBase {
   kind: "unassign-host";
   previousPools: string[];
+  /** Pools the host stays assigned to; empty: back to the buffer. */
+  pools: string[];
 }
 
 /** A published port of one container: `port` is the host port (host networking). */

@@ -88,7 +88,7 @@ export function simulate(inv: Inventory, changes: Change[]): Inventory {
         h!.assignedPools = c.pools;
         break;
       case "unassign-host":
-        h!.assignedPools = [];
+        h!.assignedPools = c.pools;
         break;
       case "create":
         if (!find(c.containerName)) {

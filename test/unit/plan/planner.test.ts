@@ -122,6 +122,15 @@ describe("planChanges", () => {
     expect(Math.min(...unassigns.map((c) => c.wave))).toBeGreaterThan(Math.max(...plan.changes.filter((c) => c.kind === "remove").map((c) => c.wave)));
   });
 
+  test("a pool that ends with no container on a host is taken off the host's assignment; other pools stay", () => {
+    const d = desired([pool("a", { replicas: 1 }), pool("b", { replicas: 1 })]);
+    const inv = converge(d, inventory([host(1)]));
+    expect(inv.hosts[0].assignedPools).toEqual(["a", "b"]);
+    const plan = planChanges(desired([pool("a", { replicas: 1 }), pool("b", { replicas: 0 })]), inv);
+    expect(plan.changes.find((c) => c.kind === "unassign-host")).toMatchObject({ node: "h1", previousPools: ["a", "b"], pools: ["a"] });
+    expect(converge(desired([pool("a", { replicas: 1 }), pool("b", { replicas: 0 })]), inv).hosts[0].assignedPools).toEqual(["a"]);
+  });
+
   test("rolling update replaces 25% per wave, new containers serve before old ones go", () => {
     const v1 = pool("feed-api", { replicas: 8 });
     const inv = converge(desired([v1]), inventory([host(1), host(2)]));

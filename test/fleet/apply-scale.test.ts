@@ -1,0 +1,88 @@
+/**
+ * Scale-out and scale-in on the real test fleet: containers on the daemons, catalog
+ * registrations with passing checks, upstream entries with cloud weights, buffer hosts
+ * taken first and given back, and a second apply that has nothing to do.
+ */
+import { KV } from "../../model/host-metadata";
+import { parseAssignment } from "../../runtime/inventory/read";
+import { Suite, testFleet, testPool } from "./support/apply";
+
+const fleet = testFleet();
+const suite = new Suite(fleet, "scale");
+const web = testPool(fleet, "tscale-web", 0);
+
+afterAll(() => suite.cleanup([web]), 120_000);
+
+test("scale out 0 → 8: containers run, answer as their instance, are registered and published", async () => {
+  const plan = await suite.plan([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
+  expect(plan.code).toBe(2);
+  expect(plan.stdout).toMatch(/tscale-web\s*│\s*8\s*│\s*0\s*│\s*0\s*│\s*8/);
+
+  const out = await suite.apply([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
+  expect(out.stderr).not.toMatch(/^failed /m);
+  expect(out.code).toBe(2);
+
+  let containers = await suite.containers("tscale-web");
+  expect(containers.map((c) => c.instance).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `tscale-web-${String(i).padStart(5, "0")}`));
+  expect(containers.every((c) => c.running)).toBe(true);
+  // The host agents run the registered checks every second; the first round decides "passing".
+  for (let i = 0; i < 30 && !containers.every((c) => c.health === "passing"); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    containers = await suite.containers("tscale-web");
+  }
+  expect(containers.map((c) => c.health)).toEqual(Array(8).fill("passing"));
+  for (const c of containers) {
+    const res = await fetch(`http://${c.address}:${c.ports[0]}/`, { signal: AbortSignal.timeout(3000) });
+    expect(await res.text()).toContain(c.instance);
+  }
+  const entries = await suite.upstreams("tscale_web");
+  expect(entries.filter((e) => !e.down).map((e) => e.server).sort()).toEqual(containers.map((c) => `${c.address}:${c.ports[0]}`).sort());
+  const inv = await suite.inventory();
+  for (const e of entries) {
+    const host = inv.hosts.find((h) => e.server.startsWith(`${h.address}:`))!;
+    expect(e.weight).toBe(host.cloud ? 16 : 20);
+  }
+
+  const again = await suite.apply([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/No changes/);
+});
+
+test("scale in 8 → 3 removes the highest instances and their upstream entries", async () => {
+  const out = await suite.apply([{ ...web, replicas: 3, effectiveReplicas: 3 }]);
+  expect(out.code).toBe(2);
+  const containers = await suite.containers("tscale-web");
+  expect(containers.map((c) => c.instance).sort()).toEqual(["tscale-web-00000", "tscale-web-00001", "tscale-web-00002"]);
+  const entries = await suite.upstreams("tscale_web");
+  expect(entries.filter((e) => !e.down)).toHaveLength(3);
+  const services = (await suite.consul.services()).filter((s) => s.meta.dcp_pool === "tscale-web");
+  expect(services).toHaveLength(3);
+});
+
+test("scale-out beyond the assigned hosts takes buffer hosts (assigned first), and scale-in gives them back", async () => {
+  const root = suite.consul.config.kvRoot;
+  const assigned = async () => {
+    const list = await suite.consul.kvList(KV.assignments(root));
+    return list.filter((a) => parseAssignment(a.value).includes("tscale-big")).map((a) => a.key.slice(KV.assignments(root).length)).sort();
+  };
+  // dP04 (16 cpu) with one per host: 3 replicas need 3 hosts, so buffer hosts must be assigned.
+  const big = testPool(fleet, "tscale-big", 3, { containerType: "dP04", placement: { strategy: "spread", constraints: [], antiAffinity: "host" } });
+  try {
+    const plan = await suite.plan([big]);
+    expect(plan.stdout).toMatch(/assign-host/);
+    const out = await suite.apply([big]);
+    expect(out.code).toBe(2);
+    const nodes = (await suite.containers("tscale-big")).map((c) => c.node).sort();
+    expect(new Set(nodes).size).toBe(3);
+    expect(await assigned()).toEqual(nodes);
+    // The assignment was written before the first container landed on the host.
+    const lines = out.stderr.split("\n");
+    const firstAssign = lines.findIndex((l) => /^done \d+\/\d+ assign-host/.test(l));
+    const firstCreate = lines.findIndex((l) => /^done \d+\/\d+ create tscale-big/.test(l));
+    expect(firstAssign).toBeGreaterThanOrEqual(0);
+    expect(firstAssign).toBeLessThan(firstCreate);
+  } finally {
+    await suite.cleanup([big]);
+  }
+  expect(await assigned()).toEqual([]);
+});
