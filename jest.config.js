@@ -22,6 +22,8 @@ module.exports = {
     {
       ...common,
       displayName: "fleet",
+      // Fleet tests start containers and restart daemons on a shared two-core machine.
+      testTimeout: 120000,
       roots: ["<rootDir>/test/fleet"],
       testMatch: ["**/*.test.ts"],
       globalSetup: "<rootDir>/test/fleet/setup.ts",

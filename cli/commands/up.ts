@@ -1,6 +1,16 @@
 /** `dcp up`: creates (or repairs) the local fleet and, unless --no-deploy, deploys the example pools onto it. */
+import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import Table from "cli-table3";
 import { fleetUp, LocalFleet } from "../../fleet/local";
+import { synthesize } from "../../constructs/synthesize";
+import { applyDesired, planFromLive } from "../../runtime";
+import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
+import { Inventory } from "../../runtime/inventory/types";
+import { DesiredState } from "../../model/desired-state";
+
+/** The example project this checkout carries (stacks/ and stacks/pools/). */
+const PROJECT_DIR = join(__dirname, "..", "..");
 
 function int(value: string): number {
   const n = Number(value);
@@ -17,6 +27,46 @@ function summary(fleet: LocalFleet): string {
     `runtime:  export CONSUL_HTTP_ADDR=${fleet.consulHttp} DCP_TLS_DIR=${fleet.tlsDir}`,
   ];
   return lines.join("\n");
+}
+
+/** Hosts, containers and upstream servers per pool, read back from the live fleet, and how to reach each service. */
+function deploymentSummary(fleet: LocalFleet, desired: DesiredState, inventory: Inventory): string {
+  const table = new Table({ head: ["pool", "hosts", "containers", "upstream", "try"], style: { head: [], border: [] } });
+  const dnsPort = fleet.consulDns.split(":")[1];
+  for (const pool of desired.pools) {
+    const placed = inventory.hosts.flatMap((h) => (h.containers ?? []).filter((c) => c.pool === pool.name).map((c) => ({ host: h, c })));
+    const hosts = new Set(placed.map((p) => p.host.node));
+    const servers = pool.upstream ? inventory.upstreams.filter((u) => u.upstream === pool.upstream!.name && !u.down) : [];
+    const first = placed.find((p) => p.c.ports.length > 0);
+    table.push([
+      pool.name,
+      String(hosts.size),
+      `${placed.filter((p) => p.c.running).length}/${pool.effectiveReplicas}`,
+      pool.upstream ? `${pool.upstream.name} (${servers.length} servers)` : "-",
+      first ? `curl http://${first.host.address}:${first.c.ports[0]}/` : "-",
+    ]);
+  }
+  const example = desired.pools[0]?.name ?? "feed-api";
+  return [
+    table.toString(),
+    `DNS:       dig @127.0.0.1 -p ${dnsPort} ${example}.service.consul SRV`,
+    `upstreams: curl ${fleet.consulHttp}/v1/kv/upstreams/?recurse`,
+  ].join("\n");
+}
+
+/** Plans and applies the example pools (profile local) through the runtime, as `dcp apply` would. */
+async function deploy(fleet: LocalFleet): Promise<string> {
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image });
+  const options = {
+    consul: new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp })),
+    tlsDir: fleet.tlsDir,
+    profile: "local" as const,
+  };
+  const report = await applyDesired(desired, { ...options, waitLockSeconds: 60, progress: "lines" });
+  console.log(`deployed the example pools (profile local): ${report.applied} change(s) in ${report.timings.totalSeconds.toFixed(1)} s`);
+  const { inventory, plan } = await planFromLive(desired, options);
+  if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the apply; run \`dcp apply --profile local\``);
+  return deploymentSummary(fleet, desired, inventory);
 }
 
 export function register(program: Command): void {
@@ -43,5 +93,6 @@ export function register(program: Command): void {
         consulDnsPort: opts.consulDnsPort,
       });
       console.log(summary(fleet));
+      if (opts.deploy) console.log(await deploy(fleet));
     });
 }

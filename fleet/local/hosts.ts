@@ -1,12 +1,13 @@
 /** The fleet's hosts: each runs hosts/bootstrap.sh inside its network namespace. */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalFleet, LocalFleetHost } from "./types";
 import { hostStateDir, hostTlsDir } from "./layout";
 import { registryHasTag } from "./daemons";
 import { DcpError } from "../../cli/errors";
-import { readPid, run, stopProcesses } from "./system";
+import { readPid, run, stopProcesses, tryRun } from "./system";
 
 const REPO_ROOT = join(__dirname, "..", "..");
 export const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
@@ -62,10 +63,14 @@ export async function startHostDocker(fleet: LocalFleet, node: string): Promise<
 
 /**
  * Builds the demo image from busybox-static and entrypoint.sh, imports it on the first
- * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry.
+ * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry. Rebuilt
+ * when entrypoint.sh changed since the last push.
  */
 export async function ensureDemoImages(fleet: LocalFleet): Promise<boolean> {
-  if ((await registryHasTag(fleet, "dcp/demo", "1")) && (await registryHasTag(fleet, "dcp/demo", "2"))) return false;
+  const source = createHash("sha256").update(readFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"))).digest("hex");
+  const pushed = join(fleet.stateDir, "registry", "demo-source.sha256");
+  const current = existsSync(pushed) && readFileSync(pushed, "utf8").trim() === source;
+  if (current && (await registryHasTag(fleet, "dcp/demo", "1")) && (await registryHasTag(fleet, "dcp/demo", "2"))) return false;
   const rootfs = mkdtempSync(join(tmpdir(), "dcp-demo-"));
   try {
     mkdirSync(join(rootfs, "bin"));
@@ -90,6 +95,11 @@ export async function ensureDemoImages(fleet: LocalFleet): Promise<boolean> {
       await run("docker", ["-H", host, "push", tag], { timeoutMs: 120_000 });
     }
     rmSync(tarball, { force: true });
+    // Hosts that pulled an older build drop its tags, so their next pull gets this one.
+    await Promise.all(
+      fleet.hosts.slice(1).map((h) => tryRun("docker", ["-H", dockerSocket(fleet, h.node), "rmi", "-f", fleet.image, fleet.imageNext])),
+    );
+    writeFileSync(pushed, `${source}\n`);
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
   }

@@ -88,6 +88,7 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
         await teardown(fleet.name, log);
       } else if ((await checkFleet(fleet)).healthy) {
         await removeLeftovers(fleet, log);
+        if (await ensureDemoImages(fleet)) log(`fleet ${fleet.name}: pushed ${fleet.image} and ${fleet.imageNext} (entrypoint changed)`);
         log(`fleet ${fleet.name}: already up and healthy`);
         return fleet;
       }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The demo service of the local fleet: busybox httpd on $PORT (and on every PORT_<NAME>
-# the runtime passes), an index page naming the instance and /health. SIGTERM stops it
+# the runtime passes), an index page naming the instance and health paths that answer ok. SIGTERM stops it
 # at once so rolling updates and drains are not slowed by the demo itself.
 www=/tmp/www
 mkdir -p "$www"
@@ -9,7 +9,11 @@ dcp demo ${DEMO_VERSION:-1}
 pool ${DCP_POOL:-none}
 instance ${DCP_INSTANCE:-none}
 PAGE
-echo ok >"$www/health"
+# The example pools' health paths, and $HEALTH_PATH for any other pool.
+for path in /health /healthz /ping /nginx-health ${HEALTH_PATH:-}; do
+  mkdir -p "$www$(dirname "$path")"
+  echo ok >"$www$path"
+done
 
 ports="$( (echo "${PORT:-8080}"; env | sed -n 's/^PORT_[A-Za-z0-9_]*=\([0-9][0-9]*\)$/\1/p') | sort -un)"
 pids=""
