@@ -1,17 +1,15 @@
 /**
- * Jest globalSetup of the fleet tests: brings up the test fleet `dcptest` (no deploy) when
- * it is not up and healthy, and tells the tests where it is through DCP_TEST_FLEET (the
- * path of its fleet.json; `readFleet(process.env.DCP_TEST_FLEET)` reads it). Fails loudly
- * when it cannot: fleet tests are never skipped.
+ * Jest globalSetup of the fleet tests: brings up the test fleet `dcptest` (no deploy), or
+ * reuses it when it is up and healthy (a second or so), and tells the tests where it is
+ * through DCP_TEST_FLEET (the path of its fleet.json; `readFleet(process.env.DCP_TEST_FLEET)`
+ * reads it). Fails loudly when it cannot: fleet tests are never skipped.
  */
-import { fleetJsonPath, fleetStatus, fleetUp, TEST_FLEET } from "../../fleet/local";
+import { fleetJsonPath, fleetUp, TEST_FLEET } from "../../fleet/local";
 
 export default async function setup(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error("fleet tests need root: they create network namespaces and Docker daemons (run the tests as root)");
   }
-  if (!(await fleetStatus(TEST_FLEET)).healthy) {
-    await fleetUp({ name: TEST_FLEET, log: (line) => process.stderr.write(`[fleet setup] ${line}\n`) });
-  }
+  await fleetUp({ name: TEST_FLEET, log: (line) => process.stderr.write(`[fleet setup] ${line}\n`) });
   process.env.DCP_TEST_FLEET = fleetJsonPath(TEST_FLEET);
 }
