@@ -4,7 +4,7 @@
  * written unless `outDir` is given, and then only once everything has succeeded.
  */
 import { App } from "cdktf";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../cli/errors";
@@ -17,7 +17,11 @@ import { FleetSummary } from "./sizing";
 export interface SynthesizeOptions {
   /** @default "cloud" */
   profile?: Profile;
-  /** Write cdktf output (manifest.json, stacks/<name>/cdk.tf.json) here; replaced atomically. @default nothing written */
+  /**
+   * Write the cdktf output (manifest.json, stacks/<name>/cdk.tf.json) plus desired.json and
+   * summary.json here; the directory is replaced as a whole, only after synth succeeded.
+   * @default nothing written
+   */
   outDir?: string;
   /**
    * Image for every pool in the local profile.
@@ -76,7 +80,12 @@ export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: strin
         fleets: stacks.flatMap((s) => s.summary.fleets),
       },
     };
-    if (outDir) moveInto(work, outDir);
+    if (outDir) {
+      // Next to the Terraform: what `dcp plan --desired` and reviewers read.
+      writeFileSync(join(work, "desired.json"), JSON.stringify(result.desired, null, 2) + "\n");
+      writeFileSync(join(work, "summary.json"), JSON.stringify(result.summary, null, 2) + "\n");
+      moveInto(work, outDir);
+    }
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });

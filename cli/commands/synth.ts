@@ -28,7 +28,7 @@ export function register(program: Command): void {
         0,
       );
       console.log(
-        `profile ${options.profile}: ${result.stacks.length} stack(s), ${resources} Terraform resources, ${result.desired.pools.length} pools → ${options.out}/stacks/<stack>/cdk.tf.json`,
+        `profile ${options.profile}: ${result.stacks.length} stack(s), ${resources} Terraform resources, ${result.desired.pools.length} pools → ${options.out}/stacks/<stack>/cdk.tf.json, ${options.out}/desired.json`,
       );
     });
 }

@@ -128,6 +128,25 @@ describe("the example stack, local profile", () => {
   });
 });
 
+describe("state backend", () => {
+  it("can keep state in OSS with Tablestore locking", () => {
+    const r = synthesizeStacks((app) => [
+      topology(app, { backend: { kind: "oss", bucket: "dcp-state", tablestoreEndpoint: "https://dcp.cn-beijing.ots.aliyuncs.com", tablestoreTable: "dcp_locks" } }).stack,
+    ]);
+    expect(r.stacks[0].terraform.terraform.backend).toEqual({
+      oss: {
+        bucket: "dcp-state",
+        prefix: "dcp",
+        key: "test.tfstate",
+        region: "cn-beijing",
+        tablestore_endpoint: "https://dcp.cn-beijing.ots.aliyuncs.com",
+        tablestore_table: "dcp_locks",
+        encrypt: true,
+      },
+    });
+  });
+});
+
 describe("large fleets", () => {
   it("split into scaling groups of at most maxHostsPerGroup that add up to the desired capacity", () => {
     const r = synthesizeStacks((app) => {
@@ -174,6 +193,9 @@ describe("writing output", () => {
     expect(existsSync(join(out, "marker"))).toBe(false);
     const written = JSON.parse(readFileSync(join(out, "stacks", "example", "cdk.tf.json"), "utf8"));
     expect(written.resource.alicloud_ess_scaling_group).toBeDefined();
+    const desired = JSON.parse(readFileSync(join(out, "desired.json"), "utf8"));
+    expect(desired.pools.map((p: { name: string }) => p.name)).toContain("feed-api");
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).fleets).toHaveLength(2);
 
     writeFileSync(join(out, "marker"), "kept");
     const bad = project("cycle", goodFeedApi.replace("- { pool: feed-cache, ratio: 0.2 }", "- { pool: feed-cahce, ratio: 0.2 }"));
