@@ -29,8 +29,8 @@ export const HOST_STATE_DIR = "/var/lib/dcp-host";
 /** ECS instance metadata service: per-instance identity the user data cannot know in advance. */
 const METADATA = "http://100.100.100.200/latest/meta-data";
 /**
- * ECS accepts at most 32 KB of user data after base64; the script travels base64 inside
- * it (a third larger) and the certificates need a few KB more.
+ * ECS limits user data to 32 KB before base64; the script travels base64-encoded inside
+ * it (a third larger) next to a few KB of certificates, so 16 KB of script fits.
  */
 export const MAX_SCRIPT_BYTES = 16 * 1024;
 

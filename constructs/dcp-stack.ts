@@ -99,13 +99,6 @@ export class DcpStack extends TerraformStack {
     Aspects.of(this).add(new TagResources());
   }
 
-  /** Finds the DcpStack a construct belongs to. */
-  static of(scope: Construct): DcpStack {
-    const stack = scope.node.scopes.find((s): s is DcpStack => s instanceof DcpStack);
-    if (!stack) throw new DcpError(`${scope.node.path} is not inside a DcpStack`);
-    return stack;
-  }
-
   /** The desired state for the runtime (resolves the stack on first use). */
   get desiredState(): DesiredState {
     return this.resolve().desired;

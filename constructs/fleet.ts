@@ -11,6 +11,8 @@ import { checkCount, checkName } from "./validation";
 
 /** ESS accepts at most 10 instance types per scaling configuration. */
 export const MAX_INSTANCE_TYPES = 10;
+/** Default ESS quota of instances in one scaling group. */
+export const ESS_GROUP_QUOTA = 1000;
 
 export interface FleetProps {
   /**
@@ -123,8 +125,8 @@ export class Fleet extends Construct {
         throw new DcpError(`${where}: chargeType PrePaid is not available for scaling groups (ESS launches pay-as-you-go or spot instances); use PostPaid or Spot`);
       }
       checkCount("maxHostsPerGroup", this.maxHostsPerGroup, where, 1);
-      if (this.maxHostsPerGroup > 1000) {
-        throw new DcpError(`${where}: maxHostsPerGroup ${this.maxHostsPerGroup} exceeds the default ESS quota of 1,000 instances per group; use at most 1000`);
+      if (this.maxHostsPerGroup > ESS_GROUP_QUOTA) {
+        throw new DcpError(`${where}: maxHostsPerGroup ${this.maxHostsPerGroup} exceeds the default ESS quota of ${ESS_GROUP_QUOTA} instances per group; use at most ${ESS_GROUP_QUOTA}`);
       }
       if (!(this.headroom >= 0 && this.headroom <= 10)) throw new DcpError(`${where}: headroom must be between 0 and 10 (got ${this.headroom})`);
       if (!Number.isInteger(this.systemDiskGiB) || this.systemDiskGiB < 20 || this.systemDiskGiB > 2048) {
@@ -144,7 +146,7 @@ export class Fleet extends Construct {
     const network = this.network;
     if (!network?.vpc || !network.securityGroup) return;
     // ESS creates the instances of one scaling activity in batches and caps a group's size
-    // by quota (1,000 by default). Splitting a large fleet into groups of at most
+    // by quota (ESS_GROUP_QUOTA by default). Splitting a large fleet into groups of at most
     // maxHostsPerGroup keeps every group inside the quota and lets the groups scale out in
     // parallel, which is what makes ~1,000 hosts in minutes possible. Desired capacity is
     // spread evenly; the buffer is spread the same way and kept as min_size, so scale-in
@@ -154,7 +156,7 @@ export class Fleet extends Construct {
     for (let g = 0; g < groups; g++) {
       const desired = share(m.desiredHosts, groups, g);
       const min = Math.min(desired, share(m.bufferHosts, groups, g));
-      const max = Math.min(1000, Math.max(1, desired, Math.ceil(desired * (1 + this.headroom))));
+      const max = Math.min(ESS_GROUP_QUOTA, Math.max(1, desired, Math.ceil(desired * (1 + this.headroom))));
       const suffix = groups === 1 ? "" : `-${g + 1}`;
       const group = new EssScalingGroup(this, `group${suffix}`, {
         scalingGroupName: `dcp-${this.name}${suffix}`,

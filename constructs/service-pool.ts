@@ -170,7 +170,7 @@ export class ServicePool extends Construct {
     if (!Number.isInteger(spec.weight) || spec.weight < 1 || spec.weight > 100) {
       throw new DcpError(`${at("upstream.weight")} must be an integer 1-100 (got ${spec.weight})`);
     }
-    checkCount("upstream.maxFails", spec.maxFails, `${props.source ?? this.node.path}: pool "${props.name}"`);
+    if (!Number.isInteger(spec.maxFails) || spec.maxFails < 0) throw new DcpError(`${at("upstream.maxFails")} must be an integer >= 0 (got ${spec.maxFails})`);
     if (!(spec.failTimeoutSeconds > 0)) throw new DcpError(`${at("upstream.failTimeout")} must be > 0 (got ${spec.failTimeoutSeconds}s)`);
     return spec;
   }
