@@ -3,14 +3,16 @@
  * the apply lock, retries across a Consul restart, service registration on a host's own
  * agent with an HTTP check, and upstream entries as nginx-upsync-module reads them.
  */
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restartConsul } from "../../fleet/local";
-import { KvOp, TXN_MAX_OPS, withApplyLock } from "../../runtime/consul/client";
+import { ConsulClient, consulConfigFromEnv, KvOp, TXN_MAX_OPS, withApplyLock } from "../../runtime/consul/client";
 import { DiscoveryPublisher } from "../../runtime/discovery/publisher";
 import { diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
 import type { UpstreamEntry } from "../../runtime/inventory/types";
-import { HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
+import { freeLoopbackPort, HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
 
 const REPO = join(__dirname, "..", "..");
 const fleet = testFleet();
@@ -109,6 +111,84 @@ describe("apply lock", () => {
     // Consul invalidates an unrenewed session between 1x and 2x its TTL, plus lock-delay (1 s).
     expect(seconds).toBeLessThanOrEqual(2 * ttlSeconds + 1 + 5);
   }, 60_000);
+});
+
+describe("apply lock lost", () => {
+  it("an apply whose session disappears while it runs fails instead of reporting success", async () => {
+    const key = `${root}/locks/apply`;
+    const outcome = await withApplyLock(
+      client,
+      "apply that loses its lock",
+      async () => {
+        const held = (await (await fetch(`${fleet.consulHttp}/v1/kv/${key}`)).json()) as Array<{ Session: string }>;
+        // What a Consul operator (or a session invalidated by Consul) does to a running apply.
+        await fetch(`${fleet.consulHttp}/v1/session/destroy/${held[0].Session}`, { method: "PUT" });
+        await sleep(4_500); // longer than one renewal interval (TTL 10 s / 3)
+        return "done";
+      },
+      { ttlSeconds: 10 },
+    ).catch((e: Error) => e.message);
+    expect(outcome).toMatch(/The apply lock test-discovery\/locks\/apply expired while "apply that loses its lock" was running/);
+  }, 20_000);
+});
+
+describe("ACL token", () => {
+  // A Consul agent of its own with ACLs on (default deny): the fleet's Consul has none.
+  let agent: ChildProcess | undefined;
+  let agentExited: Promise<void> | undefined;
+  let dataDir: string;
+  let address: string;
+  const masterToken = "4a3c7a7e-1111-4222-8333-944455556666";
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "dcp-consul-acl-"));
+    const [http, serfLan, serfWan, server] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+    address = `http://127.0.0.1:${http}`;
+    const hcl = `ports { http = ${http}, dns = -1, grpc = -1, serf_lan = ${serfLan}, serf_wan = ${serfWan}, server = ${server} }
+      acl { enabled = true, default_policy = "deny", tokens { master = "${masterToken}" } }`;
+    agent = spawn("consul", ["agent", "-dev", "-bind", "127.0.0.1", "-client", "127.0.0.1", "-data-dir", dataDir, "-node", "acl-test", "-hcl", hcl], {
+      stdio: "ignore",
+    });
+    agentExited = new Promise((resolve) => agent!.once("exit", () => resolve()));
+    const withToken = new ConsulClient({ ...client.config, address, token: masterToken, retryForMs: 30_000 });
+    await withToken.kvPut("probe", "up"); // retried until the agent has a leader and ACLs bootstrapped
+    withToken.close();
+  }, 40_000);
+
+  afterAll(async () => {
+    if (agent && agent.exitCode === null) {
+      agent.kill("SIGTERM");
+      await agentExited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("without a token: refused at once with HTTP 403 and what to set, no retries", async () => {
+    const anonymous = new ConsulClient({ ...client.config, address, token: undefined });
+    const started = Date.now();
+    await expect(anonymous.kvPut(`${root}/x`, "1")).rejects.toThrow(/HTTP 403.*set CONSUL_HTTP_TOKEN/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    anonymous.close();
+  });
+
+  it("with CONSUL_HTTP_TOKEN: every kind of call carries it", async () => {
+    const saved = { addr: process.env.CONSUL_HTTP_ADDR, token: process.env.CONSUL_HTTP_TOKEN };
+    process.env.CONSUL_HTTP_ADDR = address;
+    process.env.CONSUL_HTTP_TOKEN = masterToken;
+    try {
+      const authorised = new ConsulClient(consulConfigFromEnv({ kvRoot: root }));
+      await authorised.txn([{ verb: "set", key: `${root}/acl/a`, value: "1" }]);
+      expect(await authorised.kvList(`${root}/acl/`)).toEqual([{ key: `${root}/acl/a`, value: "1" }]);
+      expect((await authorised.nodes()).map((n) => n.node)).toEqual(["acl-test"]);
+      await expect(withApplyLock(authorised, "acl apply", async () => "locked")).resolves.toBe("locked");
+      authorised.close();
+    } finally {
+      process.env.CONSUL_HTTP_ADDR = saved.addr;
+      process.env.CONSUL_HTTP_TOKEN = saved.token;
+      if (saved.addr === undefined) delete process.env.CONSUL_HTTP_ADDR;
+      if (saved.token === undefined) delete process.env.CONSUL_HTTP_TOKEN;
+    }
+  });
 });
 
 describe("retries", () => {
