@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { Document, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { DcpError } from "../../cli/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
@@ -95,8 +95,7 @@ function readPoolFile(filePath: string): FileResult {
   } catch (err) {
     throw new DcpError(`cannot read pool file ${file}: ${(err as Error).message}`);
   }
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
   const problems: PoolFileProblem[] = [];
   const at = (position: Position, field: FieldPath, message: string) =>
     problems.push({ file, ...position, field: formatFieldPath(field), message });
@@ -107,12 +106,16 @@ function readPoolFile(filePath: string): FileResult {
     at({ line: 1, column: 1 }, [], "file is empty; a pool file defines one pool (name, image, containerType, replicas, idcs, owner)");
     return result;
   }
-  const positions = new SourcePositions(doc, lines);
+  const positions = new SourcePositions(doc, text);
   if (docs.length > 1) {
     at(positions.offset(docs[1].range[0]), [], "a pool file holds one pool; move this second YAML document (after ---) to its own file");
   }
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    at(positions.offset(error.pos[0]), [], `YAML: ${error.message}`);
+  const yamlErrors = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (yamlErrors.length > 0) {
+    // After a syntax error the parser reports every following token too; the first is the one to fix.
+    const more = yamlErrors.length - 1;
+    const followUps = more > 0 ? ` (fix this first: ${more} more YAML error${more === 1 ? "" : "s"} after it may follow from it)` : "";
+    at(positions.offset(yamlErrors[0].pos[0]), [], `YAML: ${yamlErrors[0].message}${followUps}`);
   }
   if (problems.length > 0) return result;
 

@@ -2,7 +2,7 @@
  * Maps a field path of the parsed pool to the place in the YAML text where it was
  * written, so that every problem names a line and column.
  */
-import { Document, LineCounter, Node, isAlias, isMap, isScalar, isSeq } from "yaml";
+import { Document, Node, isAlias, isMap, isScalar, isSeq } from "yaml";
 
 export type FieldPath = Array<string | number>;
 
@@ -39,10 +39,15 @@ export interface Position {
 }
 
 export class SourcePositions {
+  /** Offset of the first character of each line. Counted from the text itself: yaml's LineCounter misses lines after some syntax errors. */
+  private readonly lineStarts: number[] = [0];
+
   constructor(
     private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
+    text: string,
+  ) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+  }
 
   /**
    * Where a value was written. The field's key instead when asked (unknown or duplicate
@@ -56,8 +61,15 @@ export class SourcePositions {
   }
 
   offset(offset: number): Position {
-    const { line, col } = this.lines.linePos(offset);
-    return { line, column: col };
+    // The last line starting at or before the offset (binary search).
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
   }
 
   /** The deepest node on the path that exists: a missing field points at its parent. */
