@@ -2,8 +2,9 @@
  * Checks synthesized Terraform JSON against the Alibaba Cloud provider schema kept in
  * constructs/alicloud/schema/: every resource type, data source and attribute exists,
  * values have the schema's type, required attributes and blocks are present, read-only
- * (computed-only) attributes are not set, and no attribute the provider has removed is
- * used (Terraform accepts those, the provider rejects them at validate time).
+ * (computed-only) attributes are not set, no deprecated attribute is used, and no
+ * attribute the provider has removed is used (Terraform accepts those, the provider
+ * rejects them at validate time).
  * Reusable: `schemaProblems(terraformJson)` returns one line per problem.
  */
 import { readFileSync } from "node:fs";
@@ -16,6 +17,7 @@ interface SchemaAttribute {
   required?: boolean;
   optional?: boolean;
   computed?: boolean;
+  deprecated?: boolean;
 }
 
 interface SchemaBlock {
@@ -93,6 +95,7 @@ function checkBlock(value: Record<string, unknown>, block: SchemaBlock, path: st
     const attr = attributes[key];
     if (attr) {
       if (attr.computed && !attr.optional && !attr.required) out.push(`${path}.${key}: read-only (computed) attribute cannot be set`);
+      else if (attr.deprecated) out.push(`${path}.${key}: deprecated in the provider; use its replacement`);
       else if (attr.type !== undefined) checkType(v, attr.type, `${path}.${key}`, out);
       continue;
     }

@@ -50,6 +50,7 @@ describe("the schema checker", () => {
     const tf = copy();
     firstOf(tf, "alicloud_slb_load_balancer").internet = true;
     firstOf(tf, "alicloud_vpc").router_id = "vrt-1";
+    firstOf(tf, "alicloud_vswitch").availability_zone = "cn-beijing-h";
     firstOf(tf, "alicloud_ess_scaling_group").desired_capacity = "forty";
     firstOf(tf, "alicloud_ess_scaling_group").vswitch_ids = "vsw-1";
     delete firstOf(tf, "alicloud_security_group_rule").type;
@@ -57,6 +58,7 @@ describe("the schema checker", () => {
     const problems = schemaProblems(tf).join("\n");
     expect(problems).toMatch(/alicloud_slb_load_balancer\.[^.]+\.internet: removed from the provider/);
     expect(problems).toMatch(/alicloud_vpc\.[^.]+\.router_id: read-only/);
+    expect(problems).toMatch(/alicloud_vswitch\.[^.]+\.availability_zone: deprecated/);
     expect(problems).toMatch(/desired_capacity: expected number, got "forty"/);
     expect(problems).toMatch(/vswitch_ids: expected set/);
     expect(problems).toMatch(/alicloud_security_group_rule\.[^.]+\.type: required attribute missing/);
