@@ -7,7 +7,7 @@
 import { rejections, unplaced } from "../runtime/scheduler/explain";
 import { HostState, hostStates } from "../runtime/scheduler/host-state";
 import { placementGroups } from "../runtime/scheduler/order";
-import { FILTERS, STRATEGIES, rank } from "../runtime/scheduler/pipeline";
+import { FILTERS, STRATEGIES, ranking } from "../runtime/scheduler/pipeline";
 import { Outcome, scheduleResult } from "../runtime/scheduler/result";
 import { mulberry32 } from "../runtime/scheduler/rng";
 import { preferenceTier } from "../runtime/scheduler/scorers/preference";
@@ -21,19 +21,19 @@ export function referenceSchedule(
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
   const outcomes: Outcome[] = new Array(requests.length);
+  const tier = new Int32Array(states.length);
+  const score = new Float64Array(states.length);
+  const before = ranking(tier, score);
   for (const i of placementGroups(requests).flat()) {
     const request = requests[i];
     const strategy = STRATEGIES[request.strategy];
     let best: HostState | undefined;
-    let bestTier = 0;
     for (const host of states) {
       if (!FILTERS.every((f) => f.accepts(host, request))) continue;
       if (strategy.name === "random") host.draw = rng();
-      const tier = preferenceTier(host, request);
-      if (!best || rank(strategy, request, host, tier, best, bestTier) < 0) {
-        best = host;
-        bestTier = tier;
-      }
+      tier[host.index] = preferenceTier(host, request);
+      score[host.index] = strategy.score(host, request);
+      if (!best || before(host.index, best.index) < 0) best = host;
     }
     if (best) {
       best.place(request);

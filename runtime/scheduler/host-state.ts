@@ -46,7 +46,7 @@ export class HostState {
   load(): number {
     const { cpu, memoryMiB } = this.host.capacity;
     if (cpu <= 0 || memoryMiB <= 0) return 1;
-    return (1 - this.freeCpu / cpu + 1 - this.freeMemoryMiB / memoryMiB) / 2;
+    return 1 - (this.freeCpu / cpu + this.freeMemoryMiB / memoryMiB) / 2;
   }
 
   place(request: ContainerRequest): void {

@@ -5,12 +5,12 @@
  *
  * - identical requests are placed as one group (order.ts); the filters run once per
  *   host for the group, and the hosts that pass sit in a heap ordered by the ranking
- *   (preference tier, strategy, position);
+ *   (preference tier, strategy score, position), tiers and scores kept in typed arrays;
  * - only the top of the heap is checked again, against the dynamic filters (the static
  *   ones cannot change). A host that fails them is dropped for the rest of the group:
  *   within a group hosts only fill up, so it can never fit an identical container again;
- * - after a placement only the winner's state (and tier: a buffer host becomes assigned)
- *   changed, so one sift restores the order.
+ * - after a placement only the winner's state changed, so its tier (a buffer host
+ *   becomes assigned) and score are recomputed and one sift restores the order.
  *
  * A group of n containers over h hosts costs O(h + n·log h) instead of O(n·h).
  */
@@ -18,7 +18,7 @@ import { CandidateHeap } from "./candidate-heap";
 import { rejections, unplaced } from "./explain";
 import { hostStates } from "./host-state";
 import { placementGroups } from "./order";
-import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, rank } from "./pipeline";
+import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, ranking } from "./pipeline";
 import { Outcome, scheduleResult } from "./result";
 import { mulberry32 } from "./rng";
 import { preferenceTier } from "./scorers/preference";
@@ -41,32 +41,39 @@ export function schedule(
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
   const outcomes: Outcome[] = new Array(requests.length);
-  const tiers = new Int32Array(states.length);
+  const tier = new Int32Array(states.length);
+  const score = new Float64Array(states.length);
+  const before = ranking(tier, score);
   for (const group of placementGroups(requests)) {
     const request = requests[group[0]];
     const strategy = STRATEGIES[request.strategy];
-    const candidates = states.filter((host) => FILTERS.every((f) => f.accepts(host, request)));
-    for (const host of candidates) {
-      tiers[host.index] = preferenceTier(host, request);
+    const candidates: number[] = [];
+    for (const host of states) {
+      if (!FILTERS.every((f) => f.accepts(host, request))) continue;
       if (strategy.name === "random") host.draw = rng();
+      tier[host.index] = preferenceTier(host, request);
+      score[host.index] = strategy.score(host, request);
+      candidates.push(host.index);
     }
-    const heap = new CandidateHeap(candidates, (a, b) => rank(strategy, request, a, tiers[a.index], b, tiers[b.index]));
+    const heap = new CandidateHeap(Int32Array.from(candidates), before);
     let rejectedBy: Record<string, number> | undefined;
     for (const i of group) {
-      let host = heap.peek();
-      while (host && !DYNAMIC_FILTERS.every((f) => f.accepts(host!, request))) {
+      let top = heap.top();
+      while (top >= 0 && !DYNAMIC_FILTERS.every((f) => f.accepts(states[top], request))) {
         heap.pop();
-        host = heap.peek();
+        top = heap.top();
       }
-      if (!host) {
+      if (top < 0) {
         // Nothing changes for the rest of the group either: explain once.
         rejectedBy ??= rejections(states, request);
         outcomes[i] = unplaced(requests[i], states.length, rejectedBy);
         continue;
       }
+      const host = states[top];
       host.place(request);
-      tiers[host.index] = preferenceTier(host, request);
       if (strategy.name === "random") redrawWinner(host, rng);
+      tier[top] = preferenceTier(host, request);
+      score[top] = strategy.score(host, request);
       heap.topChanged();
       outcomes[i] = host.host.node;
     }

@@ -1,4 +1,4 @@
-/** A strategy ranks feasible hosts (Swarm's strategy package, Nomad's rank iterators). */
+/** A strategy scores feasible hosts (Swarm's strategy package, Nomad's rank iterators). */
 import { PlacementStrategy } from "../../model/desired-state";
 import { HostState } from "./host-state";
 import { ContainerRequest } from "./types";
@@ -6,9 +6,9 @@ import { ContainerRequest } from "./types";
 export interface Strategy {
   readonly name: PlacementStrategy;
   /**
-   * Negative when host a should take the container before host b; both are feasible
-   * and in the same preference tier. Must depend only on each host's own state, so
-   * that a placement on one host never reorders the others.
+   * Lower takes the container first, among feasible hosts of the same preference tier.
+   * Depends only on the host's own state, so a placement on one host never changes
+   * another host's score.
    */
-  compare(a: HostState, b: HostState, request: ContainerRequest): number;
+  score(host: HostState, request: ContainerRequest): number;
 }

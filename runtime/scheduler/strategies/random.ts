@@ -9,7 +9,7 @@ import { Strategy } from "../strategy";
  */
 export const random: Strategy = {
   name: "random",
-  compare: (a, b) => a.draw - b.draw,
+  score: (host) => host.draw,
 };
 
 /**

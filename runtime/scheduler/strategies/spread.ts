@@ -1,7 +1,10 @@
 import { Strategy } from "../strategy";
 
-/** Fewest containers of the pool first, then the least reserved host: replicas spread evenly over hosts. */
+/**
+ * Fewest containers of the pool first, then the least reserved host: replicas spread
+ * evenly over hosts. The load share (0..1) only breaks ties between equal counts.
+ */
 export const spread: Strategy = {
   name: "spread",
-  compare: (a, b, request) => a.count(request.pool) - b.count(request.pool) || a.load() - b.load(),
+  score: (host, request) => host.count(request.pool) * 2 + Math.min(1, Math.max(0, host.load())),
 };
