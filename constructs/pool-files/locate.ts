@@ -78,7 +78,8 @@ export class SourcePositions {
     let key: Node | undefined;
     for (const segment of path) {
       if (isMap(value)) {
-        const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        // The last pair with the key: that is the value YAML keeps when a key is written twice.
+        const pair = [...value.items].reverse().find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
         if (!pair) return { value, key };
         key = pair.key as Node;
         // `field:` with nothing after it has an empty value at the end of the line; the key is where to look.
