@@ -10,13 +10,14 @@ import { register as synth } from "./commands/synth";
 import { register as plan } from "./commands/plan";
 import { register as apply } from "./commands/apply";
 import { register as drift } from "./commands/drift";
+import { register as cost } from "./commands/cost";
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply, drift];
+const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply, drift, cost];
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
