@@ -15,6 +15,7 @@ import { createProgress, ProgressMode } from "../apply/progress";
 import { applyDesired } from "../index";
 import { readInventory } from "../inventory/read";
 import { Inventory } from "../inventory/types";
+import { specHash } from "../plan/spec";
 import { Change } from "../plan/types";
 import { ConsulEntries, DetectOptions, detectDrift, expectedUpstreams } from "./detect";
 import { DriftFinding, DriftReport } from "./types";
@@ -85,8 +86,20 @@ export interface FixResult {
  * catalog node meta that differs from the host agent's own configuration.
  */
 export async function fixDrift(desired: DesiredState, options: FixOptions): Promise<FixResult> {
-  const log = options.log ?? (() => {});
   const actions: string[] = [];
+  const act = (line: string) => {
+    actions.push(line);
+    options.log?.(line);
+  };
+  await withApplyLock(
+    options.consul,
+    "dcp drift --fix",
+    async () => {
+      for (const name of await removeMislabelled(desired, options)) act(`removed ${name} first: it runs another image under the current spec's name`);
+    },
+    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
+  );
+
   // Without a pool scope the desired state is complete, so pools absent from it are removed.
   const applied = await applyDesired(desired, {
     pools: options.pools,
@@ -97,23 +110,55 @@ export async function fixDrift(desired: DesiredState, options: FixOptions): Prom
     waitLockSeconds: options.waitLockSeconds,
     progress: options.progress,
   });
-  actions.push(`apply: ${applied.applied} change(s)`);
-  log(actions[0]);
+  act(`apply: ${applied.applied} change(s)`);
 
   await withApplyLock(
     options.consul,
     "dcp drift --fix",
     async () => {
       const { report, inventory } = await readDrift(desired, options);
-      for (const line of await repairOutsideApply(desired, inventory, report.findings, options)) {
-        actions.push(line);
-        log(line);
-      }
+      for (const line of await repairOutsideApply(desired, inventory, report.findings, options)) act(line);
     },
     { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
   );
   const { report } = await readDrift(desired, options);
   return { actions, after: report };
+}
+
+/**
+ * A container recreated by hand with another image but the old labels carries the current
+ * spec hash, so the planner would keep it, and its replacement would have the same name.
+ * It is taken down first (unpublish, drain, stop, remove) through the executor, and the
+ * apply that follows recreates it.
+ */
+async function removeMislabelled(desired: DesiredState, options: FixOptions): Promise<string[]> {
+  const inventory = await readInventory(options.consul, options.dockers);
+  const changes: Change[] = [];
+  const names: string[] = [];
+  for (const pool of desired.pools) {
+    if (options.pools && !options.pools.includes(pool.name)) continue;
+    const hash = specHash(pool);
+    for (const host of inventory.hosts) {
+      for (const c of host.containers ?? []) {
+        if (c.pool !== pool.name || c.specHash !== hash || c.image === pool.image || c.image.startsWith("sha256:")) continue;
+        const base = { wave: 1, chain: `down:${c.name}@${host.node}`, direction: "down" as const, node: host.node, reason: "repair" as const };
+        const ids = { pool: c.pool, instance: c.instance, containerName: c.name, specHash: c.specHash, containerId: c.id };
+        const server = c.ports.length > 0 ? `${host.address}:${c.ports[0]}` : undefined;
+        for (const e of inventory.upstreams) {
+          if (e.server === server) changes.push({ ...base, kind: "unpublish-upstream", pool: c.pool, instance: c.instance, upstream: e.upstream, server: e.server });
+        }
+        changes.push({ ...base, kind: "drain", pool: c.pool, instance: c.instance, serviceId: c.name, address: host.address, seconds: 0 });
+        if (c.running) changes.push({ ...base, ...ids, kind: "stop", timeoutSeconds: 10 });
+        changes.push({ ...base, ...ids, kind: "remove" });
+        names.push(`${c.name} on ${host.node}`);
+      }
+    }
+  }
+  if (changes.length === 0) return [];
+  await executePlan({ changes, summary: [], unplaced: [], notes: [] }, inventory, options.consul, options.dockers, {
+    progress: createProgress(changes.length, "quiet"),
+  });
+  return names;
 }
 
 async function repairOutsideApply(desired: DesiredState, inventory: Inventory, findings: DriftFinding[], options: FixOptions): Promise<string[]> {
@@ -142,7 +187,7 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
     const desiredPools = new Set(desired.pools.map((p) => p.name));
     const pools = [...new Set(host.containers.filter((c) => c.running && desiredPools.has(c.pool)).map((c) => c.pool))].sort();
     const base = { wave: 0, chain: `host:${host.node}`, direction: "host" as const, node: host.node, previousPools: [...host.assignedPools] };
-    assignmentChanges.push(pools.length > 0 ? { ...base, kind: "assign-host", reason: "repair", pools } : { ...base, kind: "unassign-host", reason: "buffer" });
+    assignmentChanges.push(pools.length > 0 ? { ...base, kind: "assign-host", reason: "repair", pools } : { ...base, kind: "unassign-host", reason: "buffer", pools: [] });
   }
   if (assignmentChanges.length > 0) {
     const plan = { changes: assignmentChanges, summary: [], unplaced: [], notes: [] };
