@@ -59,7 +59,17 @@ function planOptions(options: RuntimeOptions): PlanOptions {
 
 /** Refuses before any change: missing TLS material, Consul unreachable. */
 async function preconditions(consul: ConsulClient, options: RuntimeOptions): Promise<DockerHosts> {
-  await consul.ping();
+  // A server that answers without a leader is electing one (e.g. just restarted): give it a moment.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await consul.ping();
+      break;
+    } catch (err) {
+      if (!/no cluster leader/.test((err as Error).message) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   const dockers = new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
   const tlsDir = options.tlsDir ?? process.env.DCP_TLS_DIR;
   if (tlsDir) readTlsMaterial(tlsDir);

@@ -11,6 +11,8 @@ const fleet = testFleet();
 const suite = new Suite(fleet, "scale");
 const web = testPool(fleet, "tscale-web", 0);
 
+// Leftovers of an interrupted earlier run would change what the first apply does.
+beforeAll(() => suite.cleanup([web]), 120_000);
 afterAll(() => suite.cleanup([web]), 120_000);
 
 test("scale out 0 → 8: containers run, answer as their instance, are registered and published", async () => {
