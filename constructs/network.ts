@@ -1,8 +1,12 @@
 import { Construct } from "constructs";
 import { DcpError } from "../cli/errors";
+import { EipAddress } from "./alicloud/provider/eip-address";
+import { EipAssociation } from "./alicloud/provider/eip-association";
+import { NatGateway } from "./alicloud/provider/nat-gateway";
 import { SecurityGroup } from "./alicloud/provider/security-group";
 import { SecurityGroupRule } from "./alicloud/provider/security-group-rule";
 import { Vpc } from "./alicloud/provider/vpc";
+import { SnatEntry } from "./alicloud/provider/snat-entry";
 import { Vswitch } from "./alicloud/provider/vswitch";
 import { carve, formatCidr, parseCidr } from "./cidr";
 import { Idc } from "./idc";
@@ -43,6 +47,14 @@ export interface NetworkProps {
    * @default []
    */
   readonly ingress?: IngressRule[];
+  /**
+   * Outbound internet for hosts without public IPs (bootstrap installs packages; hosts
+   * pull images from outside the VPC): an enhanced NAT gateway in the first zone with
+   * one EIP and an SNAT entry per vSwitch. Set 0 to create none, e.g. when the image
+   * has everything and registries are inside the VPC.
+   * @default 100 (Mbit/s of the EIP, pay by traffic)
+   */
+  readonly natBandwidthMbps?: number;
 }
 
 /** Ports that must never face the internet: SSH, Docker API, Consul RPC/Serf/HTTP/DNS. */
@@ -64,6 +76,7 @@ export class Network extends Construct {
   readonly vpc?: Vpc;
   readonly vswitches: Vswitch[] = [];
   readonly securityGroup?: SecurityGroup;
+  readonly natGateway?: NatGateway;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -94,6 +107,10 @@ export class Network extends Construct {
     });
     const ingress = props.ingress ?? [];
     ingress.forEach((r, i) => checkIngress(r, `${where}: ingress[${i}]`));
+    const natBandwidth = props.natBandwidthMbps ?? 100;
+    if (!Number.isInteger(natBandwidth) || natBandwidth < 0 || natBandwidth > 5000) {
+      throw new DcpError(`${where}: natBandwidthMbps must be an integer 0-5000, 0 for no NAT gateway (got ${natBandwidth})`);
+    }
 
     if (isLocalProfile(this)) return;
 
@@ -134,6 +151,37 @@ export class Network extends Construct {
     ingress.forEach((r, i) => {
       const [from, to] = typeof r.port === "number" ? [r.port, r.port] : r.port;
       rule(`ingress-${i}`, { protocol: r.protocol ?? "tcp", from, to, cidr: r.cidr, description: r.description ?? "" });
+    });
+
+    if (natBandwidth === 0) return;
+    this.natGateway = new NatGateway(this, "nat", {
+      vpcId: this.vpc.id,
+      vswitchId: this.vswitches[0].id,
+      natGatewayName: `dcp-${props.idc.name}`,
+      natType: "Enhanced",
+      networkType: "internet",
+      paymentType: "PayAsYouGo",
+      internetChargeType: "PayByLcu",
+    });
+    const eip = new EipAddress(this, "nat-eip", {
+      addressName: `dcp-${props.idc.name}-nat`,
+      bandwidth: String(natBandwidth),
+      internetChargeType: "PayByTraffic",
+      paymentType: "PayAsYouGo",
+    });
+    const association = new EipAssociation(this, "nat-eip-association", {
+      allocationId: eip.id,
+      instanceId: this.natGateway.id,
+      instanceType: "Nat",
+    });
+    this.vswitches.forEach((vswitch, i) => {
+      new SnatEntry(this, `snat-${props.idc.spec.zones[i]}`, {
+        snatTableId: this.natGateway!.snatTableIds,
+        sourceVswitchId: vswitch.id,
+        snatIp: eip.ipAddress,
+        // The EIP must be bound to the gateway before an SNAT entry can use it.
+        dependsOn: [association],
+      });
     });
   }
 }

@@ -31,6 +31,10 @@ export const RESOURCES = [
   "alicloud_slb_load_balancer",
   "alicloud_slb_listener",
   "alicloud_slb_server_group",
+  "alicloud_nat_gateway",
+  "alicloud_eip_address",
+  "alicloud_eip_association",
+  "alicloud_snat_entry",
 ];
 export const DATA_SOURCES = ["alicloud_images"];
 

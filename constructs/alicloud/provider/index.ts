@@ -10,6 +10,10 @@ export * as ecsInstanceSet from './ecs-instance-set';
 export * as slbLoadBalancer from './slb-load-balancer';
 export * as slbListener from './slb-listener';
 export * as slbServerGroup from './slb-server-group';
+export * as natGateway from './nat-gateway';
+export * as eipAddress from './eip-address';
+export * as eipAssociation from './eip-association';
+export * as snatEntry from './snat-entry';
 export * as dataAlicloudImages from './data-alicloud-images';
 export * as provider from './provider';
 

@@ -10,6 +10,10 @@ Object.defineProperty(exports, 'ecsInstanceSet', { get: function () { return req
 Object.defineProperty(exports, 'slbLoadBalancer', { get: function () { return require('./slb-load-balancer'); } });
 Object.defineProperty(exports, 'slbListener', { get: function () { return require('./slb-listener'); } });
 Object.defineProperty(exports, 'slbServerGroup', { get: function () { return require('./slb-server-group'); } });
+Object.defineProperty(exports, 'natGateway', { get: function () { return require('./nat-gateway'); } });
+Object.defineProperty(exports, 'eipAddress', { get: function () { return require('./eip-address'); } });
+Object.defineProperty(exports, 'eipAssociation', { get: function () { return require('./eip-association'); } });
+Object.defineProperty(exports, 'snatEntry', { get: function () { return require('./snat-entry'); } });
 Object.defineProperty(exports, 'dataAlicloudImages', { get: function () { return require('./data-alicloud-images'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

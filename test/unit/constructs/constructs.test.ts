@@ -84,6 +84,8 @@ describe("Network", () => {
     expectError(() => new Network(stack, "n7", { idc: bj, cidrBlock: "10.0.0.1/16" }), 'cidrBlock "10.0.0.1/16"');
     expectError(() => new Network(stack, "n8", { idc: bj, cidrBlock: "10.0.0.0/24", vswitchPrefixLength: 25 }), "cannot carve 3 vSwitches");
     expectError(() => new Network(stack, "n9", { idc: bj, ingress: [{ port: 0, cidr: "0.0.0.0/0" }] }), "port must be 1-65535");
+    expectError(() => new Network(stack, "n10", { idc: bj, natBandwidthMbps: -1 }), "natBandwidthMbps must be an integer 0-5000");
+    expect(new Network(stack, "no-nat", { idc: bj, natBandwidthMbps: 0 }).natGateway).toBeUndefined();
   });
 });
 

@@ -17,6 +17,8 @@ beforeAll(async () => {
   tf = cloud.stacks[0].terraform;
 });
 const resources = (type: string): any[] => Object.values(tf.resource[type] ?? {});
+const schema = JSON.parse(readFileSync(join(PROJECT_DIR, "constructs", "alicloud", "schema", "provider-schema.subset.json"), "utf8"));
+const taggable = (type: string) => "tags" in schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type].block.attributes;
 
 describe("the example stack, cloud profile", () => {
   it("loads the pool files and the TypeScript pools, with dependency ratios resolved", () => {
@@ -70,8 +72,8 @@ describe("the example stack, cloud profile", () => {
   it("tags every taggable resource with owner, cost centre and its fleet or pool", () => {
     for (const [type, byName] of Object.entries<Record<string, any>>(tf.resource)) {
       for (const r of Object.values(byName)) {
-        if (["alicloud_security_group_rule", "alicloud_slb_listener", "alicloud_ess_scalinggroup_vserver_groups"].includes(type)) {
-          expect(r.tags).toBeUndefined(); // not taggable in the provider schema
+        if (!taggable(type)) {
+          expect(r.tags).toBeUndefined();
           continue;
         }
         expect(r.tags).toMatchObject({ "managed-by": "dcp", owner: expect.any(String), "cost-centre": expect.any(String) });
@@ -89,6 +91,13 @@ describe("the example stack, cloud profile", () => {
     const [attach] = resources("alicloud_ess_scalinggroup_vserver_groups");
     expect(attach.vserver_groups[0].vserver_attributes[0]).toMatchObject({ port: 80, weight: 100 });
     expect(resources("alicloud_slb_listener")[0]).toMatchObject({ frontend_port: 80, protocol: "tcp" });
+  });
+
+  it("gives hosts outbound internet through a NAT gateway with SNAT for every vSwitch", () => {
+    expect(resources("alicloud_nat_gateway")).toEqual([expect.objectContaining({ nat_type: "Enhanced", payment_type: "PayAsYouGo" })]);
+    const vswitches = Object.keys(tf.resource.alicloud_vswitch).map((name) => `\${alicloud_vswitch.${name}.id}`);
+    expect(resources("alicloud_snat_entry").map((e) => e.source_vswitch_id).sort()).toEqual(vswitches.sort());
+    for (const e of resources("alicloud_snat_entry")) expect(e.depends_on[0]).toMatch(/^alicloud_eip_association\./);
   });
 
   it("never opens control ports to the internet", () => {
@@ -207,7 +216,7 @@ describe("writing output", () => {
     const dcp = join(PROJECT_DIR, "bin", "dcp");
     const ok = execFileSync(dcp, ["synth", "--out", join(dir, "ok")], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(ok).toContain("bj-standard");
-    expect(ok).toMatch(/profile cloud: 1 stack\(s\), 15 Terraform resources, 6 pools/);
+    expect(ok).toMatch(/profile cloud: 1 stack\(s\), 21 Terraform resources, 6 pools/);
     expect(existsSync(join(dir, "ok", "stacks", "example", "cdk.tf.json"))).toBe(true);
 
     const bad = project("negative", goodFeedApi.replace("replicas: 120", "replicas: -3"));

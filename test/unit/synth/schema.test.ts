@@ -19,14 +19,18 @@ const firstOf = (tf: any, type: string) => Object.values<any>(tf.resource[type])
 describe("schema conformance of the example stack", () => {
   it("uses only resource types and attributes of the provider schema, correctly typed", () => {
     expect(Object.keys(example.resource).sort()).toEqual([
+      "alicloud_eip_address",
+      "alicloud_eip_association",
       "alicloud_ess_scaling_configuration",
       "alicloud_ess_scaling_group",
       "alicloud_ess_scalinggroup_vserver_groups",
+      "alicloud_nat_gateway",
       "alicloud_security_group",
       "alicloud_security_group_rule",
       "alicloud_slb_listener",
       "alicloud_slb_load_balancer",
       "alicloud_slb_server_group",
+      "alicloud_snat_entry",
       "alicloud_vpc",
       "alicloud_vswitch",
     ]);
