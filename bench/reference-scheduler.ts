@@ -7,7 +7,7 @@
 import { rejections, unplaced } from "../runtime/scheduler/explain";
 import { HostState, hostStates } from "../runtime/scheduler/host-state";
 import { placementGroups } from "../runtime/scheduler/order";
-import { FILTERS, STRATEGIES, ranking } from "../runtime/scheduler/pipeline";
+import { FILTERS, STRATEGIES, passes, ranking } from "../runtime/scheduler/pipeline";
 import { Outcome, scheduleResult } from "../runtime/scheduler/result";
 import { mulberry32 } from "../runtime/scheduler/rng";
 import { preferenceTier } from "../runtime/scheduler/scorers/preference";
@@ -29,7 +29,7 @@ export function referenceSchedule(
     const strategy = STRATEGIES[request.strategy];
     let best: HostState | undefined;
     for (const host of states) {
-      if (!FILTERS.every((f) => f.accepts(host, request))) continue;
+      if (!passes(FILTERS, host, request)) continue;
       if (strategy.name === "random") host.draw = rng();
       tier[host.index] = preferenceTier(host, request);
       score[host.index] = strategy.score(host, request);

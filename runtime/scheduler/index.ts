@@ -18,7 +18,7 @@ import { CandidateHeap } from "./candidate-heap";
 import { rejections, unplaced } from "./explain";
 import { hostStates } from "./host-state";
 import { placementGroups } from "./order";
-import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, ranking } from "./pipeline";
+import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, passes, ranking } from "./pipeline";
 import { Outcome, scheduleResult } from "./result";
 import { mulberry32 } from "./rng";
 import { preferenceTier } from "./scorers/preference";
@@ -49,7 +49,7 @@ export function schedule(
     const strategy = STRATEGIES[request.strategy];
     const candidates: number[] = [];
     for (const host of states) {
-      if (!FILTERS.every((f) => f.accepts(host, request))) continue;
+      if (!passes(FILTERS, host, request)) continue;
       if (strategy.name === "random") host.draw = rng();
       tier[host.index] = preferenceTier(host, request);
       score[host.index] = strategy.score(host, request);
@@ -59,7 +59,7 @@ export function schedule(
     let rejectedBy: Record<string, number> | undefined;
     for (const i of group) {
       let top = heap.top();
-      while (top >= 0 && !DYNAMIC_FILTERS.every((f) => f.accepts(states[top], request))) {
+      while (top >= 0 && !passes(DYNAMIC_FILTERS, states[top], request)) {
         heap.pop();
         top = heap.top();
       }

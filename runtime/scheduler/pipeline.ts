@@ -13,13 +13,21 @@ import { health } from "./filters/health";
 import { idc } from "./filters/idc";
 import { port } from "./filters/port";
 import { resources } from "./filters/resources";
+import { HostState } from "./host-state";
 import { Strategy } from "./strategy";
 import { binpack } from "./strategies/binpack";
 import { random } from "./strategies/random";
 import { spread } from "./strategies/spread";
+import { ContainerRequest } from "./types";
 
 export const FILTERS: readonly Filter[] = [health, idc, constraint, antiAffinity, port, resources];
 export const DYNAMIC_FILTERS = FILTERS.filter((f) => !f.static);
+
+/** Whether every filter accepts the host (a plain loop: this runs for every host of every group). */
+export function passes(filters: readonly Filter[], host: HostState, request: ContainerRequest): boolean {
+  for (let i = 0; i < filters.length; i++) if (!filters[i].accepts(host, request)) return false;
+  return true;
+}
 
 export const STRATEGIES: Record<PlacementStrategy, Strategy> = { binpack, spread, random };
 

@@ -9,8 +9,10 @@ import { Constraint } from "../types";
 export const constraint: Filter = {
   name: "constraint",
   static: true,
-  accepts: (host, request) =>
-    request.constraints.every((c) => (host.attributes[c.key] === c.value) === (c.op === "==")),
+  accepts: (host, request) => {
+    for (const c of request.constraints) if ((host.attributes[c.key] === c.value) !== (c.op === "==")) return false;
+    return true;
+  },
 };
 
 const CONSTRAINT = /^\s*([A-Za-z0-9_.\-/]+)\s*(==|!=)\s*(\S(?:.*\S)?)\s*$/;

@@ -4,5 +4,8 @@ import { Filter } from "../filter";
 export const port: Filter = {
   name: "port",
   static: false,
-  accepts: (host, request) => request.ports.every((p) => p === 0 || !host.usedPorts.has(p)),
+  accepts: (host, request) => {
+    for (const p of request.ports) if (p !== 0 && host.usedPorts.has(p)) return false;
+    return true;
+  },
 };
