@@ -49,25 +49,29 @@ describe("workflows", () => {
 
   test("the plan step, run as written against a base directory, comments a plan and keeps a valid JSON plan", () => {
     const step = steps(workflow("plan-comment.yml")).find((s) => s.id === "plan")!;
-    const base = poolSet((file, text) => (file === "feed-api.yaml" ? setReplicas(text, 100) : text));
+    // 60 → 120 feed-api replicas is more than max-step's 50%; the description overrides it.
+    const base = poolSet((file, text) => (file === "feed-api.yaml" ? setReplicas(text, 60) : text));
+    const body = "Raise feed-api for the gala.\r\n\r\ndcp-override: max-step=Spring Festival peak, approved in SRE-1234\r\n";
     const temp = mkdtempSync(join(tmpdir(), "dcp-runner-"));
     const output = join(temp, "github-output");
     const run = spawnSync("bash", ["-e", "-c", step.run!], {
       cwd: REPO,
       encoding: "utf8",
-      env: { ...process.env, BASE_REF: base, RUNNER_TEMP: temp, GITHUB_OUTPUT: output },
+      env: { ...process.env, BASE_REF: base, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PR_BODY: body },
       timeout: 180_000,
     });
     expect(run.stderr).not.toMatch(/^error:/m);
     expect(run.status).toBe(0);
-    // The base has 100 feed-api replicas, the checkout 120: a change, exit 2.
+    // A change, allowed by the override: exit 2.
     expect(readFileSync(output, "utf8")).toBe("exit=2\n");
     const md = readFileSync(join(temp, "plan.md"), "utf8");
     expect(md).toMatch(/^### dcp plan \(cloud\): changes/);
-    expect(md).toMatch(/^- pool feed-api \(feed-team\) changed: replicas 100 → 120 \(\+20\)/m);
+    expect(md).toMatch(/^- pool feed-api \(feed-team\) changed: replicas 60 → 120 \(\+60\)/m);
+    expect(md).toMatch(/^- policy max-step: OVERRIDDEN — .* — reason: Spring Festival peak, approved in SRE-1234$/m);
     const json = JSON.parse(readFileSync(join(temp, "plan.json"), "utf8"));
     const validate = addFormats(new Ajv({ strict: false })).compile(schema);
     expect(validate(json)).toBe(true);
     expect(json.runtime).toMatchObject({ status: "skipped", note: "not requested (--no-runtime)" });
+    expect(json.policies.find((p: any) => p.policy === "max-step")).toMatchObject({ status: "overridden", override: { reason: "Spring Festival peak, approved in SRE-1234" } });
   }, 200_000);
 });
