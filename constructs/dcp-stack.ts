@@ -99,7 +99,7 @@ export class DcpStack extends TerraformStack {
     Aspects.of(this).add(new TagResources());
   }
 
-  /** The desired state for the runtime (resolves the stack on first use). */
+  /** The desired state for the runtime. Resolves the stack once, on first use: add every construct before reading it. */
   get desiredState(): DesiredState {
     return this.resolve().desired;
   }
