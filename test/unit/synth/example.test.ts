@@ -121,6 +121,15 @@ describe("the example stack, cloud profile", () => {
   });
 });
 
+describe("determinism", () => {
+  it("synthesizes the same Terraform and desired state every time, as plain JSON", async () => {
+    const again = await synthesize(PROJECT_DIR);
+    expect(again.stacks).toEqual(cloud.stacks);
+    expect(again.desired).toEqual(cloud.desired);
+    expect(JSON.parse(JSON.stringify(cloud.desired))).toEqual(cloud.desired);
+  });
+});
+
 describe("the example stack, local profile", () => {
   it("creates no Terraform resources", () => {
     expect(local.stacks[0].terraform.resource).toBeUndefined();
