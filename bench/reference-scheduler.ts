@@ -11,6 +11,7 @@ import { FILTERS, STRATEGIES, passes, ranking } from "../runtime/scheduler/pipel
 import { Outcome, scheduleResult } from "../runtime/scheduler/result";
 import { mulberry32 } from "../runtime/scheduler/rng";
 import { preferenceTier } from "../runtime/scheduler/scorers/preference";
+import { freshDraw } from "../runtime/scheduler/strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "../runtime/scheduler/types";
 
 export function referenceSchedule(
@@ -30,7 +31,7 @@ export function referenceSchedule(
     let best: HostState | undefined;
     for (const host of states) {
       if (!passes(FILTERS, host, request)) continue;
-      if (strategy.name === "random") host.draw = rng();
+      if (strategy.name === "random") host.draw = freshDraw(rng);
       tier[host.index] = preferenceTier(host, request);
       score[host.index] = strategy.score(host, request);
       if (!best || before(host.index, best.index) < 0) best = host;

@@ -22,7 +22,7 @@ import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, passes, ranking } from "./pipelin
 import { Outcome, scheduleResult } from "./result";
 import { mulberry32 } from "./rng";
 import { preferenceTier } from "./scorers/preference";
-import { redrawWinner } from "./strategies/random";
+import { freshDraw, redrawWinner } from "./strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "./types";
 
 export * from "./types";
@@ -50,7 +50,7 @@ export function schedule(
     const candidates: number[] = [];
     for (const host of states) {
       if (!passes(FILTERS, host, request)) continue;
-      if (strategy.name === "random") host.draw = rng();
+      if (strategy.name === "random") host.draw = freshDraw(rng);
       tier[host.index] = preferenceTier(host, request);
       score[host.index] = strategy.score(host, request);
       candidates.push(host.index);

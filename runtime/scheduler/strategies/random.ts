@@ -12,11 +12,17 @@ export const random: Strategy = {
   score: (host) => host.draw,
 };
 
+/** An exponentially distributed draw (mean 1). */
+export function freshDraw(rng: Rng): number {
+  return -Math.log(1 - rng());
+}
+
 /**
- * After the host with the lowest draw m won, the other hosts' draws are independent and
- * uniform on (m, 1); giving the winner a uniform draw on (m, 1) as well keeps the next
- * pick uniform over the feasible hosts, exactly as fresh draws for all would.
+ * Exponential draws are memoryless: once the lowest draw m won, the other hosts' draws
+ * are still m + independent exponentials, so moving the winner to m + a fresh draw
+ * makes the next pick uniform over the feasible hosts again, exactly as fresh draws
+ * for all would. Draws grow by about one per host's win, so precision never runs out.
  */
 export function redrawWinner(winner: HostState, rng: Rng): void {
-  winner.draw += rng() * (1 - winner.draw);
+  winner.draw += freshDraw(rng);
 }

@@ -65,6 +65,12 @@ describe.each<[string, Scheduler]>([
     it("gives different placements for different seeds", () => {
       expect(nodes(run(hosts, requests, { seed: 7 }))).not.toEqual(nodes(run(hosts, requests, { seed: 8 })));
     });
+    it("stays uniform over many placements on few hosts", () => {
+      const roomy = Array.from({ length: 10 }, (_, i) => host(`r${i}`, { capacity: { cpu: 10000, memoryMiB: 1e8 } }));
+      const result = run(roomy, replicas(4000, "a", { strategy: "random" }), { seed: 3 });
+      const counts = roomy.map((h) => result.placements.filter((p) => p.node === h.node).length);
+      for (const c of counts) expect(Math.abs(c - 400)).toBeLessThan(80);
+    });
     it("uses many hosts rather than packing", () => {
       const used = new Set(run(hosts, requests, { seed: 3 }).placements.map((p) => p.node));
       expect(used.size).toBeGreaterThan(10);
