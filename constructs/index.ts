@@ -7,4 +7,4 @@ export * from "./dependency-template";
 export * from "./load-balancer";
 export * from "./dcp-stack";
 export * from "./profile";
-export { FleetSummary, FleetSizing, PoolAllocation } from "./sizing";
+export type { FleetSummary, FleetSizing, PoolAllocation } from "./sizing";

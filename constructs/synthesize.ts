@@ -59,9 +59,10 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
 }
 
 /**
- * Builds stacks into a fresh App and synthesizes them (validation, aspects, sizing) in a
- * temporary directory; with `outDir`, the result then replaces `outDir`. For callers that
- * build stacks themselves (tests, benchmarks).
+ * Builds stacks into a fresh App and synthesizes them (validation, aspects, sizing). cdktf
+ * always synthesizes to files, so that happens in a scratch directory under the system
+ * temp dir, which is removed; with `outDir`, the result then replaces `outDir`. For
+ * callers that build stacks themselves (tests, benchmarks, other revisions' code).
  */
 export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: string): SynthesizeResult {
   const work = mkdtempSync(join(tmpdir(), "dcp-synth-"));
