@@ -55,6 +55,7 @@ export class ExampleStack extends DcpStack {
       kind: "cloud",
       region: "cn-beijing",
       zones: ["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"],
+      // The region's Consul servers run on fixed hosts outside the burst fleet.
       consulAddress: "172.16.0.10:8301",
       cloudWeightFactor: 0.8,
     });
