@@ -48,7 +48,7 @@ test("scale out 0 → 8: containers run, answer as their instance, are registere
   const again = await suite.apply([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
   expect(again.code).toBe(0);
   expect(again.stdout).toMatch(/No changes/);
-});
+}, 600_000);
 
 test("scale in 8 → 3 removes the highest instances and their upstream entries", async () => {
   const out = await suite.apply([{ ...web, replicas: 3, effectiveReplicas: 3 }]);
@@ -59,7 +59,7 @@ test("scale in 8 → 3 removes the highest instances and their upstream entries"
   expect(entries.filter((e) => !e.down)).toHaveLength(3);
   const services = (await suite.consul.services()).filter((s) => s.meta.dcp_pool === "tscale-web");
   expect(services).toHaveLength(3);
-});
+}, 600_000);
 
 test("scale-out beyond the assigned hosts takes buffer hosts (assigned first), and scale-in gives them back", async () => {
   const root = suite.consul.config.kvRoot;
@@ -87,4 +87,4 @@ test("scale-out beyond the assigned hosts takes buffer hosts (assigned first), a
     await suite.cleanup([big]);
   }
   expect(await assigned()).toEqual([]);
-});
+}, 600_000);

@@ -69,4 +69,4 @@ test("rolling update from dcp/demo:1 to dcp/demo:2 keeps the healthy floor and e
   const entries = (await suite.upstreams("tupdate_web")).filter((e) => !e.down);
   expect(entries.map((e) => e.server).sort()).toEqual(after.map((c) => `${c.address}:${c.ports[0]}`).sort());
   expect((await suite.plan([next])).code).toBe(0);
-});
+}, 600_000);
