@@ -36,6 +36,8 @@ install_missing() {
   if ! command -v dockerd >/dev/null || ! command -v curl >/dev/null; then
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io curl ca-certificates
+    # The packaged daemon (plain socket, default bridge, iptables) is not the one dcp runs.
+    if command -v systemctl >/dev/null; then systemctl disable --now docker.service docker.socket || true; fi
   fi
   if ! command -v consul >/dev/null; then
     # Bookworm has no consul package; bullseye's is a static binary. A private apt

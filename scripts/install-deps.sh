@@ -8,8 +8,14 @@
 #   dnsutils (dig, to query Consul DNS).
 #   Consul: bookworm has no package, so consul 1.8.7 is taken from bullseye through a
 #   private apt sources list and state dir; the system's own apt lists stay untouched.
-#   npm ci: only when node_modules is missing or on CI (a fresh clone).
+#   npm ci: only when node_modules is missing or on CI (a fresh clone), and never with
+#   --no-npm (`dcp up` passes it: it runs from node_modules itself).
 set -euo pipefail
+
+npm_step=1
+[ "${1:-}" != --no-npm ] || npm_step=0
+policy="" apt_dir=""
+trap '[ -z "$policy" ] || rm -f "$policy"; [ -z "$apt_dir" ] || rm -rf "$apt_dir"' EXIT
 
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 consul_home=/usr/local/lib/dcp/consul
@@ -26,6 +32,13 @@ done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: apt-get install ${missing[*]}"
+  # Without an init system, package scripts must not start a Docker daemon in the root
+  # namespace: the fleet starts its own daemons. policy-rc.d 101 = "action forbidden".
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+  fi
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
@@ -33,7 +46,6 @@ fi
 if ! command -v consul >/dev/null 2>&1; then
   echo "install-deps: consul from Debian bullseye"
   apt_dir="$(mktemp -d)"
-  trap 'rm -rf "$apt_dir"' EXIT
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
   echo "deb http://deb.debian.org/debian bullseye main" >"$apt_dir/sources.list"
   apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
@@ -46,7 +58,7 @@ if ! command -v consul >/dev/null 2>&1; then
   ln -sf "$consul_home/usr/bin/consul" /usr/local/bin/consul
 fi
 
-if [ ! -d "$root/node_modules" ] || [ "${CI:-}" = true ]; then
+if [ "$npm_step" = 1 ] && { [ ! -d "$root/node_modules" ] || [ "${CI:-}" = true ]; }; then
   echo "install-deps: npm ci"
   (cd "$root" && npm ci --no-audit --no-fund)
 fi

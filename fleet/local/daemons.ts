@@ -33,6 +33,19 @@ export async function consulLeader(fleet: LocalFleet): Promise<string | null> {
   }
 }
 
+/**
+ * A leader is not enough after a restart: until it has replayed its raft log, a default
+ * read can answer from an empty store. Consistent reads are refused until then.
+ */
+async function consistentReads(fleet: LocalFleet): Promise<boolean> {
+  try {
+    const res = await fetch(`${fleet.consulHttp}/v1/kv/dcp/?consistent&keys`, { signal: AbortSignal.timeout(2000) });
+    return res.status === 200 || res.status === 404;
+  } catch {
+    return false;
+  }
+}
+
 export async function ensureConsulServer(fleet: LocalFleet): Promise<boolean> {
   if (readPid(consulServerPidFile(fleet)) !== null && (await consulLeader(fleet))) return false;
   await stopConsulServer(fleet);
@@ -52,9 +65,7 @@ export async function ensureConsulServer(fleet: LocalFleet): Promise<boolean> {
     ],
     join(dir, "consul.log"),
   );
-  await waitFor(`the Consul server of ${fleet.name} to elect itself (see ${dir}/consul.log)`, 60_000, async () =>
-    (await consulLeader(fleet)) !== null,
-  );
+  await waitFor(`the Consul server of ${fleet.name} to elect itself (see ${dir}/consul.log)`, 60_000, () => consistentReads(fleet));
   return true;
 }
 

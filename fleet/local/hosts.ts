@@ -43,22 +43,15 @@ export async function bootstrapHost(fleet: LocalFleet, host: LocalFleetHost): Pr
 const dockerPidFile = (fleet: LocalFleet, node: string) => join(hostStateDir(fleet, node), "docker.pid");
 export const dockerSocket = (fleet: LocalFleet, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
 
-function hostOf(fleet: LocalFleet, node: string): LocalFleetHost {
+export function hostOf(fleet: LocalFleet, node: string): LocalFleetHost {
   const host = fleet.hosts.find((h) => h.node === node);
   if (!host) throw new DcpError(`fleet ${fleet.name} has no host "${node}" (hosts: ${fleet.hosts.map((h) => h.node).join(", ")})`);
   return host;
 }
 
-/** Stops one host's dockerd (SIGTERM, as a crash-free daemon stop would); the host stays in Consul. */
-export async function stopHostDocker(fleet: LocalFleet, node: string): Promise<void> {
-  hostOf(fleet, node);
-  const pid = readPid(dockerPidFile(fleet, node));
+export async function stopDockerDaemon(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+  const pid = readPid(dockerPidFile(fleet, host.node));
   if (pid !== null) await stopProcesses([pid], 30_000);
-}
-
-/** Starts a stopped dockerd again by re-running the host's bootstrap (which keeps what runs). */
-export async function startHostDocker(fleet: LocalFleet, node: string): Promise<void> {
-  await bootstrapHost(fleet, hostOf(fleet, node));
 }
 
 /**

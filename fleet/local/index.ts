@@ -10,14 +10,14 @@ import { DEFAULT_FLEET, fleetFile, fleetLayout, hostStateDir, STATE_ROOT, stateD
 import { createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
 import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
-import { bootstrapHost, ensureDemoImages } from "./hosts";
+import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
 import { checkFleet } from "./status";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
 import { FleetStatus, FleetUpOptions, LocalFleet } from "./types";
 
 export * from "./types";
 export { fleetLayout, DEFAULT_FLEET, TEST_FLEET } from "./layout";
-export { stopHostDocker, startHostDocker, bootstrapEnv, dockerSocket } from "./hosts";
+export { bootstrapEnv, dockerSocket } from "./hosts";
 export { clientTls, dockerPing } from "./status";
 
 const INSTALL_DEPS = join(__dirname, "..", "..", "scripts", "install-deps.sh");
@@ -79,7 +79,7 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
   const fleet = fleetLayout(options);
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   return withLock(fleet.name, async () => {
-    await run("bash", [INSTALL_DEPS], { timeoutMs: 15 * 60_000 });
+    await run("bash", [INSTALL_DEPS, "--no-npm"], { timeoutMs: 15 * 60_000 });
     const file = fleetFile(fleet.stateDir);
     if (existsSync(file)) {
       const previous = readFleet(file);
@@ -143,11 +143,24 @@ export async function fleetDown(name: string = DEFAULT_FLEET, log: (line: string
 
 /** Restarts the fleet's Consul server (KV and catalog survive in its data dir) and waits until every agent is back. */
 export async function restartConsul(fleet: LocalFleet): Promise<void> {
-  await stopConsulServer(fleet);
-  await ensureConsulServer(fleet);
+  // Under the fleet lock: two restarts at once would start two servers on one data dir.
+  await withLock(fleet.name, async () => {
+    await stopConsulServer(fleet);
+    await ensureConsulServer(fleet);
+  });
   await waitFor(`the agents of ${fleet.name} to rejoin`, 60_000, async () =>
     (await checkFleet(fleet)).hosts.every((h) => h.inCatalog && h.serfHealthy),
   );
+}
+
+/** Stops one host's dockerd (SIGTERM, as an orderly daemon stop); the host stays in Consul. For fault tests. */
+export async function stopHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+  await withLock(fleet.name, () => stopDockerDaemon(fleet, hostOf(fleet, node)));
+}
+
+/** Starts a stopped dockerd again by re-running the host's bootstrap (which keeps what runs). */
+export async function startHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+  await withLock(fleet.name, () => bootstrapHost(fleet, hostOf(fleet, node)));
 }
 
 /** Stops a host's daemons by their pid files (a namespace that is gone leaves no other trace of them). */
