@@ -8,6 +8,8 @@ import { KV } from "../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../inventory/types";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
 import { cloudWeight, diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
+import type { KvOp } from "../consul/client";
+import { SERVICE_META } from "../discovery/publisher";
 import { DRIFT_KINDS, DriftFinding, DriftKind, DriftReport } from "./types";
 
 /** What the inventory does not carry: the raw keys under dcp's prefixes and agentless nodes. */
@@ -27,8 +29,6 @@ export interface DetectOptions {
   /** Only these pools (and the entries that name them); fleet-wide checks still run. */
   pools?: string[];
 }
-
-const SERVICE_META = { pool: "dcp_pool", instance: "dcp_instance" } as const;
 
 export function detectDrift(
   desired: DesiredState,
@@ -52,7 +52,7 @@ export function detectDrift(
   if (options.pools) notes.push(`Scope: pools ${options.pools.join(", ")} (fleet-wide checks still run).`);
 
   findings.push(...containerDrift(desired, hosts, inScope));
-  findings.push(...upstreamDrift(desired, inventory, hosts, options, inScope));
+  findings.push(...upstreamDrift(desired, { ...inventory, hosts }, options));
   findings.push(...assignmentDrift(desiredPools, hosts, inScope));
   findings.push(...labelDrift(desired, hosts));
   findings.push(...unownedEntries(desiredPools, inventory, hosts, consul, options, inScope));
@@ -202,40 +202,49 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The upstream entries drift judges, and the KV operations that would make them right. */
+export interface UpstreamRepair {
+  ops: KvOp[];
+  live: Map<string, UpstreamEntry>;
+  want: Map<string, UpstreamEntry>;
+}
+
 /**
  * Upstream entries are judged with the publisher's own diff: whatever KV operation dcp
- * would issue to make the live entries match the expected ones is drift. That keeps the
- * last-entry rule (an upstream's last server is marked down, not deleted) in one place.
+ * would issue to make the live entries match the expected ones is drift, and `--fix`
+ * applies exactly those operations. That keeps the last-entry rule (an upstream's last
+ * server is marked down, not deleted) in one place. Entries of pools outside the scope,
+ * and servers on hosts whose daemon did not answer, are not judged.
  */
-function upstreamDrift(
-  desired: DesiredState,
-  inventory: Inventory,
-  hosts: InventoryHost[],
-  options: DetectOptions,
-  inScope: (pool: string) => boolean,
-): DriftFinding[] {
+export function upstreamRepair(desired: DesiredState, inventory: Inventory, options: DetectOptions): UpstreamRepair {
   const owners = upstreamOwners(desired);
   const judged = (upstream: string) => {
     const owner = owners.get(upstream);
-    return owner ? inScope(owner) : !options.pools;
+    return owner ? !options.pools || options.pools.includes(owner) : !options.pools;
   };
-  // Servers on hosts whose daemon did not answer cannot be judged alive or dead.
-  const unknownAddresses = new Set(hosts.filter((h) => h.containers === null).map((h) => h.address));
+  const unknownAddresses = new Set(inventory.hosts.filter((h) => h.containers === null).map((h) => h.address));
+  const live = inventory.upstreams.filter((e) => judged(e.upstream) && !unknownAddresses.has(e.server.split(":")[0]));
+  const want = expectedUpstreams(desired, inventory).filter((e) => judged(e.upstream));
+  const key = (e: UpstreamEntry) => upstreamKey(options.upstreamPrefix, e.upstream, e.server);
+  return {
+    ops: diffUpstreams(want, live, options.upstreamPrefix),
+    live: new Map(live.map((e) => [key(e), e])),
+    want: new Map(want.map((e) => [key(e), e])),
+  };
+}
+
+function upstreamDrift(desired: DesiredState, inventory: Inventory, options: DetectOptions): DriftFinding[] {
+  const owners = upstreamOwners(desired);
   const liveServers = new Set(
-    located(hosts)
+    located(inventory.hosts)
       .filter((l) => l.container.running)
       .flatMap((l) => l.container.ports.map((port) => `${l.host.address}:${port}`)),
   );
-  const live = inventory.upstreams.filter((e) => judged(e.upstream) && !unknownAddresses.has(e.server.split(":")[0]));
-  const want = expectedUpstreams(desired, { ...inventory, hosts }).filter((e) => judged(e.upstream));
-  const key = (e: UpstreamEntry) => upstreamKey(options.upstreamPrefix, e.upstream, e.server);
-  const liveByKey = new Map(live.map((e) => [key(e), e]));
-  const wantByKey = new Map(want.map((e) => [key(e), e]));
-
+  const repair = upstreamRepair(desired, inventory, options);
   const findings: DriftFinding[] = [];
-  for (const op of diffUpstreams(want, live, options.upstreamPrefix)) {
-    const current = liveByKey.get(op.key);
-    const target = wantByKey.get(op.key);
+  for (const op of repair.ops) {
+    const current = repair.live.get(op.key);
+    const target = repair.want.get(op.key);
     const entry = current ?? target;
     if (!entry) continue;
     const owner = owners.get(entry.upstream);

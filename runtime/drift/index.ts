@@ -8,7 +8,6 @@ import { DesiredState } from "../../model/desired-state";
 import { NODE_META } from "../../model/host-metadata";
 import { ConsulClient, KvOp, withApplyLock } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
-import { diffUpstreams } from "../discovery/upstreams";
 import { DockerHosts } from "../docker/hosts";
 import { executePlan } from "../apply/execute";
 import { createProgress, ProgressMode } from "../apply/progress";
@@ -17,7 +16,7 @@ import { readInventory } from "../inventory/read";
 import { Inventory } from "../inventory/types";
 import { specHash } from "../plan/spec";
 import { Change } from "../plan/types";
-import { ConsulEntries, DetectOptions, detectDrift, expectedUpstreams } from "./detect";
+import { ConsulEntries, DetectOptions, detectDrift, upstreamRepair } from "./detect";
 import { DriftFinding, DriftReport } from "./types";
 
 export interface DriftRunOptions {
@@ -169,23 +168,21 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
 
   // Upstreams: the same diff the detector judged with, applied by the publisher.
   if (findings.some((f) => f.repair === "upstream")) {
-    const owners = new Map(desired.pools.filter((p) => p.upstream).map((p) => [p.upstream!.name, p.name]));
-    const judged = (upstream: string) => (owners.has(upstream) ? inScope(owners.get(upstream)) : !options.pools);
-    const unreachable = new Set(inventory.hosts.filter((h) => h.containers === null).map((h) => h.address));
-    const live = inventory.upstreams.filter((e) => judged(e.upstream) && !unreachable.has(e.server.split(":")[0]));
-    const want = expectedUpstreams(desired, inventory).filter((e) => judged(e.upstream));
-    const ops = diffUpstreams(want, live, consul.config.upstreamPrefix);
+    const { ops } = upstreamRepair(desired, inventory, detectOptions(consul, options.pools));
     await publisher.apply(ops);
     actions.push(`upstreams: ${ops.length} KV operation(s) (${ops.map((o) => `${o.verb} ${o.key}`).join(", ")})`);
   }
 
-  // Assignments: what runs on the host decides; an empty host goes back to the buffer.
+  // Assignments: what runs on the host decides (pools outside the scope stay as they are);
+  // a host left with none goes back to the buffer.
   const assignmentChanges: Change[] = [];
+  const desiredPools = new Set(desired.pools.map((p) => p.name));
   for (const f of findings.filter((x) => x.kind === "assignment-mismatch")) {
     const host = inventory.hosts.find((h) => h.node === f.node);
     if (!host || host.containers === null) continue;
-    const desiredPools = new Set(desired.pools.map((p) => p.name));
-    const pools = [...new Set(host.containers.filter((c) => c.running && desiredPools.has(c.pool)).map((c) => c.pool))].sort();
+    const kept = host.assignedPools.filter((p) => !inScope(p));
+    const running = host.containers.filter((c) => c.running && desiredPools.has(c.pool) && inScope(c.pool)).map((c) => c.pool);
+    const pools = [...new Set([...kept, ...running])].sort();
     const base = { wave: 0, chain: `host:${host.node}`, direction: "host" as const, node: host.node, previousPools: [...host.assignedPools] };
     assignmentChanges.push(pools.length > 0 ? { ...base, kind: "assign-host", reason: "repair", pools } : { ...base, kind: "unassign-host", reason: "buffer", pools: [] });
   }
