@@ -242,10 +242,15 @@ export class ConsulClient {
     }
   }
 
-  /** Creates a TTL session (for locks); returns its id. */
+  /**
+   * Creates a TTL-only session (for locks); returns its id. No health checks: by default a
+   * session is bound to the serfHealth of the node that created it (here the Consul server),
+   * and a server restart can flap that check and invalidate the lock of an apply that is
+   * alive and renewing. The TTL alone says whether the holder is alive.
+   */
   async sessionCreate(name: string, ttlSeconds: number, lockDelaySeconds: number): Promise<string> {
     const res = await this.call("create session", () =>
-      this.consul.session.create({ name, ttl: `${ttlSeconds}s`, lockdelay: `${lockDelaySeconds}s`, behavior: "release" }),
+      this.consul.session.create({ name, ttl: `${ttlSeconds}s`, lockdelay: `${lockDelaySeconds}s`, behavior: "release", checks: [] }),
     );
     return res.ID;
   }

@@ -18,6 +18,11 @@ const REPO = join(__dirname, "..", "..");
 const fleet = testFleet();
 const client = testClient(fleet, "discovery", { retryForMs: 90_000 });
 const root = client.config.kvRoot;
+/**
+ * Holders that are not the subject of a refusal wait a little: right after a Consul server
+ * restart (another suite's, or the one below) Consul applies lock-delay to held locks.
+ */
+const RIDE_OUT_LOCK_DELAY = { waitMs: 15_000 };
 
 afterAll(async () => {
   await client.txn([
@@ -59,22 +64,32 @@ describe("transactions", () => {
 describe("apply lock", () => {
   it("refuses a second holder at once, naming the first", async () => {
     let inner: unknown;
-    await withApplyLock(client, "first apply", async () => {
-      inner = await withApplyLock(client, "second apply", async () => "ran").catch((e: Error) => e);
-    });
+    await withApplyLock(
+      client,
+      "first apply",
+      async () => {
+        inner = await withApplyLock(client, "second apply", async () => "ran").catch((e: Error) => e);
+      },
+      RIDE_OUT_LOCK_DELAY,
+    );
     expect(inner).toBeInstanceOf(Error);
     expect((inner as Error).message).toMatch(/Another apply holds the lock test-discovery\/locks\/apply: "first apply" \(pid \d+/);
     // Released afterwards: the next apply gets it.
-    await expect(withApplyLock(client, "third apply", async () => "ran")).resolves.toBe("ran");
+    await expect(withApplyLock(client, "third apply", async () => "ran", RIDE_OUT_LOCK_DELAY)).resolves.toBe("ran");
   });
 
   it("a waiting holder runs after the first, never interleaved", async () => {
     const events: string[] = [];
-    const first = withApplyLock(client, "A", async () => {
-      events.push("A start");
-      await sleep(2_000);
-      events.push("A end");
-    });
+    const first = withApplyLock(
+      client,
+      "A",
+      async () => {
+        events.push("A start");
+        await sleep(2_000);
+        events.push("A end");
+      },
+      RIDE_OUT_LOCK_DELAY,
+    );
     await sleep(300);
     const second = withApplyLock(
       client,
@@ -94,7 +109,7 @@ describe("apply lock", () => {
     const script = `
       const { ConsulClient, consulConfigFromEnv, withApplyLock } = require(${JSON.stringify(join(REPO, "runtime/consul/client"))});
       const c = new ConsulClient(consulConfigFromEnv(${JSON.stringify({ address: fleet.consulHttp, kvRoot: root })}));
-      withApplyLock(c, "doomed apply", () => { console.log("locked"); return new Promise(() => {}); }, { ttlSeconds: ${ttlSeconds} });
+      withApplyLock(c, "doomed apply", () => { console.log("locked"); return new Promise(() => {}); }, { ttlSeconds: ${ttlSeconds}, waitMs: ${RIDE_OUT_LOCK_DELAY.waitMs} });
     `;
     // Plain node with tsx's require hook: one process, so SIGKILL really kills the holder.
     const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
@@ -126,7 +141,7 @@ describe("apply lock lost", () => {
         await sleep(4_500); // longer than one renewal interval (TTL 10 s / 3)
         return "done";
       },
-      { ttlSeconds: 10 },
+      { ttlSeconds: 10, ...RIDE_OUT_LOCK_DELAY },
     ).catch((e: Error) => e.message);
     expect(outcome).toMatch(/The apply lock test-discovery\/locks\/apply expired while "apply that loses its lock" was running/);
   }, 20_000);
@@ -180,7 +195,7 @@ describe("ACL token", () => {
       await authorised.txn([{ verb: "set", key: `${root}/acl/a`, value: "1" }]);
       expect(await authorised.kvList(`${root}/acl/`)).toEqual([{ key: `${root}/acl/a`, value: "1" }]);
       expect((await authorised.nodes()).map((n) => n.node)).toEqual(["acl-test"]);
-      await expect(withApplyLock(authorised, "acl apply", async () => "locked")).resolves.toBe("locked");
+      await expect(withApplyLock(authorised, "acl apply", async () => "locked", RIDE_OUT_LOCK_DELAY)).resolves.toBe("locked");
       authorised.close();
     } finally {
       process.env.CONSUL_HTTP_ADDR = saved.addr;
