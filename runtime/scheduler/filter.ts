@@ -7,8 +7,8 @@ export interface Filter {
   readonly name: string;
   /**
    * The answer depends only on the host as given and the request's rules, never on
-   * placements made during the run, so the engine evaluates it once per host for each
-   * group of identical requests instead of once per container.
+   * placements made during the run, so the engine checks it once per host for each
+   * group of identical requests and not again before each placement.
    */
   readonly static: boolean;
   accepts(host: HostState, request: ContainerRequest): boolean;

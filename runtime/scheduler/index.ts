@@ -1,7 +1,8 @@
 /**
- * The scheduler: pure, deterministic for a seed. It gives exactly the placements of
- * running the pipeline (pipeline.ts) over every host for every container, as the
- * reference in bench/reference-scheduler.ts does, without doing that work:
+ * The scheduler: pure, deterministic for a seed. For binpack and spread it gives
+ * exactly the placements of running the pipeline (pipeline.ts) over every host for
+ * every container, as the reference in bench/reference-scheduler.ts does (for random,
+ * the same distribution: uniform over feasible hosts), without doing that work:
  *
  * - identical requests are placed as one group (order.ts); the filters run once per
  *   host for the group, and the hosts that pass sit in a heap ordered by the ranking
