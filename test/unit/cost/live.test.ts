@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { costOfInventory, desiredAsLive, BUFFER } from "../../../cost/live";
 import { costOfDesired } from "../../../cost/model";
 import { EXAMPLE_PRICES_FILE, loadPrices } from "../../../cost/prices";
 import { costReport } from "../../../cost/report";
 import { renderMarkdown } from "../../../review/render/markdown";
 import { Inventory, InventoryContainer, InventoryHost } from "../../../runtime/inventory/types";
+import { DCP, REPO } from "../review/pool-sets";
 import { examplePools, snapshot } from "../review/scenario";
 
 const prices = loadPrices();
@@ -75,4 +77,22 @@ describe("cost of the live fleet", () => {
     expect(md).toContain("> - Consul at http://127.0.0.1:8500 is unreachable: this is the cost of the desired state, not of the live fleet");
     expect(md).toMatch(/^- total: [\d.]+ CNY\/month \([\d.]+\/hour\) for 56 hosts — EXAMPLE prices$/m);
   });
+});
+
+describe("dcp cost (CLI)", () => {
+  test("with Consul unreachable: the desired state's cost as JSON, saying so", () => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    const run = spawnSync(DCP, ["cost", "--json"], { cwd: REPO, encoding: "utf8", env: { ...process.env, CONSUL_HTTP_ADDR: "http://127.0.0.1:9" }, timeout: 60_000 });
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ version: 1, kind: "dcp-cost", source: "desired", currency: "CNY", examplePrices: true });
+    expect(json.notes[0]).toMatch(/127\.0\.0\.1:9.*: this is the cost of the desired state, not of the live fleet$/);
+    expect(json.byOwner.map((o: { name: string }) => o.name)).toEqual(["feed-team", "hongbao-team", "platform-team", "remind-team"]);
+  }, 60_000);
+
+  test("a bad price file: exit 1 naming the file", () => {
+    const run = spawnSync(DCP, ["cost", "--prices", "/nonexistent/prices.yaml"], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: \/nonexistent\/prices.yaml: cannot read/m);
+  }, 60_000);
 });

@@ -65,6 +65,20 @@ describe("Markdown comment", () => {
   });
 });
 
+describe("Markdown size", () => {
+  test("a huge plan stays under GitHub's comment limit and points to the JSON for the rest", () => {
+    const r = review();
+    r.resources.items = Array.from({ length: 5000 }, (_, i) => ({ address: `alicloud_vswitch.v${i}`, stack: "dcp", action: "create" as const, attributes: [] }));
+    r.resources.counts = { create: 5000, update: 0, delete: 0, replace: 0 };
+    const md = renderMarkdown(planReport(r));
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toMatch(/…\d+ more rows; see the JSON output \(`--json`\) for all of them\./);
+    // The summary and the closing of every fold survive the cut.
+    expect(md).toMatch(/^- terraform: 5000 to add/m);
+    expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+  });
+});
+
 describe("terminal table", () => {
   test("lists sections with their rows and the runtime changes per pool", () => {
     const r = buildPlanReview({
