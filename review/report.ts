@@ -23,5 +23,7 @@ export interface Report {
 /** A signed number for deltas: "+3", "-2", "0". */
 export function signed(n: number, digits = 0): string {
   const s = n.toFixed(digits);
-  return n > 0 ? `+${s}` : n === 0 ? (0).toFixed(digits) : s;
+  // Anything that rounds to zero prints as plain zero, never "-0.00".
+  if (Number(s) === 0) return (0).toFixed(digits);
+  return n > 0 ? `+${s}` : s;
 }
