@@ -8,8 +8,8 @@
 #   dnsutils (dig, to query Consul DNS).
 #   Consul: bookworm has no package, so consul 1.8.7 is taken from bullseye through a
 #   private apt sources list and state dir; the system's own apt lists stay untouched.
-#   npm ci: only when node_modules is missing or on CI (a fresh clone), and never with
-#   --no-npm (`dcp up` passes it: it runs from node_modules itself).
+#   npm dependencies: only when node_modules is missing or on CI (a fresh clone), and
+#   never with --no-npm (`dcp up` passes it: it runs from node_modules itself).
 set -euo pipefail
 
 npm_step=1
@@ -59,6 +59,8 @@ if ! command -v consul >/dev/null 2>&1; then
 fi
 
 if [ "$npm_step" = 1 ] && { [ ! -d "$root/node_modules" ] || [ "${CI:-}" = true ]; }; then
-  echo "install-deps: npm ci"
-  (cd "$root" && npm ci --no-audit --no-fund)
+  # `npm install`, not `npm ci`: the lock file lists only the Linux builds of optional
+  # native bindings, which `npm ci` refuses as out of sync; `npm install` follows the lock.
+  echo "install-deps: npm install (from package-lock.json)"
+  (cd "$root" && npm install --no-audit --no-fund)
 fi
