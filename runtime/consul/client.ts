@@ -232,14 +232,21 @@ export class ConsulClient {
   }
 
   /** Deregisters a service from THIS client's agent; a service that is already gone is fine. */
-  async deregisterService(serviceId: string): Promise<void> {
+  async deregisterService(serviceId: string, retryForMs = this.config.retryForMs): Promise<void> {
     try {
-      await this.call(`deregister service ${serviceId}`, () => this.consul.agent.service.deregister(serviceId));
+      await this.call(`deregister service ${serviceId}`, () => this.consul.agent.service.deregister(serviceId), retryForMs);
     } catch (err) {
       // Consul 1.8 answers 404 "Unknown service" for an id it does not have.
       if (err instanceof ConsulRequestError && err.statusCode === 404) return;
       throw err;
     }
+  }
+
+  /** Removes a service of `node` from the catalog directly (for a node whose agent is gone). */
+  async catalogDeregister(node: string, serviceId: string): Promise<void> {
+    await this.call(`deregister service ${serviceId} of node ${node} from the catalog`, () =>
+      this.consul.catalog.deregister({ node, serviceid: serviceId }),
+    );
   }
 
   /**

@@ -9,7 +9,7 @@
  */
 import { DcpError } from "../../cli/errors";
 import type { UpstreamEntry } from "../inventory/types";
-import { ConsulClient, KvOp } from "../consul/client";
+import { ConsulClient, ConsulRequestError, KvOp } from "../consul/client";
 import { parseUpstreamKey, parseUpstreamValue, upstreamRoot } from "./upstreams";
 
 /** Service meta keys every dcp registration carries (services() and drift rely on them). */
@@ -33,6 +33,8 @@ export interface PublisherHost {
 }
 
 const POLL_MS = 500;
+/** How long a host's agent may be unreachable before deregistration goes through the server. */
+const AGENT_GONE_AFTER_MS = 10_000;
 
 export class DiscoveryPublisher {
   constructor(private readonly client: ConsulClient) {}
@@ -78,9 +80,18 @@ export class DiscoveryPublisher {
     });
   }
 
-  /** Idempotent: a service the host's agent no longer has counts as deregistered. */
+  /**
+   * Idempotent: a service the host's agent no longer has counts as deregistered. When the
+   * host's agent does not answer (host down), the service is removed from the catalog through
+   * the server instead, so consumers stop resolving it without waiting for the host.
+   */
   async deregisterContainer(host: PublisherHost, serviceId: string): Promise<void> {
-    await this.client.agentAt(host.address).deregisterService(serviceId);
+    try {
+      await this.client.agentAt(host.address).deregisterService(serviceId, Math.min(this.client.config.retryForMs, AGENT_GONE_AFTER_MS));
+    } catch (err) {
+      if (err instanceof ConsulRequestError) throw err; // the agent answered: a real refusal
+      await this.client.catalogDeregister(host.node, serviceId);
+    }
   }
 
   /**

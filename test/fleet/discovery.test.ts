@@ -302,6 +302,32 @@ describe("service registration on the host's own agent", () => {
     ).rejects.toThrow(/meta dcp_instance, dcp_spec_hash missing/);
   });
 
+  it("deregisters through the catalog when the host's agent does not answer (host gone)", async () => {
+    const ghost = { node: "test-discovery-ghost", address: "127.0.0.1" };
+    // Nothing listens on this port: the "host's agent" is gone.
+    const noAgent = testClient(fleet, "discovery", { agentPort: await freeLoopbackPort(), retryForMs: 90_000 });
+    // What a host that died leaves behind: its node and service still in the catalog.
+    const registered = await fetch(`${fleet.consulHttp}/v1/catalog/register`, {
+      method: "PUT",
+      body: JSON.stringify({
+        Node: ghost.node,
+        Address: ghost.address,
+        Service: { ID: "test-discovery-ghost", Service: "test-discovery-web", Port: 19183, Tags: ["dcp"], Meta: { dcp_pool: "test-discovery-web", dcp_instance: "ghost", dcp_spec_hash: "abc123" } },
+      }),
+    });
+    expect(registered.status).toBe(200);
+    try {
+      expect((await client.services()).map((s) => s.serviceId)).toContain("test-discovery-ghost");
+      const started = Date.now();
+      await new DiscoveryPublisher(noAgent).deregisterContainer(ghost, "test-discovery-ghost");
+      expect(Date.now() - started).toBeLessThan(20_000); // not the 90 s of retries meant for a restarting Consul
+      expect((await client.services()).map((s) => s.serviceId)).not.toContain("test-discovery-ghost");
+    } finally {
+      await fetch(`${fleet.consulHttp}/v1/catalog/deregister`, { method: "PUT", body: JSON.stringify({ Node: ghost.node }) });
+      noAgent.close();
+    }
+  }, 40_000);
+
   it("deregisters idempotently", async () => {
     await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-dead");
     await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-dead");
