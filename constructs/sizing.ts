@@ -91,15 +91,17 @@ export class HostPacker {
   constructor(readonly hostClass: Resources) {}
 
   /**
-   * Places up to `count` containers of `pool`, opening at most up to `hostLimit` hosts in
-   * total. Returns how many were placed.
+   * Places up to `count` containers of `pool` on the first `hostLimit` hosts (opening them
+   * as needed). Hosts beyond the limit were opened by pools with nowhere else to go (a
+   * private fleet's shortage); they are not capacity for pools that can go elsewhere.
+   * Returns how many were placed.
    */
   place(pool: string, container: Resources, count: number, antiAffinity: boolean, hostLimit = Infinity): number {
     if (!fits(this.hostClass, container)) {
       throw new Error(`a ${fmt(container)} container does not fit a ${fmt(this.hostClass)} host`);
     }
     let remaining = count;
-    for (let i = this.firstOpen; i < this.hosts.length && remaining > 0; i++) {
+    for (let i = this.firstOpen; i < Math.min(this.hosts.length, hostLimit) && remaining > 0; i++) {
       remaining -= this.fill(this.hosts[i], pool, container, remaining, antiAffinity);
     }
     while (remaining > 0 && this.hosts.length < hostLimit) {

@@ -106,6 +106,14 @@ describe("sizeFleets", () => {
     expect(fleetOf(r, "yf-standard")).toMatchObject({ hostsForPools: 3, freeHosts: 1, desiredHosts: 2 });
   });
 
+  it("does not treat a private fleet's shortage hosts as room for pools that can go elsewhere", () => {
+    // "only" has nowhere else to go and makes yf-standard short by one host; "flex" must
+    // not fill that missing host's gaps, since it does not exist and was not declared free.
+    const r = sizeFleets(idcs, fleets({ free: 0 }), [pool("only", "dP01", 1, ["yf-private"]), pool("flex", "dP01", 17)]);
+    expect(fleetOf(r, "yf-standard")).toMatchObject({ hostsForPools: 1, desiredHosts: 1 });
+    expect(r.allocations.filter((a) => a.pool === "flex")).toEqual([expect.objectContaining({ fleet: "bj-standard", containers: 17, hosts: 3 })]);
+  });
+
   it("sizes a fleet for anti-affinity pools at one container per host", () => {
     const r = sizeFleets(idcs, fleets(), [pool("nginx", "dP01", 12, ["aliyun-bj"], true)]);
     expect(fleetOf(r, "bj-standard").hostsForPools).toBe(12);
