@@ -12,7 +12,7 @@ const poolSets = fc.uniqueArray(
     type: fc.constantFrom(...CONTAINER_TYPE_NAMES),
     replicas: fc.integer({ min: 0, max: 300 }),
     owner: fc.constantFrom("t1", "t2", "t3"),
-    idcs: fc.constantFrom(["aliyun-bj"], ["yf-private", "aliyun-bj"]),
+    idcs: fc.constantFrom<string[]>(["aliyun-bj"], ["yf-private", "aliyun-bj"]),
   }),
   { selector: (p) => p.name, minLength: 1, maxLength: 6 },
 );
