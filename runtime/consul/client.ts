@@ -96,10 +96,10 @@ export class ConsulClient {
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 443 : 80,
       secure,
-      // Consistent reads: right after a server restart the new leader answers default-mode
-      // reads from a state that may not yet include the last writes (seen here: KV written
-      // before a restart read back as missing). Consistent mode answers 500 until the leader
-      // has caught up, and that is retried like any 5xx.
+      // Consistent reads: right after a server restart the new leader can answer default-mode
+      // reads from a state that does not yet include the last writes (a key written before a
+      // restart read back as missing in the restart test). Consistent mode answers 500 until
+      // the leader has caught up, and that is retried like any 5xx.
       defaults: { consistent: true, ...(config.token ? { token: config.token } : {}) },
       // papi's per-request timeout; a hung connection is then retried like a refused one.
       timeout: REQUEST_TIMEOUT_MS,
@@ -187,7 +187,7 @@ export class ConsulClient {
     return checks.map((c) => ({ node: c.Node, checkId: c.CheckID, serviceId: c.ServiceID, serviceName: c.ServiceName, status: c.Status }));
   }
 
-  /** Catalog services that dcp registered (those carrying the `dcp_pool` meta key). */
+  /** Catalog services that dcp registered (tagged `dcp` and carrying the `dcp_pool` meta key). */
   async services(): Promise<Array<{ node: string; serviceId: string; serviceName: string; address: string; port: number; meta: Record<string, string> }>> {
     const names = (await this.call("list catalog services", () => this.consul.catalog.service.list())) as Record<string, string[]>;
     const result: Array<{ node: string; serviceId: string; serviceName: string; address: string; port: number; meta: Record<string, string> }> = [];
@@ -204,7 +204,7 @@ export class ConsulClient {
       }>;
       for (const s of instances) {
         const meta = s.ServiceMeta ?? {};
-        if (meta.dcp_pool === undefined) continue;
+        if (meta[SERVICE_META.pool] === undefined) continue;
         result.push({ node: s.Node, serviceId: s.ServiceID, serviceName: s.ServiceName, address: s.ServiceAddress || s.Address, port: s.ServicePort, meta });
       }
     }
@@ -337,6 +337,9 @@ export class ConsulClient {
 
 /** Tag on every service dcp registers, so the catalog can be filtered cheaply. */
 export const DCP_SERVICE_TAG = "dcp";
+
+/** Service meta keys every dcp registration carries (services() and drift rely on them). */
+export const SERVICE_META = { pool: "dcp_pool", instance: "dcp_instance", specHash: "dcp_spec_hash" } as const;
 
 /** A Consul answer with an HTTP status (after retries, for 5xx). */
 export class ConsulRequestError extends DcpError {

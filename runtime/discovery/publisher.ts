@@ -4,16 +4,16 @@
  * (HAProxy server-template, RPC clients).
  *
  * A service is registered with the Consul agent ON ITS HOST, not with the server: the agent
- * runs the HTTP check from the host (so the check tests what consumers will reach), and the
- * registration disappears with the host's node if the host dies.
+ * runs the HTTP check from the host (so the check tests what consumers will reach), and if
+ * the host dies its node's serfHealth turns critical, which takes the service out of DNS
+ * answers at once.
  */
 import { DcpError } from "../../cli/errors";
 import type { UpstreamEntry } from "../inventory/types";
-import { ConsulClient, ConsulRequestError, KvOp } from "../consul/client";
+import { ConsulClient, ConsulRequestError, KvOp, SERVICE_META } from "../consul/client";
 import { parseUpstreamKey, parseUpstreamValue, upstreamRoot } from "./upstreams";
 
-/** Service meta keys every dcp registration carries (services() and drift rely on them). */
-export const SERVICE_META = { pool: "dcp_pool", instance: "dcp_instance", specHash: "dcp_spec_hash" } as const;
+export { SERVICE_META };
 
 export interface ContainerRegistration {
   serviceId: string;
