@@ -57,8 +57,9 @@ install_missing() {
   fi
 }
 
-# True when the pid file names a live process.
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# True when the pid file names a live daemon of this host (after a reboot the pid may
+# belong to another process: it must mention our state dir).
+running() { [ -f "$1" ] && tr '\0' ' ' <"/proc/$(cat "$1")/cmdline" 2>/dev/null | grep -qF "$state"; }
 
 wait_for() { # seconds, command…
   local deadline=$((SECONDS + $1))

@@ -1,6 +1,7 @@
 /** Running commands and handling the fleet's processes. */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { DcpError } from "../../cli/errors";
 
 export interface RunOptions {
@@ -46,10 +47,20 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The live process a pid file names, or null. The process must mention the pid file's
+ * directory on its command line (every fleet daemon does): after a reboot the pid may
+ * belong to an unrelated process, which must never be signalled.
+ */
 export function readPid(file: string): number | null {
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, "utf8").trim());
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dirname(file)) ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Pids of processes whose command line mentions `path` (daemons, containerd shims of a fleet). */
