@@ -15,7 +15,8 @@ afterAll(() => suite.cleanup([a, b]), 120_000);
 const args = (file: string, wait: string) => ["apply", "--desired", file, "--profile", "local", "--wait-lock", wait, "--progress", "lines"];
 
 test("without --wait-lock, the second apply is refused, names the holder and changes nothing", async () => {
-  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas: 6, effectiveReplicas: 6 }]), "0"));
+  // The first may wait (an earlier holder's lock-delay); only the second is asked to refuse.
+  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas: 6, effectiveReplicas: 6 }]), "60"));
   await first.waitFor(() => first.finished() >= 1, "the first apply's first change");
   const second = await suite.dcp(args(suite.writeDesired([{ ...b, replicas: 3, effectiveReplicas: 3 }]), "0"));
   expect(second.code).toBe(1);
