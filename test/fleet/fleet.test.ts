@@ -1,6 +1,7 @@
 /** The local fleet itself: what every other fleet test relies on. */
-import { execSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import Docker from "dockerode";
 import { NODE_META, KV } from "../../model/host-metadata";
 import {
@@ -140,6 +141,17 @@ test("restarting the Consul server keeps KV and brings every agent back", async 
   await fetch(`${fleet.consulHttp}/v1/kv/${key}`, { method: "DELETE" });
   expect((await fleetStatus(fleet.name)).healthy).toBe(true);
 }, 120_000);
+
+test("`dcp status` exits 0 for the healthy fleet and 1, saying why, for a fleet that is not up", () => {
+  const dcp = join(__dirname, "..", "..", "bin", "dcp");
+  expect(spawnSync(dcp, ["status", "--name", fleet.name, "--quiet"], { encoding: "utf8" }).status).toBe(0);
+  const missing = spawnSync(dcp, ["status", "--name", "dcpnotup"], { encoding: "utf8" });
+  expect(missing.status).toBe(1);
+  expect(missing.stdout).toContain("fleet dcpnotup is not up (run `dcp up --name dcpnotup`)");
+  const bad = spawnSync(dcp, ["status", "--name", "prod"], { encoding: "utf8" });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toContain('--name "prod": a fleet name starts with "dcp"');
+});
 
 /** Pids of the fleet's daemons, from their pid files. */
 function fleetProcesses(): Record<string, string> {
