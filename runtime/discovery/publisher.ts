@@ -65,6 +65,9 @@ export class DiscoveryPublisher {
     const missing = Object.values(SERVICE_META).filter((k) => !reg.meta[k]);
     if (missing.length) throw new DcpError(`service ${reg.serviceId}: meta ${missing.join(", ")} missing; dcp registrations carry pool, instance and spec hash`);
     if (!Number.isInteger(reg.port) || reg.port < 1 || reg.port > 65535) throw new DcpError(`service ${reg.serviceId}: port ${reg.port} is not a TCP port`);
+    if (reg.check && !(reg.check.intervalSeconds > 0 && reg.check.timeoutSeconds > 0)) {
+      throw new DcpError(`service ${reg.serviceId}: health check interval and timeout must be > 0 s (got ${reg.check.intervalSeconds} s and ${reg.check.timeoutSeconds} s)`);
+    }
     await this.client.agentAt(host.address).registerService({
       serviceId: reg.serviceId,
       name: reg.name,

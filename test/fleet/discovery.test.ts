@@ -296,10 +296,18 @@ describe("service registration on the host's own agent", () => {
     expect(await publisher.waitPassing(["test-discovery-1", "test-discovery-dead"], 5_000)).toEqual(["test-discovery-dead"]);
   }, 30_000);
 
-  it("refuses a registration without dcp meta", async () => {
+  it("refuses a registration without dcp meta or with a zero check interval, registering nothing", async () => {
     await expect(
       publisher.registerContainer({ node: host.node, address: host.ip }, { serviceId: "x", name: "x", port: 1, tags: [], meta: { dcp_pool: "x" } }),
     ).rejects.toThrow(/meta dcp_instance, dcp_spec_hash missing/);
+    const meta = { dcp_pool: "x", dcp_instance: "x", dcp_spec_hash: "x" };
+    await expect(
+      publisher.registerContainer(
+        { node: host.node, address: host.ip },
+        { serviceId: "x", name: "x", port: 1, tags: [], meta, check: { path: "/health", port: 1, intervalSeconds: 0, timeoutSeconds: 1 } },
+      ),
+    ).rejects.toThrow(/interval and timeout must be > 0 s \(got 0 s and 1 s\)/);
+    expect((await client.services()).map((s) => s.serviceId)).not.toContain("x");
   });
 
   it("deregisters through the catalog when the host's agent does not answer (host gone)", async () => {
