@@ -36,8 +36,8 @@ export function addPlanReviewOptions(command: Command): Command {
     .option("--base <ref|dir>", "compare with this git revision or project directory (replicas, hosts, Terraform resources, cost, policies)")
     .option("--head <dir>", "the revision under review, with --base", ".")
     .option("--markdown", "with --base: print a pull-request comment in Markdown")
-    .option("--prices <file>", "with --base: price table (YAML)", EXAMPLE_PRICES_FILE)
-    .option("--policy <file>", "with --base: policy file (YAML)", DEFAULT_POLICY_FILE)
+    .addOption(new Option("--prices <file>", "with --base: price table (YAML)").default(EXAMPLE_PRICES_FILE, "cost/prices.example.yaml"))
+    .addOption(new Option("--policy <file>", "with --base: policy file (YAML)").default(DEFAULT_POLICY_FILE, "policies/policy.yaml"))
     .addOption(new Option("--override <policy=reason...>", "with --base: let a failing error policy pass; the reason is recorded in the output").default([]))
     .option("--no-terraform", "with --base: do not run terraform/tofu plan even when one is on PATH")
     .option("--no-runtime", "with --base: do not plan runtime changes against the live fleet");

@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .description("cost of the live fleet by pool, owner and fleet (the desired state's cost when Consul is unreachable)")
     .addOption(new Option("--profile <profile>", "profile the project is synthesized for (owners, fleets, charge types)").choices(["cloud", "local"]).default("cloud"))
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing the project")
-    .option("--prices <file>", "price table (YAML)", EXAMPLE_PRICES_FILE)
+    .addOption(new Option("--prices <file>", "price table (YAML)").default(EXAMPLE_PRICES_FILE, "cost/prices.example.yaml, example prices"))
     .addOption(new Option("--json", "JSON output").conflicts("markdown"))
     .option("--markdown", "Markdown output")
     .option("--insecure-docker", "allow plain tcp:// to non-loopback Docker daemons")
