@@ -11,7 +11,7 @@ import { readPid, stopProcesses, waitFor } from "./system";
 
 const serverDir = (fleet: LocalFleet) => join(fleet.stateDir, "consul-server");
 const registryDir = (fleet: LocalFleet) => join(fleet.stateDir, "registry");
-export const consulServerPidFile = (fleet: LocalFleet) => join(serverDir(fleet), "consul.pid");
+const consulServerPidFile = (fleet: LocalFleet) => join(serverDir(fleet), "consul.pid");
 const registryPidFile = (fleet: LocalFleet) => join(registryDir(fleet), "registry.pid");
 
 function startDetached(cmd: string, args: string[], logFile: string): number {

@@ -10,11 +10,11 @@ import { DcpError } from "../../cli/errors";
 import { readPid, run, stopProcesses, tryRun } from "./system";
 
 const REPO_ROOT = join(__dirname, "..", "..");
-export const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
+const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
 const DEMO_IMAGE_DIR = join(REPO_ROOT, "hosts", "demo-image");
 
 /** The environment contract of hosts/bootstrap.sh, filled in for a local host. */
-export function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, string> {
+function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, string> {
   return {
     DCP_NODE_NAME: host.node,
     DCP_HOST_IP: host.ip,
@@ -41,7 +41,7 @@ export async function bootstrapHost(fleet: LocalFleet, host: LocalFleetHost): Pr
 }
 
 const dockerPidFile = (fleet: LocalFleet, node: string) => join(hostStateDir(fleet, node), "docker.pid");
-export const dockerSocket = (fleet: LocalFleet, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
+const dockerSocket = (fleet: LocalFleet, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
 
 export function hostOf(fleet: LocalFleet, node: string): LocalFleetHost {
   const host = fleet.hosts.find((h) => h.node === node);

@@ -17,7 +17,6 @@ import { FleetStatus, FleetUpOptions, LocalFleet } from "./types";
 
 export * from "./types";
 export { fleetLayout, DEFAULT_FLEET, TEST_FLEET } from "./layout";
-export { bootstrapEnv, dockerSocket } from "./hosts";
 export { clientTls, dockerPing } from "./status";
 
 const INSTALL_DEPS = join(__dirname, "..", "..", "scripts", "install-deps.sh");

@@ -9,8 +9,8 @@ import { FleetUpOptions, LocalFleet, LocalFleetHost } from "./types";
 
 export const STATE_ROOT = "/var/lib/dcp";
 export const DEFAULT_FLEET = "dcp";
-export const REGISTRY_PORT = 5000;
-export const DOCKER_TLS_PORT = 2376;
+const REGISTRY_PORT = 5000;
+const DOCKER_TLS_PORT = 2376;
 /** Host i (1-based) gets <subnet>.(10 + i); .1 is the bridge. */
 const FIRST_HOST_OCTET = 11;
 
