@@ -3,7 +3,7 @@
  * options and hands over here; everything it does lives in review/.
  */
 import { Command, Option } from "commander";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { DcpError, EXIT } from "../cli/errors";
 import { loadPrices, EXAMPLE_PRICES_FILE } from "../cost/prices";
 import { blocking, DEFAULT_POLICY_FILE, loadPolicyConfig, parseOverrides } from "../policies";
@@ -57,7 +57,8 @@ export async function runPlanReview(options: PlanReviewCliOptions, runtimeOption
     repoRoot: resolve(__dirname, ".."),
     profile: options.profile,
     prices,
-    priceFile: options.prices,
+    // Shown in the comment: the project path, not the runner's checkout path.
+    priceFile: relative(process.cwd(), resolve(options.prices)),
     policies,
     overrides,
     terraform: options.terraform,
