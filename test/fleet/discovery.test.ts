@@ -231,6 +231,20 @@ describe("retries", () => {
     expect(tookSeconds).toBeGreaterThan(0.2);
   }, 120_000);
 
+  it("an apply keeps its lock across a Consul server restart", async () => {
+    const seenByIntruder = await withApplyLock(
+      client,
+      "apply across restart",
+      async () => {
+        await restartConsul(fleet);
+        await sleep(6_000); // more than one renewal interval (TTL 15 s / 3) after the restart
+        return withApplyLock(client, "intruder", async () => "ran").catch((e: Error) => e.message);
+      },
+      RIDE_OUT_LOCK_DELAY,
+    );
+    expect(seenByIntruder).toMatch(/Another apply holds the lock .*"apply across restart"/);
+  }, 120_000);
+
   it("never retries a 4xx answer", async () => {
     const started = Date.now();
     await expect(client.kvGet(`${root}/bad?`)).resolves.toBeUndefined(); // a plain miss is not an error
