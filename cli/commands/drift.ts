@@ -5,7 +5,6 @@
  * `--fix` repairs through the normal apply path, then reports what is left.
  */
 import { Command, Option } from "commander";
-import { Profile } from "../../constructs/profile";
 import { synthesize } from "../../constructs/synthesize";
 import { DesiredState } from "../../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
@@ -13,44 +12,29 @@ import { DockerHosts } from "../../runtime/docker/hosts";
 import { countByKind } from "../../runtime/drift/detect";
 import { fixDrift, readDrift } from "../../runtime/drift/index";
 import { renderJson, renderMarkdown, renderTable } from "../../runtime/drift/render";
-import { findTerraform, terraformDrift } from "../../runtime/drift/terraform";
+import { terraformDrift } from "../../runtime/drift/terraform";
+import { findTerraform } from "../../review/terraform-plan";
 import { DriftReport } from "../../runtime/drift/types";
-import { loadDesiredFile } from "../../runtime/drift/desired-file";
 import { DcpError, EXIT } from "../errors";
+import { addRuntimeOptions, readDesiredFile, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 
-interface DriftCliOptions {
-  profile: Profile;
-  json?: boolean;
+interface DriftCliOptions extends RuntimeCliOptions {
   markdown?: boolean;
   fix?: boolean;
-  desired?: string;
-  pool?: string[];
   waitLock: string;
-  insecureDocker?: boolean;
 }
 
-/** Where synthesized stacks are written for Terraform, as `cdktf synth` does. */
-const STACKS_OUT_DIR = "cdktf.out";
+type Stack = { name: string; terraform: any };
 
 export function register(program: Command): void {
-  program
-    .command("drift")
-    .description("report drift between the desired state and the live fleet; exit 0 none, 2 drift, 1 error")
-    .addOption(new Option("--profile <profile>", "profile the project is synthesized for").choices(["cloud", "local"]).default("cloud"))
-    .addOption(new Option("--json", "JSON output (schema/drift.schema.json)").conflicts("markdown"))
-    .option("--markdown", "Markdown output for an issue or pull-request comment")
+  addRuntimeOptions(program.command("drift").description("report drift between the desired state and the live fleet; exit 0 none, 2 drift, 1 error"))
+    .addOption(new Option("--markdown", "Markdown for an issue or pull-request comment").conflicts("json"))
     .option("--fix", "repair the drift through the normal apply path, then report what is left")
-    .option("--desired <file>", "desired state JSON instead of synthesizing the project (no Terraform check)")
-    .option("--pool <name...>", "only these pools (fleet-wide checks still run)")
-    .option("--wait-lock <seconds>", "with --fix: wait this long for another apply's lock", "0")
-    .option("--insecure-docker", "allow plain tcp:// to non-loopback Docker daemons")
+    .option("--wait-lock <seconds>", "with --fix: wait this long for another apply to finish instead of refusing", "0")
     .action(async (options: DriftCliOptions) => {
       const waitLockSeconds = Number(options.waitLock);
-      if (!Number.isFinite(waitLockSeconds) || waitLockSeconds < 0) throw new DcpError(`--wait-lock "${options.waitLock}" must be a number of seconds >= 0`);
-      const terraform = options.desired ? undefined : findTerraform();
-      const { desired, stacks } = options.desired
-        ? { desired: loadDesiredFile(options.desired), stacks: [] as string[] }
-        : await synthesizeProject(options.profile, terraform !== undefined);
+      if (!Number.isFinite(waitLockSeconds) || waitLockSeconds < 0) throw new DcpError(`--wait-lock ${options.waitLock}: must be a number >= 0`);
+      const { desired, stacks } = options.desired ? { desired: readDesiredFile(options.desired), stacks: [] } : await synthesizeProject(options.profile);
       for (const pool of options.pool ?? []) {
         if (!desired.pools.some((p) => p.name === pool)) {
           throw new DcpError(`unknown pool "${pool}" in --pool; desired pools: ${desired.pools.map((p) => p.name).sort().join(", ") || "(none)"}`);
@@ -63,18 +47,13 @@ export function register(program: Command): void {
         const run = { consul, dockers, pools: options.pool };
         let report: DriftReport;
         if (options.fix) {
-          const fixed = await fixDrift(desired, {
-            ...run,
-            profile: options.profile,
-            insecureDocker: options.insecureDocker,
-            waitLockSeconds,
-            log: (line) => console.error(`fix: ${line}`),
-          });
+          const apply = { ...runtimeOptions(options), waitLockSeconds, progress: "quiet" as const };
+          const fixed = await fixDrift(desired, { ...run, apply, log: (line) => console.error(`fix: ${line}`) });
           report = fixed.after;
         } else {
           report = (await readDrift(desired, run)).report;
         }
-        report = foldTerraform(report, options, terraform, stacks);
+        report = foldTerraform(report, options, stacks);
         console.log(options.json ? renderJson(report) : options.markdown ? renderMarkdown(report) : renderTable(report));
         process.exitCode = report.findings.length > 0 ? EXIT.changes : EXIT.ok;
       } finally {
@@ -83,23 +62,20 @@ export function register(program: Command): void {
     });
 }
 
-async function synthesizeProject(profile: Profile, forTerraform: boolean): Promise<{ desired: DesiredState; stacks: string[] }> {
-  const result = await synthesize(process.cwd(), { profile, outDir: forTerraform ? STACKS_OUT_DIR : undefined });
+async function synthesizeProject(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: Stack[] }> {
+  const result = await synthesize(process.cwd(), { profile });
   // Stacks without resources (the local profile's hosts come from `dcp up`) have nothing to refresh.
-  const stacks = result.stacks.filter((s) => s.terraform?.resource && Object.keys(s.terraform.resource).length > 0).map((s) => s.name);
+  const stacks = result.stacks.filter((s) => s.terraform?.resource && Object.keys(s.terraform.resource).length > 0);
   return { desired: result.desired, stacks };
 }
 
-function foldTerraform(report: DriftReport, options: DriftCliOptions, terraform: string | undefined, stacks: string[]): DriftReport {
-  if (options.desired) {
-    return { ...report, notes: [...report.notes, "Terraform not checked: --desired gives a desired state without stacks."] };
-  }
-  if (!terraform) {
-    return { ...report, notes: [...report.notes, "Terraform not checked: neither terraform nor tofu is on PATH, so infrastructure drift (refresh-only plan) is unknown."] };
-  }
-  if (stacks.length === 0) {
-    return { ...report, notes: [...report.notes, `Terraform: profile ${options.profile} has no stack with resources; nothing to refresh.`] };
-  }
-  const findings = [...report.findings, ...terraformDrift(terraform, STACKS_OUT_DIR, stacks)];
-  return { ...report, findings, counts: countByKind(findings), notes: [...report.notes, `Terraform: ${terraform} plan -refresh-only over ${stacks.join(", ")}.`] };
+function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: Stack[]): DriftReport {
+  const note = (text: string) => ({ ...report, notes: [...report.notes, text] });
+  if (options.desired) return note("Terraform not checked: --desired gives a desired state without stacks.");
+  const binary = findTerraform();
+  if (!binary) return note("Terraform not checked: neither terraform nor tofu is on PATH, so infrastructure drift (refresh-only plan) is unknown.");
+  if (stacks.length === 0) return note(`Terraform: profile ${options.profile} has no stack with resources; nothing to refresh.`);
+  const tf = terraformDrift(binary, process.cwd(), stacks);
+  const findings = [...report.findings, ...tf.findings];
+  return { ...report, findings, counts: countByKind(findings), notes: [...report.notes, ...tf.notes] };
 }

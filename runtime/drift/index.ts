@@ -10,8 +10,8 @@ import { ConsulClient, KvOp, withApplyLock } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { DockerHosts } from "../docker/hosts";
 import { executePlan } from "../apply/execute";
-import { createProgress, ProgressMode } from "../apply/progress";
-import { applyDesired } from "../index";
+import { createProgress } from "../apply/progress";
+import { ApplyOptions, applyDesired } from "../index";
 import { readInventory } from "../inventory/read";
 import { Inventory } from "../inventory/types";
 import { specHash } from "../plan/spec";
@@ -60,13 +60,8 @@ function detectOptions(consul: ConsulClient, pools: string[] | undefined): Detec
 }
 
 export interface FixOptions extends DriftRunOptions {
-  /** Profile of the desired state ("local": CPU limits scaled to the machine). Default "cloud". */
-  profile?: "cloud" | "local";
-  /** Allow plain tcp:// Docker endpoints that are not loopback. */
-  insecureDocker?: boolean;
-  /** Seconds to wait for another apply's lock. Default 0: refuse at once. */
-  waitLockSeconds?: number;
-  progress?: ProgressMode;
+  /** How the repairing apply runs (profile, seed, lock wait, progress…); its pool scope and Consul are the drift run's. */
+  apply?: Omit<ApplyOptions, "pools" | "prune" | "consul">;
   log?: (line: string) => void;
 }
 
@@ -96,19 +91,11 @@ export async function fixDrift(desired: DesiredState, options: FixOptions): Prom
     async () => {
       for (const name of await removeMislabelled(desired, options)) act(`removed ${name} first: it runs another image under the current spec's name`);
     },
-    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
+    { waitMs: (options.apply?.waitLockSeconds ?? 0) * 1000 },
   );
 
   // Without a pool scope the desired state is complete, so pools absent from it are removed.
-  const applied = await applyDesired(desired, {
-    pools: options.pools,
-    prune: options.pools === undefined,
-    profile: options.profile,
-    consul: options.consul,
-    insecureDocker: options.insecureDocker,
-    waitLockSeconds: options.waitLockSeconds,
-    progress: options.progress,
-  });
+  const applied = await applyDesired(desired, { ...options.apply, pools: options.pools, prune: options.pools === undefined, consul: options.consul });
   act(`apply: ${applied.applied} change(s)`);
 
   await withApplyLock(
@@ -118,7 +105,7 @@ export async function fixDrift(desired: DesiredState, options: FixOptions): Prom
       const { report, inventory } = await readDrift(desired, options);
       for (const line of await repairOutsideApply(desired, inventory, report.findings, options)) act(line);
     },
-    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
+    { waitMs: (options.apply?.waitLockSeconds ?? 0) * 1000 },
   );
   const { report } = await readDrift(desired, options);
   return { actions, after: report };

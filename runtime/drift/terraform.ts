@@ -4,36 +4,20 @@
  * about cloud resources; it only runs it and reports what it says.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import { DcpError } from "../../cli/errors";
 import { DriftFinding } from "./types";
-
-/** `terraform` first, then `tofu`; undefined when neither is on PATH. */
-export function findTerraform(path: string = process.env.PATH ?? ""): string | undefined {
-  for (const name of ["terraform", "tofu"]) {
-    for (const dir of path.split(":").filter(Boolean)) {
-      const file = join(dir, name);
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        // not in this dir
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * What one `plan -refresh-only -detailed-exitcode` said: exit 0 no drift, 2 drift (a
  * finding quoting Terraform's own lines), anything else an error naming the stack.
  */
-export function refreshOnlyResult(stack: string, dir: string, exitCode: number, output: string): DriftFinding[] {
+export function refreshOnlyResult(stack: string, exitCode: number, output: string): DriftFinding[] {
   if (exitCode === 0) return [];
   if (exitCode !== 2) {
-    const tail = output.trim().split("\n").slice(-5).join(" | ");
-    throw new DcpError(`terraform plan -refresh-only failed for stack ${stack} in ${dir} (exit ${exitCode}): ${tail}`);
+    throw new DcpError(`terraform plan -refresh-only failed for stack ${stack} (exit ${exitCode}): ${lastLines(output)}`);
   }
   const changed = output
     .split("\n")
@@ -46,28 +30,66 @@ export function refreshOnlyResult(stack: string, dir: string, exitCode: number, 
       object: `stack ${stack}`,
       expected: "resources as last applied",
       actual: changed.length > 0 ? changed.slice(0, 5).join("; ") + (changed.length > 5 ? ` and ${changed.length - 5} more` : "") : "changed outside Terraform",
-      explanation: `Terraform found changes made outside it; review \`plan -refresh-only\` in ${dir}, then apply or revert them.`,
+      explanation: `Terraform found changes made outside it; review \`plan -refresh-only\` for stack ${stack}, then apply or revert them.`,
       repair: "manual",
     },
   ];
 }
 
-/** Runs init + refresh-only plan in each stack dir (cdktf's layout: <outDir>/stacks/<name>). */
-export function terraformDrift(binary: string, outDir: string, stacks: string[]): DriftFinding[] {
+export interface TerraformDrift {
+  findings: DriftFinding[];
+  notes: string[];
+}
+
+/**
+ * Runs init + refresh-only plan for each stack in a scratch dir, with the local backend's
+ * state where `cdktf deploy` keeps it (`<projectDir>/cdktf.out/stacks/<name>/`), so the
+ * project's own cdktf.out is only read. A stack whose providers cannot be installed here
+ * is not checked, and a note says why.
+ */
+export function terraformDrift(binary: string, projectDir: string, stacks: Array<{ name: string; terraform: any }>): TerraformDrift {
   const findings: DriftFinding[] = [];
-  for (const stack of stacks) {
-    const dir = join(outDir, "stacks", stack);
-    const run = (args: string[]) => {
-      const r = spawnSync(binary, args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1" } });
-      if (r.error) throw new DcpError(`${binary} ${args[0]} failed for stack ${stack}: ${r.error.message}`);
-      return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
-    };
-    const init = run(["init", "-input=false", "-no-color"]);
-    if (init.code !== 0) {
-      throw new DcpError(`terraform init failed for stack ${stack} in ${dir} (exit ${init.code}): ${init.output.trim().split("\n").slice(-5).join(" | ")}`);
+  const notes: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), "dcp-drift-tf-"));
+  try {
+    for (const stack of stacks) {
+      const dir = join(work, stack.name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stack.terraform));
+      const run = (args: string[]) => {
+        const r = spawnSync(binary, args, { cwd: dir, encoding: "utf8", timeout: 900_000, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
+        if (r.error) throw new DcpError(`${binary} ${args[0]} failed for stack ${stack.name}: ${r.error.message}`);
+        return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
+      };
+      const local = stack.terraform?.terraform?.backend?.local;
+      const statePath = local ? stateFile(projectDir, stack.name, local.path) : undefined;
+      const init = run(["init", "-input=false", "-no-color", ...(statePath ? [`-backend-config=path=${statePath}`] : [])]);
+      if (init.code !== 0) {
+        notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${lastLines(init.output)}).`);
+        continue;
+      }
+      const plan = run(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+      findings.push(...refreshOnlyResult(stack.name, plan.code, plan.output));
+      notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${statePath ? ` (state ${statePath})` : ""}.`);
     }
-    const plan = run(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
-    findings.push(...refreshOnlyResult(stack, dir, plan.code, plan.output));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  return findings;
+  return { findings, notes };
+}
+
+/** A relative local-backend path is relative to the stack dir `cdktf deploy` runs Terraform in. */
+function stateFile(projectDir: string, stack: string, path: unknown): string {
+  const file = typeof path === "string" ? path : "terraform.tfstate";
+  return isAbsolute(file) ? file : resolve(projectDir, "cdktf.out", "stacks", stack, file);
+}
+
+/** Terraform's own "Error:" lines when it printed any, else its last lines. */
+function lastLines(text: string, n = 3): string {
+  const lines = text
+    .split("\n")
+    .map((l) => l.replace(/^[│╷╵\s]+/, "").trim())
+    .filter(Boolean);
+  const errors = lines.filter((l) => /^Error:/.test(l));
+  return (errors.length > 0 ? errors.slice(0, n) : lines.slice(-n)).join(" / ") || "no output";
 }

@@ -3,7 +3,6 @@ import addFormats from "ajv-formats";
 import schema from "../../../schema/drift.schema.json";
 import { detectDrift } from "../../../runtime/drift/detect";
 import { renderJson, renderMarkdown, renderTable } from "../../../runtime/drift/render";
-import { refreshOnlyResult } from "../../../runtime/drift/terraform";
 import { DRIFT_KINDS, DriftReport } from "../../../runtime/drift/types";
 import { OPTIONS, converged, hostOf } from "./fixture";
 
@@ -63,23 +62,5 @@ describe("drift outputs", () => {
     expect(md).toContain("</details>");
     expect(md).toContain("fleet=ghost \\| fleet");
     expect(md).toContain("dcp drift --fix");
-  });
-});
-
-describe("Terraform refresh-only result", () => {
-  test("exit 0: no finding; exit 2: one finding quoting what changed", () => {
-    expect(refreshOnlyResult("dcp-cloud", "/x", 0, "No changes.")).toEqual([]);
-    const output = [
-      "Note: Objects have changed outside of Terraform",
-      "  # alicloud_security_group.sg has changed",
-      "  # alicloud_instance.web[0] has been deleted",
-    ].join("\n");
-    const [f] = refreshOnlyResult("dcp-cloud", "/x", 2, output);
-    expect(f).toMatchObject({ kind: "infrastructure", object: "stack dcp-cloud", repair: "manual" });
-    expect(f.actual).toBe("alicloud_security_group.sg has changed; alicloud_instance.web[0] has been deleted");
-  });
-
-  test("any other exit is an error naming the stack", () => {
-    expect(() => refreshOnlyResult("dcp-cloud", "/x", 1, "Error: No valid credential sources found")).toThrow(/stack dcp-cloud .*exit 1.*credential/);
   });
 });

@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findTerraform } from "../../../review/terraform-plan";
+import { refreshOnlyResult, terraformDrift } from "../../../runtime/drift/terraform";
+
+describe("Terraform refresh-only result", () => {
+  test("exit 0: no finding; exit 2: one finding quoting what changed", () => {
+    expect(refreshOnlyResult("dcp-cloud", 0, "No changes.")).toEqual([]);
+    const output = [
+      "Note: Objects have changed outside of Terraform",
+      "  # alicloud_security_group.sg has changed",
+      "  # alicloud_instance.web[0] has been deleted",
+    ].join("\n");
+    const [f] = refreshOnlyResult("dcp-cloud", 2, output);
+    expect(f).toMatchObject({ kind: "infrastructure", object: "stack dcp-cloud", repair: "manual" });
+    expect(f.actual).toBe("alicloud_security_group.sg has changed; alicloud_instance.web[0] has been deleted");
+  });
+
+  test("any other exit is an error naming the stack and Terraform's error", () => {
+    expect(() => refreshOnlyResult("dcp-cloud", 1, "│ Error: No valid credential sources found\n│ more")).toThrow(/stack dcp-cloud \(exit 1\): Error: No valid credential/);
+  });
+});
+
+// The built-in `terraform` provider (terraform_data) needs no download, so this runs offline.
+// Machines without terraform/tofu skip it (and say so in Jest's count).
+const tf = findTerraform();
+(tf ? describe : describe.skip)("refresh-only plan with a real terraform binary", () => {
+  let project: string;
+  const stack = (resource: object) => ({ name: "s1", terraform: { terraform: { backend: { local: { path: "terraform.s1.tfstate" } } }, resource } });
+  const statePath = () => join(project, "cdktf.out", "stacks", "s1", "terraform.s1.tfstate");
+
+  beforeEach(() => {
+    project = mkdtempSync(join(tmpdir(), "dcp-drift-tf-test-"));
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  test("no drift: no finding, a note naming the state where cdktf deploy keeps it, and the project is only read", () => {
+    const result = terraformDrift(tf!, project, [stack({ terraform_data: { marker: { input: "v1" } } })]);
+    expect(result.findings).toEqual([]);
+    expect(result.notes.join(" ")).toContain(`state ${statePath()}`);
+    expect(existsSync(join(project, "cdktf.out"))).toBe(false);
+  });
+
+  test("a plan Terraform refuses is an error naming the stack and Terraform's error", () => {
+    expect(() => terraformDrift(tf!, project, [stack({ terraform_data: { marker: { bogus: "v1" } } })])).toThrow(/stack s1 \(exit 1\): Error: Extraneous JSON object property/);
+  });
+
+  test("providers that cannot be installed here: the stack is not checked, and a note says why", () => {
+    const offline = { name: "s2", terraform: { terraform: { required_providers: { nope: { source: "example.invalid/dcp/nope", version: "1.0.0" } } }, resource: { nope_thing: { x: {} } } } };
+    const result = terraformDrift(tf!, project, [offline]);
+    expect(result.findings).toEqual([]);
+    expect(result.notes.join(" ")).toMatch(/Terraform not checked for stack s2: .* init failed/);
+  });
+});
