@@ -1,9 +1,10 @@
 /**
- * The three outputs of `dcp drift`: a terminal table, JSON (schema/drift.schema.json)
- * and a Markdown comment for an issue or pull request (summary first, details folded).
+ * The outputs of `dcp drift`: JSON (schema/drift.schema.json), and the review report
+ * (review/report.ts) that the shared renderers print as a terminal table or a Markdown
+ * comment — summary first, one section per kind of drift.
  */
-import Table from "cli-table3";
-import { DRIFT_KINDS, DriftFinding, DriftReport } from "./types";
+import { Report } from "../../review/report";
+import { DRIFT_KINDS, DriftKind, DriftReport } from "./types";
 
 export const DRIFT_SCHEMA_ID = "https://dcp.dev/schema/drift.schema.json";
 
@@ -11,58 +12,35 @@ export function renderJson(report: DriftReport): string {
   return JSON.stringify({ $schema: DRIFT_SCHEMA_ID, ...report }, null, 2);
 }
 
-export function renderTable(report: DriftReport): string {
-  const lines: string[] = [];
-  if (report.findings.length === 0) {
-    lines.push("No drift: live state matches the desired state.");
-  } else {
-    // No colours: the table is read in CI logs as often as in a terminal.
-    const widths = [21, 34, 28, 28, 44, 10];
-    const table = new Table({ head: ["kind", "object", "expected", "actual", "why", "fix"], colWidths: widths, wordWrap: true, style: { head: [], border: [] } });
-    for (const f of report.findings) {
-      const cells = [f.kind, f.object, f.expected, f.actual, f.explanation, f.repair];
-      table.push(cells.map((text, i) => breakLongWords(text, widths[i] - 2)));
-    }
-    lines.push(table.toString());
-    lines.push(`Drift: ${summaryLine(report)}.`);
-  }
-  for (const note of report.notes) lines.push(`note: ${note}`);
-  return lines.join("\n");
-}
+const KIND_TITLES: Record<DriftKind, string> = {
+  "missing-container": "Missing containers",
+  "extra-container": "Extra containers",
+  "spec-changed": "Wrong image or spec",
+  "dead-upstream": "Upstreams pointing at containers that are gone",
+  "upstream-edited": "Upstream values edited by hand",
+  "assignment-mismatch": "Hosts assigned differently",
+  "label-mismatch": "Hosts labelled differently",
+  "unowned-entry": "Consul entries nobody owns",
+  infrastructure: "Infrastructure changed outside Terraform",
+};
 
-export function renderMarkdown(report: DriftReport): string {
-  const lines: string[] = [];
-  if (report.findings.length === 0) {
-    lines.push("### dcp drift: none", "", `Live state matches the desired state (read at ${report.at}).`);
-  } else {
-    lines.push(`### dcp drift: ${report.findings.length} finding(s)`, "", `Read at ${report.at}.`, "");
-    lines.push("| kind | findings |", "|---|---:|");
-    for (const kind of DRIFT_KINDS) if (report.counts[kind] > 0) lines.push(`| ${kind} | ${report.counts[kind]} |`);
-    lines.push("", "<details><summary>Details</summary>", "");
-    lines.push("| kind | object | expected | actual | why | fix |", "|---|---|---|---|---|---|");
-    for (const f of report.findings) lines.push(markdownRow(f));
-    lines.push("", "</details>");
-    lines.push("", "Run `dcp drift --fix` to repair what dcp can (fix: apply, upstream, remove); `manual` findings need a person.");
-  }
-  if (report.notes.length > 0) lines.push("", ...report.notes.map((n) => `> ${n}`));
-  return lines.join("\n") + "\n";
-}
-
-/** Words wrap at spaces; a word longer than the column (a KV value, a key) is split so it is shown whole. */
-function breakLongWords(text: string, width: number): string {
-  return text
-    .split(" ")
-    .map((word) => (word.length <= width ? word : word.match(new RegExp(`.{1,${width}}`, "g"))!.join("\n")))
-    .join(" ");
-}
-
-function summaryLine(report: DriftReport): string {
-  return DRIFT_KINDS.filter((k) => report.counts[k] > 0)
-    .map((k) => `${report.counts[k]} ${k}`)
-    .join(", ");
-}
-
-function markdownRow(f: DriftFinding): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  return `| ${f.kind} | \`${cell(f.object)}\` | ${cell(f.expected)} | ${cell(f.actual)} | ${cell(f.explanation)} | ${f.repair} |`;
+export function driftReview(report: DriftReport): Report {
+  const n = report.findings.length;
+  const kinds = DRIFT_KINDS.filter((k) => report.counts[k] > 0);
+  return {
+    title: n === 0 ? "dcp drift: none" : `dcp drift: ${n} finding${n === 1 ? "" : "s"}`,
+    summary:
+      n === 0
+        ? [`Live state matches the desired state (read at ${report.at}).`]
+        : kinds.map((k) => `${KIND_TITLES[k]} (${k}): ${report.counts[k]}`),
+    sections: kinds.map((kind) => ({
+      title: KIND_TITLES[kind],
+      headers: ["object", "expected", "actual", "why", "fix"],
+      rows: report.findings.filter((f) => f.kind === kind).map((f) => [f.object, f.expected, f.actual, f.explanation, f.repair]),
+    })),
+    notes: [
+      ...(n > 0 ? ["`dcp drift --fix` repairs findings whose fix is apply, upstream or remove; manual ones need a person."] : []),
+      ...report.notes,
+    ],
+  };
 }

@@ -272,7 +272,7 @@ test("every induced drift is reported with its kind (exit 2), then --fix repairs
 
   const md = drift("--markdown");
   expect(md.code).toBe(2);
-  expect(md.stdout).toMatch(/^### dcp drift: \d+ finding\(s\)/);
+  expect(md.stdout).toMatch(/^### dcp drift: \d+ findings\n/);
 
   // Repair, then look again with a fresh process.
   const fixed = driftJson("--fix");

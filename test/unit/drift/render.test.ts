@@ -1,8 +1,10 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../../../schema/drift.schema.json";
-import { detectDrift } from "../../../runtime/drift/detect";
-import { renderJson, renderMarkdown, renderTable } from "../../../runtime/drift/render";
+import { countByKind, detectDrift } from "../../../runtime/drift/detect";
+import { driftReview, renderJson } from "../../../runtime/drift/render";
+import { renderMarkdown } from "../../../review/render/markdown";
+import { renderTable } from "../../../review/render/table";
 import { DRIFT_KINDS, DriftReport } from "../../../runtime/drift/types";
 import { OPTIONS, converged, hostOf } from "./fixture";
 
@@ -44,22 +46,22 @@ describe("drift outputs", () => {
     expect([...schema.definitions.kind.enum].sort()).toEqual([...DRIFT_KINDS].sort());
   });
 
-  test("table: every finding's object, and the summary line", () => {
+  test("table: the summary counts each kind, every finding is a row of its kind's section", () => {
     const report = drifted();
-    const text = renderTable({ ...report, notes: ["Terraform not checked"] });
-    for (const f of report.findings) expect(text).toContain(f.kind);
+    const text = renderTable(driftReview({ ...report, notes: ["Terraform not checked"] }));
+    expect(text.split("\n")[0]).toBe(`dcp drift: ${report.findings.length} findings`);
+    expect(text).toContain("Missing containers (missing-container): 1");
+    for (const f of report.findings) expect(text).toContain(f.object.slice(0, 20));
     expect(text).toContain('"max_fails":2');
-    expect(text).toMatch(/Drift: .*1 missing-container/);
-    expect(text).toContain("note: Terraform not checked");
-    expect(renderTable({ ...report, findings: [], notes: [] })).toContain("No drift");
+    expect(text).toContain("- Terraform not checked");
+    expect(renderTable(driftReview({ ...report, findings: [], counts: countByKind([]), notes: [] }))).toContain("Live state matches the desired state");
   });
 
-  test("Markdown: summary counts first, details folded, pipes escaped", () => {
-    const md = renderMarkdown(drifted());
-    const lines = md.split("\n");
-    expect(lines[0]).toMatch(/^### dcp drift: \d+ finding\(s\)$/);
-    expect(md.indexOf("| missing-container | 1 |")).toBeLessThan(md.indexOf("<details>"));
-    expect(md).toContain("</details>");
+  test("Markdown: summary first, details folded per kind, pipes escaped", () => {
+    const md = renderMarkdown(driftReview(drifted()));
+    expect(md.split("\n")[0]).toMatch(/^### dcp drift: \d+ findings$/);
+    expect(md.indexOf("- Missing containers (missing-container): 1")).toBeLessThan(md.indexOf("<details>"));
+    expect(md).toContain("<details><summary>Hosts labelled differently (1)</summary>");
     expect(md).toContain("fleet=ghost \\| fleet");
     expect(md).toContain("dcp drift --fix");
   });
