@@ -91,6 +91,10 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
         log(`fleet ${fleet.name}: already up and healthy`);
         return fleet;
       }
+    } else {
+      // fleet.json is written last: without it, no `up` of this fleet ever completed, and
+      // whatever a killed one left (daemons, namespaces, half-made certificates) is removed.
+      await teardown(fleet.name, () => undefined);
     }
     mkdirSync(fleet.stateDir, { recursive: true });
     await removeLeftovers(fleet, log);

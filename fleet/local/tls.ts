@@ -3,6 +3,7 @@
  * (IP SAN = the host's address) and one client certificate for the runtime. Docker
  * daemons accept only clients signed by this CA (--tlsverify).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostTlsDir } from "./layout";
@@ -19,7 +20,8 @@ async function sign(fleet: LocalFleet, dir: string, certName: string, keyName: s
   await run("openssl", ["req", ...KEY, "-keyout", join(dir, keyName), "-out", csr, "-subj", subject]);
   await run("openssl", [
     "x509", "-req", "-in", csr, "-CA", join(fleet.tlsDir, "ca.pem"), "-CAkey", join(fleet.tlsDir, "ca-key.pem"),
-    "-CAcreateserial", "-days", DAYS, "-out", join(dir, certName), "-extfile", extFile,
+    // A random serial per certificate: hosts are signed in parallel, a shared serial file would race.
+    "-set_serial", `0x${randomBytes(16).toString("hex")}`, "-days", DAYS, "-out", join(dir, certName), "-extfile", extFile,
   ]);
 }
 
