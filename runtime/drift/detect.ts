@@ -354,7 +354,7 @@ function labelDrift(desired: DesiredState, hosts: InventoryHost[]): DriftFinding
       expected: expected.join(", "),
       actual: actual.join(", "),
       explanation: "its node meta disagrees with the desired fleets and IDCs; placement and upstream weights would be wrong.",
-      repair: "manual",
+      repair: "node-meta",
       node: host.node,
     });
   }

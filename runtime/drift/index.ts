@@ -203,7 +203,7 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
   }
 
   // Node meta: the host agent's own configuration (from its bootstrap) is the truth.
-  for (const f of findings.filter((x) => x.kind === "label-mismatch")) {
+  for (const f of findings.filter((x) => x.repair === "node-meta")) {
     const host = inventory.hosts.find((h) => h.node === f.node);
     if (!host) continue;
     const own = await agentSelf(consul, host.address);

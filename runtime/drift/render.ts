@@ -39,7 +39,7 @@ export function driftReview(report: DriftReport): Report {
       rows: report.findings.filter((f) => f.kind === kind).map((f) => [f.object, f.expected, f.actual, f.explanation, f.repair]),
     })),
     notes: [
-      ...(n > 0 ? ["`dcp drift --fix` repairs findings whose fix is apply, upstream or remove; manual ones need a person."] : []),
+      ...(n > 0 ? ["`dcp drift --fix` repairs findings whose fix is apply, upstream, remove or node-meta; manual ones need a person."] : []),
       ...report.notes,
     ],
   };

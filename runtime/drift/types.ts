@@ -23,9 +23,11 @@ export type DriftKind = (typeof DRIFT_KINDS)[number];
  * - `apply`: the normal apply path (create, remove, replace, assign) converges it;
  * - `upstream`: the upstream diff rewrites or removes the KV entry;
  * - `remove`: the entry nobody owns is deleted (see `entry`);
- * - `manual`: dcp cannot repair it (e.g. a host's own bootstrap config is wrong, or Terraform drift).
+ * - `node-meta`: the catalog node meta is re-registered from the host agent's own
+ *   configuration; when that configuration is itself wrong, the host needs a new bootstrap;
+ * - `manual`: dcp cannot repair it (Terraform drift).
  */
-export type DriftRepair = "apply" | "upstream" | "remove" | "manual";
+export type DriftRepair = "apply" | "upstream" | "remove" | "node-meta" | "manual";
 
 /** A Consul entry nobody owns, precise enough to delete it. */
 export type UnownedEntry =

@@ -180,6 +180,7 @@ describe("detectDrift", () => {
     const labels = report.findings.filter((f) => f.kind === "label-mismatch");
     expect(labels.map((f) => f.node).sort()).toEqual(["h3", "h4"]);
     expect(labels.find((f) => f.node === "h4")!.actual).toBe("fleet=ghost-fleet");
+    expect(labels.every((f) => f.repair === "node-meta")).toBe(true);
     const h3Finding = labels.find((f) => f.node === "h3")!;
     expect(h3Finding.actual).toContain("zone=cn-shanghai-a");
     expect(h3Finding.actual).toContain("cloud=false");
