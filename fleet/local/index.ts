@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlin
 import { join } from "node:path";
 import { DcpError } from "../../cli/errors";
 import { DEFAULT_FLEET, fleetFile, fleetLayout, hostStateDir, STATE_ROOT, stateDirOf, validateName } from "./layout";
-import { createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
+import { assertSubnetFree, createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
 import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
 import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
@@ -78,6 +78,7 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
   const fleet = fleetLayout(options);
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   return withLock(fleet.name, async () => {
+    await assertSubnetFree(fleet);
     await run("bash", [INSTALL_DEPS, "--no-npm"], { timeoutMs: 15 * 60_000 });
     const file = fleetFile(fleet.stateDir);
     if (existsSync(file)) {

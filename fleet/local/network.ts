@@ -1,4 +1,5 @@
 /** The fleet's network: a bridge in the root namespace and one namespace + veth per host. */
+import { DcpError } from "../../cli/errors";
 import { LocalFleet, LocalFleetHost } from "./types";
 import { ownedName } from "./layout";
 import { run, tryRun } from "./system";
@@ -26,6 +27,18 @@ export async function deleteNamespace(ns: string): Promise<void> {
 
 export async function deleteLink(link: string): Promise<void> {
   await tryRun("ip", ["link", "del", link]);
+}
+
+/** Two bridges on one subnet would split its addresses between them: refuse before changing anything. */
+export async function assertSubnetFree(fleet: LocalFleet): Promise<void> {
+  const prefix = fleet.gateway.replace(/\.1$/, ".");
+  const links: Array<{ ifname: string; addr_info: Array<{ family: string; local: string }> }> = JSON.parse(
+    await run("ip", ["-j", "addr", "show"]),
+  );
+  const clash = links.find((l) => l.ifname !== fleet.bridge && l.addr_info.some((a) => a.family === "inet" && a.local.startsWith(prefix)));
+  if (clash) {
+    throw new DcpError(`--subnet ${fleet.subnet} is already used by interface ${clash.ifname} on this machine: choose another /24`);
+  }
 }
 
 export async function ensureBridge(fleet: LocalFleet): Promise<void> {
