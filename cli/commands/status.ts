@@ -15,8 +15,10 @@ export function register(program: Command): void {
       if (opts.json) {
         console.log(JSON.stringify(status, null, 2));
       } else if (!opts.quiet) {
+        const mark = (ok: boolean) => (ok ? "ok" : "FAIL");
+        console.log(`consul server   leader ${status.consulLeader ?? "none"}`);
+        console.log(`registry        demo images ${mark(status.registry)}`);
         for (const h of status.hosts) {
-          const mark = (ok: boolean) => (ok ? "ok" : "FAIL");
           console.log(
             `${h.node.padEnd(14)} ${h.ip.padEnd(15)} catalog ${mark(h.inCatalog && h.serfHealthy)}  init ${mark(h.initReady)}  docker-tls ${mark(h.dockerTls)}`,
           );
