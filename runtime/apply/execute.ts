@@ -80,7 +80,7 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
         last = `GET ${url}: ${(err as Error).message}`;
       }
     }
-    await sleep(200);
+    await sleep(100);
   }
   throw new DcpError(`${change.containerName} on ${change.node} did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
@@ -94,9 +94,15 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   };
   const prefix = consul.config.upstreamPrefix;
   const upstreams = new Map<string, UpstreamEntry>(inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
-  const upstreamLocks = new Map<string, ReturnType<typeof pLimit>>();
   const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
   const perHost = options.perHost ?? 8;
+  // Docker is the bottleneck: its requests are bounded overall and per daemon. Waiting for
+  // health, registering and publishing hold no slot, so the daemons stay busy meanwhile.
+  const dockerLimit = pLimit(options.parallel ?? 16);
+  const consulLimit = pLimit(32);
+  // Chains in flight: enough to keep Docker busy while others wait for health, few enough
+  // that a chain's start is not queued behind every other chain's create.
+  const chainLimit = pLimit(4 * (options.parallel ?? 16));
   const hostLimit = (node: string) => {
     let l = hostLimits.get(node);
     if (!l) hostLimits.set(node, (l = pLimit(perHost)));
@@ -107,33 +113,51 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   const warnings: string[] = [];
   let applied = 0;
 
-  /** One upstream's entries change one at a time, each as a diff against what KV holds now. */
-  const changeUpstream = (upstream: string, edit: (entries: UpstreamEntry[]) => UpstreamEntry[]) => {
-    let lock = upstreamLocks.get(upstream);
-    if (!lock) upstreamLocks.set(upstream, (lock = pLimit(1)));
-    return lock(async () => {
-      const live = [...upstreams.values()].filter((u) => u.upstream === upstream);
-      const desired = edit(live.filter((u) => !u.down));
-      const ops = diffUpstreams(desired, live, prefix);
-      if (ops.length === 0) return;
-      await publisher.apply(ops);
-      for (const op of ops) {
-        const k = parseUpstreamKey(prefix, op.key);
-        if (!k) continue;
-        if (op.verb === "set") {
-          const v = parseUpstreamValue(op.value);
-          upstreams.set(`${k.upstream}/${k.server}`, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
-        } else {
-          upstreams.delete(`${k.upstream}/${k.server}`);
+  /**
+   * Upstream edits are queued per upstream and written together: one diff against what KV
+   * holds, one transaction (split at 64 operations), for all edits that arrived meanwhile.
+   */
+  type Edit = { edit: (entries: UpstreamEntry[]) => UpstreamEntry[]; resolve: () => void; reject: (err: unknown) => void };
+  const queues = new Map<string, Edit[]>();
+  const flushing = new Set<string>();
+  const flush = async (upstream: string) => {
+    flushing.add(upstream);
+    const queue = queues.get(upstream)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0);
+      try {
+        const live = [...upstreams.values()].filter((u) => u.upstream === upstream);
+        const desired = batch.reduce((entries, e) => e.edit(entries), live.filter((u) => !u.down));
+        const ops = diffUpstreams(desired, live, prefix);
+        if (ops.length > 0) await publisher.apply(ops);
+        for (const op of ops) {
+          const k = parseUpstreamKey(prefix, op.key);
+          if (!k) continue;
+          if (op.verb === "set") {
+            const v = parseUpstreamValue(op.value);
+            upstreams.set(`${k.upstream}/${k.server}`, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
+          } else {
+            upstreams.delete(`${k.upstream}/${k.server}`);
+          }
         }
+        batch.forEach((e) => e.resolve());
+      } catch (err) {
+        batch.forEach((e) => e.reject(err));
       }
-    });
+    }
+    flushing.delete(upstream);
   };
+  const changeUpstream = (upstream: string, edit: Edit["edit"]) =>
+    new Promise<void>((resolve, reject) => {
+      if (!queues.has(upstream)) queues.set(upstream, []);
+      queues.get(upstream)!.push({ edit, resolve, reject });
+      if (!flushing.has(upstream)) void flush(upstream);
+    });
 
   const run = async (change: Change): Promise<void> => {
     const host = hosts.get(change.node);
     const docker = () => dockers.get(change.node, host!.dockerEndpoint);
-    const onHost = <T>(fn: () => Promise<T>) => hostLimit(change.node)(fn);
+    const onHost = <T>(fn: () => Promise<T>) => dockerLimit(() => hostLimit(change.node)(fn));
     switch (change.kind) {
       case "assign-host":
         return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
@@ -148,7 +172,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
       case "wait-healthy":
         return waitHealthy(change, () => docker().running(change.containerName), options.healthTimeoutMs ?? 60_000);
       case "register":
-        return publisher.registerContainer(
+        return consulLimit(() => publisher.registerContainer(
           { node: change.node, address: change.address },
           {
             serviceId: change.containerName,
@@ -158,7 +182,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
             meta: { [SERVICE_META.pool]: change.pool, [SERVICE_META.instance]: change.instance, [SERVICE_META.specHash]: change.specHash },
             check: change.healthCheck && { ...change.healthCheck },
           },
-        );
+        ));
       case "publish-upstream": {
         const entry: UpstreamEntry = {
           upstream: change.upstream,
@@ -175,7 +199,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
       case "unpublish-upstream":
         return changeUpstream(change.upstream, (entries) => entries.filter((e) => e.server !== change.server));
       case "drain":
-        await publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId);
+        await consulLimit(() => publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId));
         if (change.seconds > 0) await sleep(change.seconds * 1000);
         return;
       case "stop":
@@ -195,14 +219,13 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     timing.endedAt = Math.max(timing.endedAt, (Date.now() - t0) / 1000);
   };
 
-  const limit = pLimit(options.parallel ?? 16);
   const runChains = async (changes: Change[]): Promise<string[]> => {
     const chains = new Map<string, Change[]>();
     for (const c of changes) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
     const errors: string[] = [];
     await Promise.all(
       [...chains.values()].map((chain) =>
-        limit(async () => {
+        chainLimit(async () => {
           for (const change of chain) {
             try {
               await timed(change);

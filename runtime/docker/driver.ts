@@ -70,6 +70,23 @@ export type DaemonContainer = Omit<InventoryContainer, "health">;
 
 const PORTS_LABEL = CONTAINER_LABELS.ports;
 
+/** A keep-alive connection the daemon closed under us: the request never reached it, so it is safe to send again. */
+function isConnectionReset(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === "ECONNRESET" || e.code === "EPIPE" || /socket hang up/.test(e.message ?? "");
+}
+
+async function retryReset<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || !isConnectionReset(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
 }
@@ -98,7 +115,7 @@ export class HostDocker {
 
   async listDcpContainers(timeoutMs: number): Promise<DaemonContainer[]> {
     const list = await withTimeout(
-      this.docker.listContainers({ all: true, filters: { label: [`${CONTAINER_LABELS.managed}=true`] } }),
+      retryReset(() => this.docker.listContainers({ all: true, filters: { label: [`${CONTAINER_LABELS.managed}=true`] } })),
       timeoutMs,
       `Docker daemon of ${this.node} at ${this.endpoint} did not answer within ${timeoutMs} ms`,
     );
@@ -122,7 +139,7 @@ export class HostDocker {
   /** Pulls the image unless the daemon has it; a missing image is a DcpError naming the registry. */
   async ensureImage(image: string): Promise<void> {
     try {
-      await this.docker.getImage(image).inspect();
+      await retryReset(() => this.docker.getImage(image).inspect());
       return;
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
@@ -145,10 +162,8 @@ export class HostDocker {
     }
   }
 
-  /** Creates the container unless one with this name exists (a re-run after a crash reuses it). Returns its id. */
+  /** Creates the container; one that exists under this name already (a re-run after a crash) is reused. Returns its id. */
   async create(change: CreateChange): Promise<string> {
-    const existing = await this.inspect(change.containerName);
-    if (existing) return existing;
     const env = [
       ...Object.entries(change.env).map(([k, v]) => `${k}=${v}`),
       ...(change.ports.length > 0 ? [`PORT=${change.ports[0].port}`] : []),
@@ -180,10 +195,10 @@ export class HostDocker {
       },
     };
     try {
-      return (await this.docker.createContainer(spec)).id;
+      return (await retryReset(() => this.docker.createContainer(spec))).id;
     } catch (err) {
       if (statusCode(err) === 409) {
-        // Created concurrently or by a request that timed out after the daemon acted.
+        // Created by a killed run, or by a request that timed out after the daemon acted.
         const id = await this.inspect(change.containerName);
         if (id) return id;
       }
@@ -198,7 +213,7 @@ export class HostDocker {
   /** Container id by name, or undefined when there is none. */
   async inspect(name: string): Promise<string | undefined> {
     try {
-      return (await this.docker.getContainer(name).inspect()).Id;
+      return (await retryReset(() => this.docker.getContainer(name).inspect())).Id;
     } catch (err) {
       if (statusCode(err) === 404) return undefined;
       throw err;
@@ -207,7 +222,7 @@ export class HostDocker {
 
   async running(name: string): Promise<boolean> {
     try {
-      return (await this.docker.getContainer(name).inspect()).State.Running;
+      return (await retryReset(() => this.docker.getContainer(name).inspect())).State.Running;
     } catch (err) {
       if (statusCode(err) === 404) return false;
       throw err;
@@ -217,7 +232,7 @@ export class HostDocker {
   /** Already running (304) is success. */
   async start(name: string): Promise<void> {
     try {
-      await this.docker.getContainer(name).start();
+      await retryReset(() => this.docker.getContainer(name).start());
     } catch (err) {
       if (statusCode(err) !== 304) throw err;
     }
@@ -226,7 +241,7 @@ export class HostDocker {
   /** Already stopped (304) or gone (404) is success. */
   async stop(nameOrId: string, timeoutSeconds: number): Promise<void> {
     try {
-      await this.docker.getContainer(nameOrId).stop({ t: timeoutSeconds });
+      await retryReset(() => this.docker.getContainer(nameOrId).stop({ t: timeoutSeconds }));
     } catch (err) {
       if (statusCode(err) !== 304 && statusCode(err) !== 404) throw err;
     }
@@ -235,7 +250,7 @@ export class HostDocker {
   /** Already gone (404) is success; a removal in progress (409) too. */
   async remove(nameOrId: string): Promise<void> {
     try {
-      await this.docker.getContainer(nameOrId).remove({ force: true });
+      await retryReset(() => this.docker.getContainer(nameOrId).remove({ force: true }));
     } catch (err) {
       if (statusCode(err) !== 404 && statusCode(err) !== 409) throw err;
     }

@@ -1,0 +1,102 @@
+/**
+ * 300 containers over the 6 hosts of the fleet: `dcp apply` (plan, create, start, wait
+ * for health, register, publish) against bare dockerode create+start of the same image on
+ * the same daemons at the same parallelism. Target: bare/dcp >= 0.9, i.e. everything dcp
+ * adds costs at most about a tenth on top of what Docker itself needs.
+ */
+import pLimit from "p-limit";
+import { CONTAINER_TYPES } from "../model/container-types";
+import { applyDesired } from "../runtime";
+import { DockerHosts } from "../runtime/docker/hosts";
+import { Benchmark, Figure } from "./harness";
+import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools } from "./runtime-support";
+
+const CONTAINERS = 300;
+const PARALLEL = 16;
+const PER_HOST = 8;
+
+/** Bare Docker: create+start with the same limits dcp uses (overall and per daemon); returns seconds. */
+async function bare(dockers: DockerHosts, hosts: Array<{ node: string; dockerEndpoint: string }>, image: string, cpuLimit: number): Promise<number> {
+  const overall = pLimit(PARALLEL);
+  const perHost = new Map(hosts.map((h) => [h.node, pLimit(PER_HOST)]));
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: CONTAINERS }, (_, i) => {
+      const h = hosts[i % hosts.length];
+      const docker = dockers.get(h.node, h.dockerEndpoint).docker;
+      const port = 28000 + i;
+      return overall(() =>
+        perHost.get(h.node)!(async () => {
+          const c = await docker.createContainer({
+            name: `bench-bare-${i}`,
+            Image: image,
+            Env: [`PORT=${port}`],
+            Labels: { "bench.bare": "true" },
+            // The same container as dcp makes, so the comparison measures dcp, not the container's settings.
+            HostConfig: {
+              NetworkMode: "host",
+              Privileged: false,
+              SecurityOpt: ["no-new-privileges"],
+              NanoCpus: Math.round(cpuLimit * 1e9),
+              Memory: CONTAINER_TYPES.dP01.memoryMiB * 1024 * 1024,
+              RestartPolicy: { Name: "unless-stopped" },
+            },
+          });
+          await c.start();
+        }),
+      );
+    }),
+  );
+  return (Date.now() - t0) / 1000;
+}
+
+async function removeBare(dockers: DockerHosts, hosts: Array<{ node: string; dockerEndpoint: string }>): Promise<void> {
+  const limit = pLimit(PARALLEL);
+  await Promise.all(
+    hosts.map(async (h) => {
+      const driver = dockers.get(h.node, h.dockerEndpoint);
+      const list = await driver.docker.listContainers({ all: true, filters: { label: ["bench.bare=true"] } });
+      await Promise.all(list.map((c) => limit(() => driver.remove(c.Id))));
+    }),
+  );
+}
+
+const bench: Benchmark = {
+  name: "apply",
+  needsFleet: true,
+  async run(): Promise<Figure[]> {
+    const { fleet, consul } = benchFleet();
+    const pool = benchPool(fleet, "bench-apply", CONTAINERS);
+    const dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
+    const hosts = fleet.hosts.map((h) => ({ node: h.node, dockerEndpoint: h.dockerEndpoint }));
+    await removePools(consul, [pool]);
+    for (const h of hosts) await dockers.get(h.node, h.dockerEndpoint).ensureImage(fleet.image);
+    // Same CPU limit as dcp gives a dP01 on this host class (local profile).
+    const cpuLimit = +(CONTAINER_TYPES.dP01.cpu * Math.min(1, require("node:os").cpus().length / fleet.hosts[0].cpu)).toFixed(4);
+    await removeBare(dockers, hosts);
+    let bareSeconds: number;
+    try {
+      bareSeconds = await bare(dockers, hosts, fleet.image, cpuLimit);
+    } finally {
+      await removeBare(dockers, hosts);
+    }
+
+    await assignAllHosts(consul, fleet, [pool.name]);
+    try {
+      const report = await applyDesired(benchDesired([pool]), { profile: "local", progress: "quiet", parallel: PARALLEL, perHost: PER_HOST, waitLockSeconds: 120 });
+      const dcpSeconds = report.timings.totalSeconds;
+      const created = report.plan.changes.filter((c) => c.kind === "create").length;
+      if (created !== CONTAINERS) throw new Error(`dcp apply created ${created} containers, expected ${CONTAINERS}`);
+      return [
+        { name: "apply.dcp.seconds", value: dcpSeconds, unit: "s", note: `${CONTAINERS} containers: plan, create, start, healthy, registered, published` },
+        { name: "apply.bare-dockerode.seconds", value: bareSeconds, unit: "s", note: `create+start only, parallel ${PARALLEL}, ${PER_HOST} per host` },
+        { name: "apply.bare/dcp", value: bareSeconds / dcpSeconds, unit: "ratio", target: { op: ">=", value: 0.9 } },
+        { name: "apply.containers-per-second", value: CONTAINERS / dcpSeconds, unit: "1/s" },
+      ];
+    } finally {
+      await removePools(consul, [pool]);
+    }
+  },
+};
+
+export default bench;

@@ -1,0 +1,68 @@
+/**
+ * What the apply and drill benchmarks share: the fleet they run on (the test fleet by
+ * default: its 128-cpu host class fits hundreds of containers), pools built for it, and
+ * cleanup through the runtime itself.
+ */
+import { LocalFleet, readFleet, runtimeEnv, TEST_FLEET } from "../fleet/local";
+import { KV } from "../model/host-metadata";
+import { DesiredState, PoolSpec } from "../model/desired-state";
+import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
+import { applyDesired } from "../runtime";
+import { assignmentValue, parseAssignment } from "../runtime/inventory/read";
+
+export function benchFleet(): { fleet: LocalFleet; consul: ConsulClient } {
+  const fleet = readFleet(process.env.DCP_BENCH_FLEET ?? TEST_FLEET);
+  Object.assign(process.env, runtimeEnv(fleet));
+  return { fleet, consul: new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp })) };
+}
+
+/** Dynamic port so many fit on a host; a slow check interval so the agents' checks do not eat the two cores. */
+export function benchPool(fleet: LocalFleet, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
+  return {
+    name,
+    image: fleet.image,
+    containerType: "dP01",
+    replicas,
+    effectiveReplicas: replicas,
+    idcs: ["yf-private", "aliyun-bj"],
+    ports: [{ name: "http", port: 0 }],
+    healthCheck: { path: "/health", port: 0, intervalSeconds: 10, timeoutSeconds: 2 },
+    upstream: { name: name.replace(/-/g, "_"), weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
+    placement: { strategy: "spread", constraints: [] },
+    dependencies: [],
+    owner: "feed-team",
+    env: {},
+    source: `bench/${name}`,
+    ...overrides,
+  };
+}
+
+export function benchDesired(pools: PoolSpec[]): DesiredState {
+  return {
+    version: 1,
+    idcs: [
+      { name: "yf-private", kind: "private", zones: ["yf-a"], consulAddress: "", cloudWeightFactor: 1 },
+      { name: "aliyun-bj", kind: "cloud", region: "cn-beijing", zones: ["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"], consulAddress: "", cloudWeightFactor: 0.8 },
+    ],
+    fleets: [],
+    pools,
+  };
+}
+
+/**
+ * Assigns every host to the pools, as a buffer of that size would be after its first
+ * scale-out: spread then uses all hosts instead of filling assigned ones first.
+ */
+export async function assignAllHosts(consul: ConsulClient, fleet: LocalFleet, pools: string[]): Promise<void> {
+  const root = consul.config.kvRoot;
+  for (const h of fleet.hosts) {
+    const current = parseAssignment((await consul.kvGet(KV.assignment(root, h.node))) ?? "");
+    await consul.kvPut(KV.assignment(root, h.node), assignmentValue([...new Set([...current, ...pools])]));
+  }
+}
+
+/** Scales the pools to zero through the runtime, then removes their emptied upstreams' placeholders. */
+export async function removePools(consul: ConsulClient, pools: PoolSpec[]): Promise<void> {
+  await applyDesired(benchDesired(pools.map((p) => ({ ...p, replicas: 0, effectiveReplicas: 0 }))), { profile: "local", progress: "quiet", waitLockSeconds: 120, parallel: 16 });
+  await consul.txn(pools.filter((p) => p.upstream).map((p) => ({ verb: "delete-tree" as const, key: `${consul.config.upstreamPrefix}/${p.upstream!.name}/` })));
+}
