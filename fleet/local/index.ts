@@ -3,7 +3,8 @@
  * namespace with dockerd (TLS) and a Consul agent, joined to a Consul server, with an
  * image registry and the demo image. `dcp up`/`down`/`status` and the fleet tests use it.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DcpError } from "../../cli/errors";
 import { DEFAULT_FLEET, fleetFile, fleetLayout, hostStateDir, STATE_ROOT, stateDirOf, validateName } from "./layout";
@@ -49,21 +50,33 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
   mkdirSync(STATE_ROOT, { recursive: true });
   const lock = join(STATE_ROOT, `${name}.lock`);
   const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      const fd = openSync(lock, "wx");
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      break;
-    } catch {
-      const holder = Number(readFileSync(lock, "utf8").trim() || "0");
-      if (!holder || !alive(holder)) {
+  // The lock appears with its holder's pid already in it (link is atomic and fails when
+  // the lock exists), so nobody ever sees an empty lock and takes it as stale.
+  const mine = `${lock}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(mine, `${process.pid}\n`);
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, lock);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, "utf8").trim());
+      } catch {
+        continue; // released meanwhile
+      }
+      if (!alive(holder)) {
         rmSync(lock, { force: true }); // left by a killed run
         continue;
       }
       if (Date.now() > deadline) throw new DcpError(`fleet ${name} is locked by process ${holder} (${lock})`);
-      await sleep(500);
+      await sleep(200);
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
   try {
     return await work();
