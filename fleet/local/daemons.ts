@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync, writeFileSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { LocalFleet } from "./types";
-import { readPid, stopProcesses, waitFor } from "./system";
+import { readPid, stopProcesses, waitFor, withSystemPath } from "./system";
 
 const serverDir = (fleet: LocalFleet) => join(fleet.stateDir, "consul-server");
 const registryDir = (fleet: LocalFleet) => join(fleet.stateDir, "registry");
@@ -16,7 +16,7 @@ const registryPidFile = (fleet: LocalFleet) => join(registryDir(fleet), "registr
 
 function startDetached(cmd: string, args: string[], logFile: string): number {
   const out = openSync(logFile, "a");
-  const child = spawn(cmd, args, { detached: true, stdio: ["ignore", out, out] });
+  const child = spawn(cmd, args, { detached: true, stdio: ["ignore", out, out], env: withSystemPath() });
   closeSync(out);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);

@@ -36,7 +36,7 @@ function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, s
 
 /** Runs the bootstrap inside the host's namespace (nsenter, not `ip netns exec`: that remounts /sys and dockerd fails). */
 export async function bootstrapHost(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
-  const env = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", ...bootstrapEnv(fleet, host) };
+  const env = { PATH: process.env.PATH, ...bootstrapEnv(fleet, host) };
   await run("nsenter", [`--net=/var/run/netns/${host.netns}`, "bash", BOOTSTRAP], { env, timeoutMs: 150_000 });
 }
 

@@ -10,13 +10,20 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Where ip, dockerd, nsenter and consul live, whatever PATH the caller (a CI job, jest) has. */
+const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export function withSystemPath(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, PATH: env.PATH ? `${env.PATH}:${SYSTEM_PATH}` : SYSTEM_PATH };
+}
+
 /** Runs a command; failures become a DcpError naming the command and its stderr. */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
       args,
-      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024 },
+      { env: withSystemPath(opts.env), timeout: opts.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const detail = (stderr || stdout || err.message).trim().split("\n").slice(-5).join("\n  ");
