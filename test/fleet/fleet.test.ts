@@ -153,6 +153,41 @@ test("`dcp status` exits 0 for the healthy fleet and 1, saying why, for a fleet 
   expect(bad.stderr).toContain('--name "prod": a fleet name starts with "dcp"');
 });
 
+test("`dcp up` on a fleet of its own deploys the example pools so that they answer; `dcp down` removes it all, twice", () => {
+  const dcp = join(__dirname, "..", "..", "bin", "dcp");
+  const name = "dcpdeploy";
+  const args = ["--name", name, "--subnet", "192.168.75.0/24", "--consul-http-port", "8540", "--consul-dns-port", "8640"];
+  try {
+    const up = spawnSync(dcp, ["up", ...args], { encoding: "utf8", timeout: 400_000 });
+    expect(up.stderr).not.toContain("error:");
+    expect(up.status).toBe(0);
+    expect(up.stdout).toContain("deployed the example pools (profile local)");
+    // Every pool row shows all its containers running, e.g. "3/3".
+    const rows = up.stdout.split("\n").filter((l) => /^│ (feed-api|feed-cache|hongbao-api|remind-api|nginx-entry) /.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const row of rows) {
+      const [, running, wanted] = /│ (\d+)\/(\d+) +│/.exec(row)!;
+      expect(running).toBe(wanted);
+    }
+    const feedApi = /curl (http:\/\/192\.168\.75\.\d+:8080\/)/.exec(up.stdout)![1];
+    expect(execSync(`curl -s --max-time 5 ${feedApi}`, { encoding: "utf8" })).toContain("pool feed-api");
+    // Registered in the catalog too; its Consul check passes after the check's first run.
+    let passing: unknown[] = [];
+    for (let i = 0; i < 60 && passing.length === 0; i++) {
+      passing = JSON.parse(execSync("curl -s http://127.0.0.1:8540/v1/health/service/feed-api?passing", { encoding: "utf8" }));
+      if (passing.length === 0) execSync("sleep 0.5");
+    }
+    expect(passing.length).toBeGreaterThan(0);
+  } finally {
+    const down = spawnSync(dcp, ["down", "--name", name], { encoding: "utf8", timeout: 120_000 });
+    expect(down.status).toBe(0);
+  }
+  expect(spawnSync(dcp, ["down", "--name", name], { encoding: "utf8" }).status).toBe(0);
+  expect(run("ip netns list")).not.toContain(`${name}-`);
+  expect(run("ip -br link")).not.toContain(`${name}-`);
+  expect(run(`ls /var/lib/dcp`)).not.toContain(name);
+}, 600_000);
+
 /** Pids of the fleet's daemons, from their pid files. */
 function fleetProcesses(): Record<string, string> {
   const files = run(`find ${fleet.stateDir} -maxdepth 3 -name '*.pid'`).split("\n").filter(Boolean).sort();
