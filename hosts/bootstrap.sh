@@ -8,6 +8,7 @@
 #   DCP_IDC, DCP_ZONE, DCP_FLEET          where the host sits (Consul node meta)
 #   DCP_CPU, DCP_MEMORY_MIB, DCP_CLOUD    host class and whether it is a cloud host
 #   DCP_CONSUL_JOIN                       host[:port] of the IDC's Consul server
+#   DCP_CONSUL_DATACENTER (dc1)           the Consul datacenter of that server
 #   DCP_KV_ROOT        (dcp)              KV root for the init status
 #   DCP_TLS_DIR                           ca.pem, server-cert.pem, server-key.pem for dockerd
 #   DCP_STATE_DIR      (/var/lib/dcp-host) data, pid files, sockets and logs of the daemons
@@ -84,7 +85,7 @@ start_consul() {
     mkdir -p "$state/consul"
     setsid consul agent -data-dir "$state/consul" -pid-file "$state/consul.pid" \
       -node "$DCP_NODE_NAME" -bind "$DCP_HOST_IP" -advertise "$DCP_HOST_IP" \
-      -client "127.0.0.1 $DCP_HOST_IP" -retry-join "$DCP_CONSUL_JOIN" \
+      -client "127.0.0.1 $DCP_HOST_IP" -retry-join "$DCP_CONSUL_JOIN" -datacenter "${DCP_CONSUL_DATACENTER:-dc1}" \
       -node-meta "dcp_idc:$DCP_IDC" -node-meta "dcp_zone:$DCP_ZONE" -node-meta "dcp_fleet:$DCP_FLEET" \
       -node-meta "dcp_cpu:$DCP_CPU" -node-meta "dcp_memory_mib:$DCP_MEMORY_MIB" \
       -node-meta "dcp_cloud:$DCP_CLOUD" -node-meta "dcp_docker:tcp://$DCP_HOST_IP:2376" \
