@@ -246,7 +246,7 @@ test("every induced drift is reported with its kind (exit 2), then --fix repairs
 
   const { code, report } = driftJson();
   const has = (kind: string, object: string) => report.findings.some((f) => f.kind === kind && f.object === object);
-  const listed = report.findings.map((f) => `${f.kind}: ${f.object}`).join("\n");
+  const listed = [...report.findings.map((f) => `${f.kind}: ${f.object}`), ...report.notes.map((n) => `note: ${n}`)];
   expect(code).toBe(2);
   const extraFinding = report.findings.find((f) => f.kind === "extra-container" && f.object === `pool ${WEB}`);
   expect(extraFinding?.actual).toContain(extraName);
