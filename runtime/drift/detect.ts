@@ -87,18 +87,16 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
     if (!inScope(pool.name)) continue;
     const mine = all.filter((l) => l.container.pool === pool.name);
     const want = pool.effectiveReplicas;
-    const running = new Map<string, Located[]>();
-    for (const l of mine) {
-      if (!l.container.running) continue;
-      running.set(l.container.instance, [...(running.get(l.container.instance) ?? []), l]);
-    }
+    const byInstance = new Map<string, Located[]>();
+    for (const l of mine) byInstance.set(l.container.instance, [...(byInstance.get(l.container.instance) ?? []), l]);
+    const runs = (instance: string) => (byInstance.get(instance) ?? []).some((l) => l.container.running);
     const missing: string[] = [];
     for (let index = 0; index < want; index++) {
       const instance = instanceId(pool.name, index);
-      if (!running.has(instance)) missing.push(instance);
+      if (!runs(instance)) missing.push(instance);
     }
     if (missing.length > 0) {
-      const stopped = mine.filter((l) => !l.container.running && missing.includes(l.container.instance)).length;
+      const stopped = missing.filter((i) => byInstance.has(i)).length;
       findings.push({
         kind: "missing-container",
         object: `pool ${pool.name}`,
@@ -109,10 +107,13 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
         pool: pool.name,
       });
     }
+    // Beyond the replicas (or not an instance id of the pool): every copy is extra, stopped or
+    // not, as the planner removes them all. Within: one copy is kept, a running one first.
     const extra: Located[] = [];
-    for (const [instance, copies] of running) {
+    for (const [instance, copies] of byInstance) {
       const index = instanceIndex(pool.name, instance);
-      extra.push(...(index === undefined || index >= want ? copies : copies.slice(1)));
+      if (index === undefined || index >= want) extra.push(...copies);
+      else extra.push(...[...copies].sort((a, b) => Number(b.container.running) - Number(a.container.running)).slice(1));
     }
     if (extra.length > 0) {
       findings.push({

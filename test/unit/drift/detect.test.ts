@@ -63,6 +63,18 @@ describe("detectDrift", () => {
     expect(extra.find((f) => f.pool === "retired")?.explanation).toContain("not in the desired state");
   });
 
+  test("stopped copies: beyond the replicas, or beside a running copy, are extra too", () => {
+    const world = converged();
+    const [web] = world.desired.pools;
+    hostOf(world, "h4").containers = [container(web, 9, { running: false }), container(web, 1, { running: false, name: "dcp-web-00001-old" })];
+    const report = detect(world);
+    const extra = report.findings.filter((f) => f.kind === "extra-container");
+    expect(extra).toHaveLength(1);
+    expect(extra[0].actual).toMatch(/^2 more: /);
+    expect(extra[0].actual).toContain("dcp-web-00001-old on h4");
+    expect(report.findings.some((f) => f.kind === "missing-container")).toBe(false);
+  });
+
   test("one instance missing and one extra are both reported, though the count matches", () => {
     const world = converged();
     const [web] = world.desired.pools;
