@@ -103,46 +103,60 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
   const started = Date.now();
   const dockers = await preconditions(consul, options);
   const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
-  return withApplyLock(
-    consul,
-    holder,
-    async () => {
-      // Planned inside the lock: what another apply just did is part of the inventory.
-      const t0 = Date.now();
-      const inventory = await readInventory(consul, dockers);
-      const t1 = Date.now();
-      const plan = planChanges(desired, inventory, planOptions(options));
-      const t2 = Date.now();
-      if (plan.unplaced.length > 0) throw unplacedError(plan);
-      await pullImages(plan, inventory, dockers);
-      const t3 = Date.now();
-      const progress = createProgress(plan.changes.length, options.progress);
-      for (const note of plan.notes) progress.note(`note: ${note}`);
-      try {
-        const result = await executePlan(plan, inventory, consul, dockers, {
-          parallel: options.parallel,
-          perHost: options.perHost,
-          healthTimeoutMs: options.healthTimeoutMs,
-          progress,
-        });
-        const t4 = Date.now();
-        return {
-          plan,
-          applied: result.applied,
-          warnings: result.warnings,
-          timings: {
-            inventorySeconds: (t1 - t0) / 1000,
-            scheduleSeconds: (t2 - t1) / 1000,
-            preflightSeconds: (t3 - t2) / 1000,
-            executeSeconds: (t4 - t3) / 1000,
-            totalSeconds: (t4 - started) / 1000,
-            phases: result.phases,
-          },
-        };
-      } finally {
-        progress.finish();
-      }
-    },
-    { waitMs: (options.waitLockSeconds ?? 0) * 1000 },
-  );
+  const lockDeadline = started + (options.waitLockSeconds ?? 0) * 1000;
+  let locked = false;
+  for (;;) {
+    try {
+      return await withApplyLock(
+        consul,
+        holder,
+        () => {
+          locked = true;
+          return applyLocked(desired, options, consul, dockers, started);
+        },
+        { waitMs: Math.max(0, lockDeadline - Date.now()) },
+      );
+    } catch (err) {
+      // Consul restarting can invalidate the session an apply waits with; nothing ran yet, so wait again with a new one.
+      if (locked || !/invalid session/i.test((err as Error).message) || Date.now() >= lockDeadline) throw err;
+    }
+  }
+}
+
+/** Plans inside the lock (what another apply just did is part of the inventory), checks, executes. */
+async function applyLocked(desired: DesiredState, options: ApplyOptions, consul: ConsulClient, dockers: DockerHosts, started: number): Promise<ApplyReport> {
+  const t0 = Date.now();
+  const inventory = await readInventory(consul, dockers);
+  const t1 = Date.now();
+  const plan = planChanges(desired, inventory, planOptions(options));
+  const t2 = Date.now();
+  if (plan.unplaced.length > 0) throw unplacedError(plan);
+  await pullImages(plan, inventory, dockers);
+  const t3 = Date.now();
+  const progress = createProgress(plan.changes.length, options.progress);
+  for (const note of plan.notes) progress.note(`note: ${note}`);
+  try {
+    const result = await executePlan(plan, inventory, consul, dockers, {
+      parallel: options.parallel,
+      perHost: options.perHost,
+      healthTimeoutMs: options.healthTimeoutMs,
+      progress,
+    });
+    const t4 = Date.now();
+    return {
+      plan,
+      applied: result.applied,
+      warnings: result.warnings,
+      timings: {
+        inventorySeconds: (t1 - t0) / 1000,
+        scheduleSeconds: (t2 - t1) / 1000,
+        preflightSeconds: (t3 - t2) / 1000,
+        executeSeconds: (t4 - t3) / 1000,
+        totalSeconds: (t4 - started) / 1000,
+        phases: result.phases,
+      },
+    };
+  } finally {
+    progress.finish();
+  }
 }
