@@ -6,7 +6,7 @@
 import { Report } from "../../review/report";
 import { DRIFT_KINDS, DriftKind, DriftReport } from "./types";
 
-export const DRIFT_SCHEMA_ID = "https://dcp.dev/schema/drift.schema.json";
+const DRIFT_SCHEMA_ID = "https://dcp.local/schema/drift.schema.json";
 
 export function renderJson(report: DriftReport): string {
   return JSON.stringify({ $schema: DRIFT_SCHEMA_ID, ...report }, null, 2);
