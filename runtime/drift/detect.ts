@@ -4,7 +4,7 @@
  * inventories; `dcp drift` only gathers the inputs and renders the report.
  */
 import { DesiredState, PoolSpec } from "../../model/desired-state";
-import { KV } from "../../model/host-metadata";
+import { KV, NODE_META } from "../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../inventory/types";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
 import { cloudWeight, diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
@@ -21,6 +21,11 @@ export interface ConsulEntries {
    * check): registered by hand through the catalog API, so no host owns them.
    */
   agentlessNodes: string[];
+  /**
+   * Catalog nodes with a Consul agent and dcp node meta but no Docker endpoint
+   * (dcp_docker): the runtime does not see them as hosts at all.
+   */
+  nodesWithoutDocker: string[];
 }
 
 export interface DetectOptions {
@@ -55,6 +60,17 @@ export function detectDrift(
   findings.push(...upstreamDrift(desired, { ...inventory, hosts }, options));
   findings.push(...assignmentDrift(desiredPools, hosts, inScope));
   findings.push(...labelDrift(desired, hosts));
+  for (const node of consul.nodesWithoutDocker) {
+    findings.push({
+      kind: "label-mismatch",
+      object: `host ${node}`,
+      expected: `${NODE_META.docker} set (the host's Docker endpoint)`,
+      actual: `${NODE_META.docker} missing`,
+      explanation: "the runtime does not see this host: nothing is placed on it and what runs there is not judged.",
+      repair: "node-meta",
+      node,
+    });
+  }
   findings.push(...unownedEntries(desiredPools, inventory, hosts, consul, options, inScope));
 
   return { version: 1, at: inventory.at, findings, counts: countByKind(findings), notes };

@@ -47,9 +47,11 @@ export async function readDrift(desired: DesiredState, options: DriftRunOptions)
     consul.checks(),
   ]);
   const withAgent = new Set(checks.filter((c) => c.checkId === "serfHealth").map((c) => c.node));
+  const dcpNodes = nodes.filter((n) => Object.keys(n.meta).some((k) => DCP_META_KEYS.includes(k)));
   const entries: ConsulEntries = {
     kvKeys: [...rootKeys, ...upstreamKeys].map((k) => k.key),
-    agentlessNodes: nodes.filter((n) => !withAgent.has(n.node) && Object.keys(n.meta).some((k) => DCP_META_KEYS.includes(k))).map((n) => n.node),
+    agentlessNodes: dcpNodes.filter((n) => !withAgent.has(n.node)).map((n) => n.node),
+    nodesWithoutDocker: dcpNodes.filter((n) => withAgent.has(n.node) && !n.meta[NODE_META.docker]).map((n) => n.node),
   };
   const report = detectDrift(desired, inventory, entries, detectOptions(consul, options.pools));
   return { report, inventory };
@@ -203,24 +205,25 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
   }
 
   // Node meta: the host agent's own configuration (from its bootstrap) is the truth.
+  const catalogNodes = findings.some((f) => f.repair === "node-meta") ? await consul.nodes() : [];
   for (const f of findings.filter((x) => x.repair === "node-meta")) {
-    const host = inventory.hosts.find((h) => h.node === f.node);
-    if (!host) continue;
-    const own = await agentSelf(consul, host.address);
-    if (!own || sameMeta(own.meta, host.meta)) {
-      actions.push(`labels: ${host.node} runs with this node meta in its own configuration; re-run its bootstrap with the right DCP_FLEET/DCP_IDC/DCP_ZONE`);
+    const node = catalogNodes.find((n) => n.node === f.node);
+    if (!node) continue;
+    const own = await agentSelf(consul, node.address);
+    if (!own || sameMeta(own.meta, node.meta)) {
+      actions.push(`labels: ${node.node} runs with this node meta in its own configuration; re-run its bootstrap with the right DCP_FLEET/DCP_IDC/DCP_ZONE`);
       continue;
     }
     // Re-register the node as its agent would: same id and tagged addresses, the agent's meta.
-    const current = (await catalogGet(consul, `/v1/catalog/node/${encodeURIComponent(host.node)}`)) as { Node?: { TaggedAddresses?: Record<string, string> } } | null;
+    const current = (await catalogGet(consul, `/v1/catalog/node/${encodeURIComponent(node.node)}`)) as { Node?: { TaggedAddresses?: Record<string, string> } } | null;
     await catalogRequest(consul, "/v1/catalog/register", {
       ID: own.nodeId,
-      Node: host.node,
-      Address: host.address,
+      Node: node.node,
+      Address: node.address,
       TaggedAddresses: current?.Node?.TaggedAddresses ?? undefined,
       NodeMeta: own.meta,
     });
-    actions.push(`labels: ${host.node} node meta restored from its agent's configuration`);
+    actions.push(`labels: ${node.node} node meta restored from its agent's configuration`);
   }
   return actions;
 }

@@ -200,6 +200,14 @@ describe("detectDrift", () => {
     expect(h3Finding.actual).not.toContain("memory_mib");
   });
 
+  test("labels: a node with dcp meta and an agent but no Docker endpoint is a host the runtime cannot see", () => {
+    const world = converged();
+    world.consul.nodesWithoutDocker.push("h7");
+    const report = detect(world);
+    expect(kinds(report)).toEqual(["label-mismatch"]);
+    expect(report.findings[0]).toMatchObject({ object: "host h7", actual: "dcp_docker missing", repair: "node-meta", node: "h7" });
+  });
+
   test("unowned entries: stray KV keys, an agentless node, a service with no container", () => {
     const world = converged();
     world.consul.kvKeys.push("dcp/leftover/thing", "dcp/assignments/h9", "upstreams/web/not-an-ip:80");

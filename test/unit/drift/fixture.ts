@@ -119,7 +119,7 @@ export function converged(): World {
   return {
     desired,
     inventory: { hosts, upstreams, services, at: "2026-01-01T00:00:00Z" },
-    consul: { kvKeys, agentlessNodes: [] },
+    consul: { kvKeys, agentlessNodes: [], nodesWithoutDocker: [] },
   };
 }
 
