@@ -31,6 +31,8 @@ const UPSTREAM = "drift_web";
 const STRAY_NODE = "drift-stray-node";
 const LEFTOVER_KEY = "dcp/drift-test/leftover";
 const DEAD_SERVER = "192.168.79.250:8080";
+/** Other suites may be applying; under the lock's session TTL (15 s, Consul allows twice that) while waiting. */
+const LOCK_WAIT_SECONDS = 25;
 
 let fleet: LocalFleet;
 let consul: ConsulClient;
@@ -146,7 +148,7 @@ beforeAll(async () => {
   desiredFile = join(dir, "desired.json");
   writeFileSync(desiredFile, JSON.stringify(desiredState(3, 1)));
   await waitForLeader();
-  await applyDesired(desiredState(3, 1), { consul, tlsDir: fleet.tlsDir, profile: "local", pools: [WEB, CACHE], progress: "quiet", waitLockSeconds: 120 });
+  await applyDesired(desiredState(3, 1), { consul, tlsDir: fleet.tlsDir, profile: "local", pools: [WEB, CACHE], progress: "quiet", waitLockSeconds: LOCK_WAIT_SECONDS });
 });
 
 afterAll(async () => {
@@ -154,7 +156,7 @@ afterAll(async () => {
     await consulHttp("PUT", "/v1/catalog/deregister", { Node: STRAY_NODE });
     await consul.kvDelete(LEFTOVER_KEY);
     if (relabelled) await restoreNodeMeta(relabelled);
-    await applyDesired(desiredState(0, 0), { consul, tlsDir: fleet.tlsDir, profile: "local", pools: [WEB, CACHE], progress: "quiet", waitLockSeconds: 120 });
+    await applyDesired(desiredState(0, 0), { consul, tlsDir: fleet.tlsDir, profile: "local", pools: [WEB, CACHE], progress: "quiet", waitLockSeconds: LOCK_WAIT_SECONDS });
     // Scaled to zero, an upstream keeps its last entry marked down (nginx cannot empty one); the suite's upstream goes entirely.
     await consul.txn([{ verb: "delete-tree", key: `${consul.config.upstreamPrefix}/${UPSTREAM}/` }]);
   } finally {
@@ -277,7 +279,7 @@ test("every induced drift is reported with its kind (exit 2), then --fix repairs
   expect(md.stdout).toMatch(/^### dcp drift: \d+ findings\n/);
 
   // Repair, then look again with a fresh process.
-  const fixed = driftJson("--fix");
+  const fixed = driftJson("--fix", "--wait-lock", String(LOCK_WAIT_SECONDS));
   expect({ remaining: fixed.report.findings, stderr: fixed.stderr }).toMatchObject({ remaining: [] });
   expect(fixed.code).toBe(0);
   relabelled = undefined;
