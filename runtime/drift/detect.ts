@@ -402,8 +402,9 @@ function unownedEntries(
     });
   }
 
+  // A host whose node meta lacks its Docker endpoint is still a host: its keys are its own.
   const owned = new Set<string>([KV.applyLock(options.kvRoot)]);
-  for (const node of nodes) {
+  for (const node of [...nodes, ...consul.nodesWithoutDocker]) {
     owned.add(KV.hostInit(options.kvRoot, node));
     owned.add(KV.assignment(options.kvRoot, node));
   }

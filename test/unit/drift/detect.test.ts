@@ -203,6 +203,7 @@ describe("detectDrift", () => {
   test("labels: a node with dcp meta and an agent but no Docker endpoint is a host the runtime cannot see", () => {
     const world = converged();
     world.consul.nodesWithoutDocker.push("h7");
+    world.consul.kvKeys.push("dcp/hosts/h7/init", "dcp/assignments/h7");
     const report = detect(world);
     expect(kinds(report)).toEqual(["label-mismatch"]);
     expect(report.findings[0]).toMatchObject({ object: "host h7", actual: "dcp_docker missing", repair: "node-meta", node: "h7" });
