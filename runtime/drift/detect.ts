@@ -144,8 +144,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
     }
     const hash = specHash(pool);
     for (const { host, container } of mine) {
-      // Docker reports an image id instead of the name once the tag moved; then only the hash can tell.
-      const imageDiffers = !container.image.startsWith("sha256:") && container.image !== pool.image;
+      const imageDiffers = runsOtherImage(container, pool);
       if (container.specHash === hash && !imageDiffers) continue;
       findings.push({
         kind: "spec-changed",
@@ -175,6 +174,11 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
     });
   }
   return findings;
+}
+
+/** Docker reports an image id instead of the name once the tag moved; then only the spec hash can tell. */
+export function runsOtherImage(container: InventoryContainer, pool: PoolSpec): boolean {
+  return !container.image.startsWith("sha256:") && container.image !== pool.image;
 }
 
 /** A short list for one table cell: the first few names, then how many more. */

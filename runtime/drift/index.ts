@@ -16,7 +16,7 @@ import { readInventory } from "../inventory/read";
 import { Inventory } from "../inventory/types";
 import { specHash } from "../plan/spec";
 import { Change } from "../plan/types";
-import { ConsulEntries, DetectOptions, detectDrift, upstreamRepair } from "./detect";
+import { ConsulEntries, DetectOptions, detectDrift, runsOtherImage, upstreamRepair } from "./detect";
 import { DriftFinding, DriftReport } from "./types";
 
 export interface DriftRunOptions {
@@ -128,7 +128,7 @@ async function removeMislabelled(desired: DesiredState, options: FixOptions): Pr
     const hash = specHash(pool);
     for (const host of inventory.hosts) {
       for (const c of host.containers ?? []) {
-        if (c.pool !== pool.name || c.specHash !== hash || c.image === pool.image || c.image.startsWith("sha256:")) continue;
+        if (c.pool !== pool.name || c.specHash !== hash || !runsOtherImage(c, pool)) continue;
         const base = { wave: 1, chain: `down:${c.name}@${host.node}`, direction: "down" as const, node: host.node, reason: "repair" as const };
         const ids = { pool: c.pool, instance: c.instance, containerName: c.name, specHash: c.specHash, containerId: c.id };
         const server = c.ports.length > 0 ? `${host.address}:${c.ports[0]}` : undefined;
