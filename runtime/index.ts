@@ -49,6 +49,8 @@ export interface ApplyReport {
   warnings: string[];
 }
 
+const LOCK_WAIT_SLICE_MS = 5_000;
+
 function consulOf(options: RuntimeOptions): ConsulClient {
   return options.consul ?? new ConsulClient(consulConfigFromEnv());
 }
@@ -107,6 +109,9 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
   let locked = false;
   for (;;) {
     try {
+      // Waited for in slices shorter than the lock session's TTL, each with a fresh session: a
+      // session is renewed only once it holds the lock, so one that waited longer could
+      // expire right after taking it.
       return await withApplyLock(
         consul,
         holder,
@@ -114,11 +119,16 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
           locked = true;
           return applyLocked(desired, options, consul, dockers, started);
         },
-        { waitMs: Math.max(0, lockDeadline - Date.now()) },
+        { waitMs: Math.min(LOCK_WAIT_SLICE_MS, Math.max(0, lockDeadline - Date.now())) },
       );
     } catch (err) {
-      // Consul restarting can invalidate the session an apply waits with; nothing ran yet, so wait again with a new one.
-      if (locked || !/invalid session/i.test((err as Error).message) || Date.now() >= lockDeadline) throw err;
+      // Held by another apply, or our waiting session was invalidated (Consul restarting): nothing ran yet, wait on.
+      const message = (err as Error).message;
+      const retry = /Another apply holds the lock|invalid session/i.test(message);
+      if (locked || !retry) throw err;
+      if (Date.now() >= lockDeadline) {
+        throw err instanceof DcpError ? new DcpError(message.replace(/after waiting \d+ s/, `after waiting ${Math.round((Date.now() - started) / 1000)} s`)) : err;
+      }
     }
   }
 }

@@ -33,7 +33,7 @@ async function expectConverged(pool: PoolSpec): Promise<void> {
 
 /** Starts an apply, SIGKILLs it when `when` says so, then applies again (waiting for the dead holder's lock to expire). */
 async function killThenConverge(pool: PoolSpec, when: { afterChanges?: number; afterMs?: number }): Promise<void> {
-  const p = suite.spawn(["apply", "--desired", suite.writeDesired([pool]), "--profile", "local", "--progress", "lines"]);
+  const p = suite.spawn(["apply", "--desired", suite.writeDesired([pool]), "--profile", "local", "--progress", "lines", "--wait-lock", "90"]);
   if (when.afterChanges !== undefined) await p.waitFor(() => p.finished() >= when.afterChanges!, `${when.afterChanges} changes`);
   else await new Promise((r) => setTimeout(r, when.afterMs));
   p.kill();
