@@ -16,14 +16,18 @@ const args = (file: string, wait: string) => ["apply", "--desired", file, "--pro
 
 test("without --wait-lock, the second apply is refused, names the holder and changes nothing", async () => {
   // The first may wait (an earlier holder's lock-delay); only the second is asked to refuse.
-  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas: 6, effectiveReplicas: 6 }]), "60"));
+  // Large enough to still run when the second one (a new process) asks for the lock.
+  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas: 30, effectiveReplicas: 30 }]), "60"));
+  let firstEnded = false;
+  first.done.then(() => (firstEnded = true));
   await first.waitFor(() => first.finished() >= 1, "the first apply's first change");
   const second = await suite.dcp(args(suite.writeDesired([{ ...b, replicas: 3, effectiveReplicas: 3 }]), "0"));
+  expect(firstEnded).toBe(false);
   expect(second.code).toBe(1);
   expect(second.stderr).toMatch(/Another apply holds the lock .*pid \d+/);
   expect((await first.done).code).toBe(2);
   expect(await suite.containers("tconc-b")).toEqual([]);
-  expect(await suite.containers("tconc-a")).toHaveLength(6);
+  expect(await suite.containers("tconc-a")).toHaveLength(30);
 }, 600_000);
 
 test("with --wait-lock, the second apply waits and starts its changes only after the first ended", async () => {
