@@ -42,16 +42,37 @@ export async function withApplyLock<T>(
   const ttlSeconds = options.ttlSeconds ?? 15;
   const key = KV.applyLock(client.config.kvRoot);
   const session = await client.sessionCreate(`dcp apply lock: ${holder}`, ttlSeconds, options.lockDelaySeconds ?? 1);
+  // Renew from creation on, not only once the lock is held: a session that waits longer
+  // than its TTL would otherwise be invalidated and every later acquire would fail.
+  const renewal = renewWhileAlive(client, session, ttlSeconds);
   try {
     await acquire(client, key, session, holder, waitMs, ttlSeconds);
   } catch (err) {
+    await renewal.stop();
     await client.sessionDestroy(session).catch(() => undefined);
     throw err;
   }
 
+  try {
+    const result = await fn();
+    if (renewal.lost()) {
+      throw new DcpError(
+        `The apply lock ${key} expired while "${holder}" was running (Consul could not be reached to renew it); another apply may have run at the same time. Run plan again and re-apply.`,
+      );
+    }
+    return result;
+  } finally {
+    await renewal.stop();
+    // Destroying the session releases the key too; release first so the key is free without lock-delay.
+    await client.kvRelease(key, session).catch(() => undefined);
+    await client.sessionDestroy(session).catch(() => undefined);
+  }
+}
+
+/** Renews the session at a third of its TTL, so one missed renewal (Consul restarting) still leaves time. */
+function renewWhileAlive(client: ConsulClient, session: string, ttlSeconds: number): { lost(): boolean; stop(): Promise<void> } {
   let lost = false;
   let renewing: Promise<void> | undefined;
-  // Renew at a third of the TTL so one missed renewal (Consul restarting) still leaves time.
   const timer = setInterval(() => {
     if (renewing) return;
     renewing = client
@@ -64,21 +85,13 @@ export async function withApplyLock<T>(
         renewing = undefined;
       });
   }, (ttlSeconds * 1000) / 3);
-  try {
-    const result = await fn();
-    if (lost) {
-      throw new DcpError(
-        `The apply lock ${key} expired while "${holder}" was running (Consul could not be reached to renew it); another apply may have run at the same time. Run plan again and re-apply.`,
-      );
-    }
-    return result;
-  } finally {
-    clearInterval(timer);
-    await renewing;
-    // Destroying the session releases the key too; release first so the key is free without lock-delay.
-    await client.kvRelease(key, session).catch(() => undefined);
-    await client.sessionDestroy(session).catch(() => undefined);
-  }
+  return {
+    lost: () => lost,
+    stop: async () => {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
 }
 
 async function acquire(client: ConsulClient, key: string, session: string, holder: string, waitMs: number, ttlSeconds: number): Promise<void> {

@@ -104,6 +104,15 @@ describe("apply lock", () => {
     expect(events).toEqual(["A start", "A end", "B start", "B end"]);
   }, 30_000);
 
+  it("a holder that waits longer than twice its session TTL still gets the lock (its session is renewed while waiting)", async () => {
+    const ttlSeconds = 10;
+    const first = withApplyLock(client, "long apply", () => sleep(2.5 * ttlSeconds * 1000), RIDE_OUT_LOCK_DELAY);
+    await sleep(300);
+    const second = withApplyLock(client, "patient apply", async () => "ran", { ttlSeconds, waitMs: 45_000 });
+    await first;
+    await expect(second).resolves.toBe("ran");
+  }, 60_000);
+
   it("a holder killed with SIGKILL loses the lock when its session TTL runs out", async () => {
     const ttlSeconds = 10;
     const script = `
