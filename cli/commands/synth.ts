@@ -39,7 +39,7 @@ export function formatSummary(summary: FleetSummary): string {
   for (const a of summary.allocations) {
     pools.push([a.pool, a.replicas, a.effectiveReplicas, `${a.fleet} (${a.idc})`, a.containers, a.hosts]);
   }
-  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", ""], style: { head: [], border: [] } });
+  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", "note"], style: { head: [], border: [] } });
   for (const f of summary.fleets) {
     const note = f.kind === "private" && f.desiredHosts > 0 ? `short by ${f.desiredHosts}: add private hosts` : "";
     fleets.push([f.fleet, `${f.idc} (${f.kind})`, f.hostsForPools, f.bufferHosts, f.freeHosts, f.desiredHosts, note]);
