@@ -65,6 +65,8 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
   const deadline = Date.now() + timeoutMs;
   const hc = change.healthCheck;
   let last = "";
+  // Backing off: the demo server (busybox httpd) forks per request, and the daemons share the machine's cores.
+  let delay = 50;
   while (Date.now() < deadline) {
     if (!hc) {
       if (await running()) return;
@@ -80,7 +82,8 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
         last = `GET ${url}: ${(err as Error).message}`;
       }
     }
-    await sleep(100);
+    await sleep(delay);
+    delay = Math.min(1000, delay * 2);
   }
   throw new DcpError(`${change.containerName} on ${change.node} did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
