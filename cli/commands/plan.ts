@@ -40,7 +40,7 @@ function detail(c: Change): string {
 /** Terminal rendering of a runtime plan: per-pool summary, changes, unplaced containers and notes. */
 export function renderRuntimePlan(plan: RuntimePlan): string {
   const out: string[] = [];
-  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"], style: PLAIN });
+  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"], style: { ...PLAIN, compact: true } });
   for (const s of plan.summary) summary.push([s.pool, s.desired, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
   out.push(summary.toString());
   if (plan.changes.length > 0) {

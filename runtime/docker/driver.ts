@@ -56,8 +56,11 @@ export function connectDocker(endpoint: string, options: DockerOptions = {}): Do
   if (!m) throw new DcpError(`Docker endpoint "${endpoint}" is not tcp://host:port or unix:///path`);
   const [, host, port] = m;
   const tlsDir = options.tlsDir ?? process.env.DCP_TLS_DIR;
-  if (!tlsDir && (isLoopback(host) || options.insecureDocker)) {
-    return new Docker({ host, port: Number(port), protocol: "http", timeout: 120_000 });
+  if (!tlsDir) {
+    if (isLoopback(host) || options.insecureDocker) return new Docker({ host, port: Number(port), protocol: "http", timeout: 120_000 });
+    throw new DcpError(
+      `TLS material missing for Docker at ${endpoint}: set DCP_TLS_DIR to a dir with ca.pem, cert.pem and key.pem (plain tcp:// is allowed only to loopback or with --insecure-docker)`,
+    );
   }
   const tls = readTlsMaterial(tlsDir);
   // One keep-alive agent per daemon: a TLS handshake per request would cost more than the request.

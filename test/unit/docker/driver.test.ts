@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DcpError } from "../../../cli/errors";
+import { connectDocker, readTlsMaterial } from "../../../runtime/docker/driver";
+
+/** docker-modem keeps the connection settings on the modem; its typings do not list them. */
+const modem = (d: ReturnType<typeof connectDocker>) => d.modem as unknown as { protocol: string; cert?: Buffer };
+
+describe("Docker connections", () => {
+  const saved = process.env.DCP_TLS_DIR;
+  beforeEach(() => delete process.env.DCP_TLS_DIR);
+  afterAll(() => (saved === undefined ? delete process.env.DCP_TLS_DIR : (process.env.DCP_TLS_DIR = saved)));
+
+  test("plain tcp to a remote daemon is refused without TLS material, naming the fix", () => {
+    expect(() => connectDocker("tcp://10.0.0.5:2376")).toThrow(DcpError);
+    expect(() => connectDocker("tcp://10.0.0.5:2376")).toThrow(/TLS material missing for Docker at tcp:\/\/10\.0\.0\.5:2376: set DCP_TLS_DIR .*--insecure-docker/);
+  });
+
+  test("plain tcp is allowed to loopback, and to a remote daemon only with insecureDocker", () => {
+    expect(modem(connectDocker("tcp://127.0.0.1:2375")).protocol).toBe("http");
+    expect(modem(connectDocker("tcp://10.0.0.5:2375", { insecureDocker: true })).protocol).toBe("http");
+  });
+
+  test("a TLS dir missing a file names that file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
+    writeFileSync(join(dir, "ca.pem"), "x");
+    expect(() => readTlsMaterial(dir)).toThrow(`TLS material missing: ${join(dir, "cert.pem")} not found; set DCP_TLS_DIR`);
+    expect(() => connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir })).toThrow(/cert\.pem not found/);
+  });
+
+  test("with complete TLS material the client speaks https with the client certificate", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
+    for (const f of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, f), `${f} contents`);
+    const docker = connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir });
+    expect(modem(docker).protocol).toBe("https");
+    expect(String(modem(docker).cert)).toBe("cert.pem contents");
+  });
+
+  test("endpoints that are neither tcp:// nor unix:// are refused", () => {
+    expect(() => connectDocker("ssh://host")).toThrow(/is not tcp:\/\/host:port or unix:\/\/\/path/);
+  });
+});
