@@ -18,7 +18,7 @@ export const NODE_META = {
 export const KV = {
   /** `<root>/hosts/<node>/init` → {"stage":"docker"|"consul"|"ready","ok":true|false,"error"?:string,"at":ISO} */
   hostInit: (root: string, node: string) => `${root}/hosts/${node}/init`,
-  /** `<root>/assignments/<node>` → pool name. No key: the host is in the buffer. */
+  /** `<root>/assignments/<node>` → `{"pools":["feed-api",…]}`. No key: the host is in the buffer. */
   assignment: (root: string, node: string) => `${root}/assignments/${node}`,
   assignments: (root: string) => `${root}/assignments/`,
   /** Session lock that keeps two applies apart. */

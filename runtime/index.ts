@@ -49,8 +49,6 @@ export interface ApplyReport {
   warnings: string[];
 }
 
-const LOCK_WAIT_SLICE_MS = 5_000;
-
 function consulOf(options: RuntimeOptions): ConsulClient {
   return options.consul ?? new ConsulClient(consulConfigFromEnv());
 }
@@ -105,32 +103,9 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
   const started = Date.now();
   const dockers = await preconditions(consul, options);
   const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
-  const lockDeadline = started + (options.waitLockSeconds ?? 0) * 1000;
-  let locked = false;
-  for (;;) {
-    try {
-      // Waited for in slices shorter than the lock session's TTL, each with a fresh session: a
-      // session is renewed only once it holds the lock, so one that waited longer could
-      // expire right after taking it.
-      return await withApplyLock(
-        consul,
-        holder,
-        () => {
-          locked = true;
-          return applyLocked(desired, options, consul, dockers, started);
-        },
-        { waitMs: Math.min(LOCK_WAIT_SLICE_MS, Math.max(0, lockDeadline - Date.now())) },
-      );
-    } catch (err) {
-      // Held by another apply, or our waiting session was invalidated (Consul restarting): nothing ran yet, wait on.
-      const message = (err as Error).message;
-      const retry = /Another apply holds the lock|invalid session/i.test(message);
-      if (locked || !retry) throw err;
-      if (Date.now() >= lockDeadline) {
-        throw err instanceof DcpError ? new DcpError(message.replace(/after waiting \d+ s/, `after waiting ${Math.round((Date.now() - started) / 1000)} s`)) : err;
-      }
-    }
-  }
+  return withApplyLock(consul, holder, () => applyLocked(desired, options, consul, dockers, started), {
+    waitMs: (options.waitLockSeconds ?? 0) * 1000,
+  });
 }
 
 /** Plans inside the lock (what another apply just did is part of the inventory), checks, executes. */

@@ -273,6 +273,15 @@ export class ConsulClient {
     }
   }
 
+  /**
+   * Whether Consul knows the session, read in consistent mode: a leader answers that only
+   * once it has caught up, unlike a renew sent to a leader that is still replaying its log.
+   */
+  async sessionExists(id: string): Promise<boolean> {
+    // The package answers the session itself, or undefined when Consul lists none.
+    return (await this.call("read session", () => this.consul.session.info(id))) != null;
+  }
+
   async sessionDestroy(id: string): Promise<void> {
     await this.call("destroy session", () => this.consul.session.destroy(id));
   }

@@ -77,8 +77,10 @@ function renewWhileAlive(client: ConsulClient, session: string, ttlSeconds: numb
     if (renewing) return;
     renewing = client
       .sessionRenew(session)
-      .then((alive) => {
-        if (!alive) lost = true;
+      // Right after a Consul restart a renew can answer "not found" for a session that is
+      // alive; only a consistent read saying so means the lock is gone.
+      .then(async (alive) => {
+        if (!alive && !(await client.sessionExists(session))) lost = true;
       })
       .catch(() => undefined)
       .finally(() => {
