@@ -12,7 +12,7 @@ export function deepDiff(before: unknown, after: unknown, path = ""): AttributeC
     for (const k of [...keys].sort(naturalOrder)) {
       // cdktf's "//" keys carry construct metadata, not configuration.
       if (k === "//") continue;
-      out.push(...deepDiff((before as any)[k], (after as any)[k], path ? `${path}.${k}` : k));
+      out.push(...deepDiff(own(before, k), own(after, k), path ? `${path}.${k}` : k));
     }
     return out;
   }
@@ -21,6 +21,11 @@ export function deepDiff(before: unknown, after: unknown, path = ""): AttributeC
   if (before !== undefined) change.before = before;
   if (after !== undefined) change.after = after;
   return [change];
+}
+
+/** The object's own value at k: never an inherited one (a key "__proto__" in JSON is data). */
+function own(o: Record<string, unknown> | unknown[], k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
 function isContainer(v: unknown): v is Record<string, unknown> | unknown[] {

@@ -18,13 +18,17 @@ describe("deepDiff", () => {
     expect(deepDiff({ a: null }, { a: {} })).toEqual([{ path: "a", before: null, after: {} }]);
   });
 
+  test("a key named __proto__ is data, compared like any other", () => {
+    expect(deepDiff({}, JSON.parse('{"__proto__": {"a": 1}}'))).toEqual([{ path: "__proto__", after: { a: 1 } }]);
+  });
+
   test("properties: no diff with itself; a diff exists whenever the JSON differs", () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
         expect(deepDiff(a, a)).toEqual([]);
         // Key order and cdktf's "//" metadata are not changes, so compare canonical forms.
         const canon = (v: unknown): string =>
-          JSON.stringify(v, (_, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "//").sort()) : x));
+          JSON.stringify(v, (_, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "//").sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : x));
         expect(deepDiff(a, b).length > 0).toBe(canon(a) !== canon(b));
       }),
     );
