@@ -6,12 +6,12 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { expectations, malformedDir, malformedFixtures } from "./expectations";
 
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, "../../..");
 const dcp = path.join(root, "bin", "dcp");
-const malformed = path.join(__dirname, "fixtures", "malformed");
 
 function run(args: string[], cwd: string) {
   const result = spawnSync(dcp, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -36,19 +36,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const cases: Array<[fixture: string, expected: string]> = [
-  ["strategy-typo.yaml", `strategy-typo.yaml:7:13: placement.strategy: must be one of binpack, spread, random (got "spraed"; did you mean "spread"?)`],
-  ["yaml-syntax.yaml", "yaml-syntax.yaml:6:1: YAML: Flow sequence"],
-  ["unknown-field.yaml", `unknown-field.yaml:4:1: replica: unknown field; did you mean "replicas"?`],
-  ["name-mismatch.yaml", `name-mismatch.yaml:1:7: name: must equal the file's base name "name-mismatch"`],
-  ["env-values.yaml", `env-values.yaml:7:12: env.WORKERS: must be a string (got number 8); quote it: "8"`],
-  ["duplicate-key.yaml", "duplicate-key.yaml:7:1: replicas: field is written twice (first at line 4)"],
-];
-
-test.each(cases)("a directory with %s fails with exit 1, names the place, writes nothing", (fixture, expected) => {
+test.each(malformedFixtures)("a directory with %s fails with exit 1, names every place, writes nothing", (fixture) => {
   const pools = path.join(tmp, "pools");
   fs.mkdirSync(pools);
-  fs.copyFileSync(path.join(malformed, fixture), path.join(pools, fixture));
+  fs.copyFileSync(path.join(malformedDir, fixture), path.join(pools, fixture));
   const before = snapshot(tmp);
 
   const result = run(["validate", "--dir", "pools"], tmp);
@@ -56,7 +47,11 @@ test.each(cases)("a directory with %s fails with exit 1, names the place, writes
   expect(result.status).toBe(1);
   expect(result.stdout).toBe("");
   // Paths inside the working directory are shown relative to it.
-  expect(result.stderr).toContain(`pools/${expected}`);
+  for (const e of expectations(path.join(malformedDir, fixture))) {
+    // A problem with the file as a whole (empty, YAML syntax) has no field.
+    const field = e.field ? `${e.field}: ` : "";
+    expect(result.stderr).toContain(`pools/${fixture}:${e.line}:${e.column}: ${field}${e.message}`);
+  }
   expect(result.stderr.startsWith("error: ")).toBe(true);
   expect(result.stderr).not.toMatch(/^\s+at /m);
   expect(snapshot(tmp)).toEqual(before);

@@ -1,30 +1,10 @@
 /**
- * Each fixture under fixtures/malformed/ is a pool file with one kind of mistake. The
- * problems it must produce are written at its end as `# expect: LINE:COLUMN FIELD: MESSAGE`
- * (MESSAGE is a prefix of the expected message); the loader must report exactly those.
+ * Each malformed fixture must be rejected by the loader with exactly the problems written
+ * at its end (see expectations.ts), each at its line and column.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PoolFileError, loadPoolFile } from "../../../constructs/pool-files/load";
-
-const dir = path.join(__dirname, "fixtures", "malformed");
-const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
-
-interface Expected {
-  line: number;
-  column: number;
-  field: string;
-  message: string;
-}
-
-function expectations(file: string): Expected[] {
-  const found: Expected[] = [];
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    const m = /^# expect: (\d+):(\d+) (\S*): (.+)$/.exec(line);
-    if (m) found.push({ line: Number(m[1]), column: Number(m[2]), field: m[3], message: m[4] });
-  }
-  return found;
-}
+import { expectations, malformedDir as dir, malformedFixtures as fixtures } from "./expectations";
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
