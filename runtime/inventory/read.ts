@@ -61,15 +61,16 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
     const key = `${c.node}/${c.serviceId}`;
     serviceHealth.set(key, worse(serviceHealth.get(key), c.status));
   }
-  const initByNode = new Map<string, boolean>();
+  // Ready hosts, with the time their bootstrap reported ready (their join time, for cost).
+  const readySince = new Map<string, string>();
   for (const { key, value } of inits) {
     const m = new RegExp(`^${root}/hosts/([^/]+)/init$`).exec(key);
     if (!m) continue;
     try {
-      const status = JSON.parse(value) as { stage?: string; ok?: boolean };
-      initByNode.set(m[1], status.stage === "ready" && status.ok === true);
+      const status = JSON.parse(value) as { stage?: string; ok?: boolean; at?: string };
+      if (status.stage === "ready" && status.ok === true) readySince.set(m[1], status.at ?? "");
     } catch {
-      initByNode.set(m[1], false);
+      // A value that is not JSON: the host does not count as initialised.
     }
   }
   const assignedByNode = new Map<string, string[]>();
@@ -102,7 +103,8 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
           dockerEndpoint: endpoint,
           meta: n.meta,
           healthy: serfPassing.has(n.node) && containers !== null,
-          initialised: initByNode.get(n.node) ?? false,
+          initialised: readySince.has(n.node),
+          ...(readySince.get(n.node) ? { since: readySince.get(n.node) } : {}),
           assignedPools: assignedByNode.get(n.node) ?? [],
           containers,
         };

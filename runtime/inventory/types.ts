@@ -44,7 +44,7 @@ export interface InventoryHost {
   assignedPools: string[];
   /** null when the daemon could not be reached (then healthy is false). */
   containers: InventoryContainer[] | null;
-  /** When the host joined, for cost reporting. */
+  /** When its bootstrap reported ready (the init status `at`): its join time, for cost. */
   since?: string;
 }
 

@@ -44,6 +44,11 @@ test("scale out 0 → 8: containers run, answer as their instance, are registere
     const host = inv.hosts.find((h) => e.server.startsWith(`${h.address}:`))!;
     expect(e.weight).toBe(host.cloud ? 16 : 20);
   }
+  // Every host is initialised, with the time its bootstrap said ready (cost counts from it).
+  for (const h of inv.hosts) {
+    expect(h.initialised).toBe(true);
+    expect(Date.parse(h.since ?? "")).toBeLessThanOrEqual(Date.now());
+  }
 
   const again = await suite.apply([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
   expect(again.code).toBe(0);
