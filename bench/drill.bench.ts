@@ -11,7 +11,7 @@
 import { applyDesired } from "../runtime";
 import { DiscoveryPublisher } from "../runtime/discovery/publisher";
 import { Benchmark, Figure } from "./harness";
-import { benchDesired, benchFleet, benchPool, removePools } from "./runtime-support";
+import { benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
 
 const FROM = 20;
 const TO = 200;
@@ -29,6 +29,7 @@ const bench: Benchmark = {
     };
     const pools = [api(TO), cache(TO)];
     await removePools(consul, pools);
+    await waitSettled(consul, fleet);
     try {
       await applyDesired(benchDesired([api(FROM), cache(FROM)]), { profile: "local", progress: "quiet", waitLockSeconds: 120 });
 

@@ -4,15 +4,21 @@
  *
  *   npm run bench                 # all
  *   npm run bench -- scheduler    # only benchmarks whose file name contains "scheduler"
+ *
+ * A filtered run replaces only its own benchmarks' entries in results.json; each entry
+ * keeps the time it was measured.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
 import { Benchmark, Figure, met } from "./harness";
+import { BENCH_FLEET } from "./runtime-support";
 
 interface Result {
   benchmark: string;
+  /** When this benchmark ran (ISO time). */
+  at: string;
   figures: Figure[];
   skipped?: string;
   error?: string;
@@ -20,7 +26,7 @@ interface Result {
 
 function fleetAvailable(): boolean {
   try {
-    execFileSync(join(__dirname, "..", "bin", "dcp"), ["status", "--quiet"], { stdio: "ignore", timeout: 30_000 });
+    execFileSync(join(__dirname, "..", "bin", "dcp"), ["status", "--quiet", "--name", BENCH_FLEET], { stdio: "ignore", timeout: 30_000 });
     return true;
   } catch {
     return false;
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
   for (const file of files) {
     const bench: Benchmark = require(join(__dirname, file)).default;
     if (bench.needsFleet && !hasFleet) {
-      results.push({ benchmark: bench.name, figures: [], skipped: "local fleet not running (run `dcp up` as root)" });
+      results.push({ benchmark: bench.name, at: new Date().toISOString(), figures: [], skipped: `local fleet ${BENCH_FLEET} not running (run \`dcp up --name ${BENCH_FLEET}\` as root)` });
       continue;
     }
     console.error(`bench: ${bench.name} …`);
@@ -59,9 +65,9 @@ async function main(): Promise<void> {
         maxBuffer: 64 * 1024 * 1024,
       });
       const lines = out.trim().split("\n");
-      results.push({ benchmark: bench.name, figures: JSON.parse(lines[lines.length - 1]) });
+      results.push({ benchmark: bench.name, at: new Date().toISOString(), figures: JSON.parse(lines[lines.length - 1]) });
     } catch (err) {
-      results.push({ benchmark: bench.name, figures: [], error: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+      results.push({ benchmark: bench.name, at: new Date().toISOString(), figures: [], error: err instanceof Error ? err.message.split("\n")[0] : String(err) });
     }
   }
 
@@ -81,21 +87,26 @@ async function main(): Promise<void> {
   }
   console.log(table.toString());
   const out = join(__dirname, "results.json");
-  writeFileSync(
-    out,
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        machine: { cpus: require("node:os").cpus().length, node: process.version },
-        results: results.map((r) => ({ ...r, figures: r.figures.map((f) => ({ ...f, met: met(f) })) })),
-      },
-      null,
-      2,
-    ) + "\n",
+  const ran = new Set(results.map((r) => r.benchmark));
+  const kept = previousResults(out).filter((r) => !ran.has(r.benchmark));
+  const merged = [...kept, ...results.map((r) => ({ ...r, figures: r.figures.map((f) => ({ ...f, met: met(f) })) }))].sort((a, b) =>
+    a.benchmark.localeCompare(b.benchmark),
   );
+  writeFileSync(out, JSON.stringify({ machine: { cpus: require("node:os").cpus().length, node: process.version }, results: merged }, null, 2) + "\n");
   console.log(`results written to ${out}`);
   const missed = results.some((r) => r.error || r.figures.some((f) => met(f) === false));
   process.exitCode = missed ? 1 : 0;
+}
+
+/** Entries of an earlier results.json; a file from before per-entry times takes the file's time. */
+function previousResults(file: string): Result[] {
+  if (!existsSync(file)) return [];
+  try {
+    const prev = JSON.parse(readFileSync(file, "utf8")) as { at?: string; results?: Result[] };
+    return (prev.results ?? []).map((r) => ({ ...r, at: r.at ?? prev.at ?? "" }));
+  } catch {
+    return [];
+  }
 }
 
 main().catch((err) => {

@@ -8,10 +8,14 @@ import { KV } from "../model/host-metadata";
 import { DesiredState, PoolSpec } from "../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
 import { applyDesired } from "../runtime";
-import { assignmentValue, parseAssignment } from "../runtime/inventory/read";
+import { DockerHosts } from "../runtime/docker/hosts";
+import { assignmentValue, parseAssignment, readInventory } from "../runtime/inventory/read";
+
+/** The fleet of the apply and drill benchmarks: DCP_BENCH_FLEET (a fleet name), else the test fleet. */
+export const BENCH_FLEET = process.env.DCP_BENCH_FLEET ?? TEST_FLEET;
 
 export function benchFleet(): { fleet: LocalFleet; consul: ConsulClient } {
-  const fleet = readFleet(process.env.DCP_BENCH_FLEET ?? TEST_FLEET);
+  const fleet = readFleet(BENCH_FLEET);
   Object.assign(process.env, runtimeEnv(fleet));
   return { fleet, consul: new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp })) };
 }
@@ -65,4 +69,27 @@ export async function assignAllHosts(consul: ConsulClient, fleet: LocalFleet, po
 export async function removePools(consul: ConsulClient, pools: PoolSpec[]): Promise<void> {
   await applyDesired(benchDesired(pools.map((p) => ({ ...p, replicas: 0, effectiveReplicas: 0 }))), { profile: "local", progress: "quiet", waitLockSeconds: 120, parallel: 16 });
   await consul.txn(pools.filter((p) => p.upstream).map((p) => ({ verb: "delete-tree" as const, key: `${consul.config.upstreamPrefix}/${p.upstream!.name}/` })));
+}
+
+/**
+ * Waits until every host of the fleet is healthy in the inventory (serf passing, daemon
+ * answering) with no dcp containers left: right after hundreds of removals a daemon can
+ * miss the inventory's timeout, and a run would then measure a smaller fleet.
+ */
+export async function waitSettled(consul: ConsulClient, fleet: LocalFleet, timeoutMs = 60_000): Promise<void> {
+  const dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inventory = await readInventory(consul, dockers);
+    const unsettled = fleet.hosts
+      .map((h) => {
+        const host = inventory.hosts.find((x) => x.node === h.node);
+        if (!host?.healthy) return `${h.node} not healthy`;
+        return host.containers!.length > 0 ? `${h.node} still has ${host.containers!.length} containers` : "";
+      })
+      .filter(Boolean);
+    if (unsettled.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`fleet ${fleet.name} did not settle within ${timeoutMs / 1000} s: ${unsettled.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }

@@ -6,6 +6,7 @@
  * gone", upstream writes are computed as a diff against what is in KV), so a run killed at
  * any point converges when it is run again.
  */
+import { get } from "node:http";
 import pLimit from "p-limit";
 import { KV } from "../../model/host-metadata";
 import { DcpError } from "../../cli/errors";
@@ -61,6 +62,23 @@ export interface ExecutionResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * One health probe: the status code of a GET, without keep-alive (every probe goes to a
+ * different container). node:http rather than fetch: a few hundred probes per apply cost
+ * a third of the CPU, which the daemons on the same cores need.
+ */
+function probe(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
+}
+
 async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const hc = change.healthCheck;
@@ -74,10 +92,9 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
     } else {
       const url = `http://${hc.address}:${hc.port}${hc.path.startsWith("/") ? "" : "/"}${hc.path}`;
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(hc.timeoutSeconds * 1000) });
-        await res.arrayBuffer();
-        if (res.ok) return;
-        last = `GET ${url} answered ${res.status}`;
+        const status = await probe(url, hc.timeoutSeconds * 1000);
+        if (status >= 200 && status < 300) return;
+        last = `GET ${url} answered ${status}`;
       } catch (err) {
         last = `GET ${url}: ${(err as Error).message}`;
       }
@@ -96,7 +113,14 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     return !h || !h.healthy || h.containers === null;
   };
   const prefix = consul.config.upstreamPrefix;
-  const upstreams = new Map<string, UpstreamEntry>(inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
+  // What KV holds, by upstream then server: each flush reads only its own upstream.
+  const upstreams = new Map<string, Map<string, UpstreamEntry>>();
+  const upstreamEntries = (upstream: string) => {
+    let entries = upstreams.get(upstream);
+    if (!entries) upstreams.set(upstream, (entries = new Map()));
+    return entries;
+  };
+  for (const u of inventory.upstreams) upstreamEntries(u.upstream).set(u.server, u);
   const hostLimits = new Map<string, ReturnType<typeof pLimit>>();
   const perHost = options.perHost ?? 8;
   // Docker is the bottleneck: its requests are bounded overall and per daemon. Waiting for
@@ -129,7 +153,8 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     while (queue.length > 0) {
       const batch = queue.splice(0);
       try {
-        const live = [...upstreams.values()].filter((u) => u.upstream === upstream);
+        const entries = upstreamEntries(upstream);
+        const live = [...entries.values()];
         const desired = batch.reduce((entries, e) => e.edit(entries), live.filter((u) => !u.down));
         const ops = diffUpstreams(desired, live, prefix);
         if (ops.length > 0) await publisher.apply(ops);
@@ -138,9 +163,9 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
           if (!k) continue;
           if (op.verb === "set") {
             const v = parseUpstreamValue(op.value);
-            upstreams.set(`${k.upstream}/${k.server}`, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
+            entries.set(k.server, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
           } else {
-            upstreams.delete(`${k.upstream}/${k.server}`);
+            entries.delete(k.server);
           }
         }
         batch.forEach((e) => e.resolve());
@@ -183,7 +208,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
             port: change.port,
             tags: [],
             meta: { [SERVICE_META.pool]: change.pool, [SERVICE_META.instance]: change.instance, [SERVICE_META.specHash]: change.specHash },
-            check: change.healthCheck && { ...change.healthCheck },
+            check: change.healthCheck && { ...change.healthCheck, initialStatus: change.healthVerified ? "passing" : undefined },
           },
         ));
       case "publish-upstream": {

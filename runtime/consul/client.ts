@@ -74,7 +74,8 @@ export interface ServiceRegistration {
   tags: string[];
   meta: Record<string, string>;
   /** HTTP check run by the agent the service is registered with. */
-  check?: { url: string; intervalSeconds: number; timeoutSeconds: number };
+  /** `initialStatus`: what the check reports until its first run; Consul's default is critical. */
+  check?: { url: string; intervalSeconds: number; timeoutSeconds: number; initialStatus?: CheckStatus };
 }
 
 export type CheckStatus = "passing" | "warning" | "critical";
@@ -226,6 +227,7 @@ export class ConsulClient {
           http: reg.check.url,
           interval: `${reg.check.intervalSeconds}s`,
           timeout: `${reg.check.timeoutSeconds}s`,
+          ...(reg.check.initialStatus && { status: reg.check.initialStatus }),
         },
       } as never),
     );

@@ -10,7 +10,7 @@
  */
 import { DcpError } from "../../cli/errors";
 import type { UpstreamEntry } from "../inventory/types";
-import { ConsulClient, ConsulRequestError, KvOp, SERVICE_META } from "../consul/client";
+import { CheckStatus, ConsulClient, ConsulRequestError, KvOp, SERVICE_META } from "../consul/client";
 import { parseUpstreamKey, parseUpstreamValue, upstreamRoot } from "./upstreams";
 
 export { SERVICE_META };
@@ -24,7 +24,7 @@ export interface ContainerRegistration {
   /** Must include dcp_pool, dcp_instance and dcp_spec_hash. */
   meta: Record<string, string>;
   /** HTTP check the host's agent runs against http://<host address>:<port><path>. */
-  check?: { path: string; port: number; intervalSeconds: number; timeoutSeconds: number };
+  check?: { path: string; port: number; intervalSeconds: number; timeoutSeconds: number; initialStatus?: CheckStatus };
 }
 
 export interface PublisherHost {
@@ -79,6 +79,7 @@ export class DiscoveryPublisher {
         url: `http://${host.address}:${reg.check.port}${reg.check.path.startsWith("/") ? "" : "/"}${reg.check.path}`,
         intervalSeconds: reg.check.intervalSeconds,
         timeoutSeconds: reg.check.timeoutSeconds,
+        initialStatus: reg.check.initialStatus,
       },
     });
   }

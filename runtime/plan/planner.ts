@@ -307,7 +307,7 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
       out.push({ ...base, kind: "wait-healthy", healthCheck: healthCheck && { ...healthCheck, address: host.address } });
     }
     if (steps.register && ports.length > 0) {
-      out.push({ ...base, kind: "register", address: host.address, port: ports[0].port, healthCheck });
+      out.push({ ...base, kind: "register", address: host.address, port: ports[0].port, healthCheck, healthVerified: steps.start && healthCheck !== undefined });
     }
     if (pool.upstream && ports.length > 0) {
       const server = `${host.address}:${ports[0].port}`;

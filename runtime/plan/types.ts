@@ -114,6 +114,11 @@ export interface RegisterChange extends ContainerChangeBase {
   /** The pool's first port. */
   port: number;
   healthCheck?: HealthCheckSpec;
+  /**
+   * The chain waited for this health check just before: the agent's check starts as passing,
+   * so the service resolves at once instead of after the check's first run.
+   */
+  healthVerified: boolean;
 }
 
 export interface PublishUpstreamChange extends ChangeBase {

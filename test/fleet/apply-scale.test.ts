@@ -27,7 +27,7 @@ test("scale out 0 → 8: containers run, answer as their instance, are registere
   let containers = await suite.containers("tscale-web");
   expect(containers.map((c) => c.instance).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `tscale-web-${String(i).padStart(5, "0")}`));
   expect(containers.every((c) => c.running)).toBe(true);
-  // The host agents run the registered checks every second; the first round decides "passing".
+  // Registered as passing (apply had just seen them healthy); the host agents sync to the catalog asynchronously.
   for (let i = 0; i < 30 && !containers.every((c) => c.health === "passing"); i++) {
     await new Promise((r) => setTimeout(r, 500));
     containers = await suite.containers("tscale-web");

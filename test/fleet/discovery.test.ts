@@ -273,6 +273,8 @@ describe("service registration on the host's own agent", () => {
   afterAll(async () => {
     await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-1");
     await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-dead");
+    await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-verified");
+    await publisher.deregisterContainer({ node: host.node, address: host.ip }, "test-discovery-unverified");
     await httpd.stop();
   });
 
@@ -317,6 +319,31 @@ describe("service registration on the host's own agent", () => {
       },
     );
     expect(await publisher.waitPassing(["test-discovery-1", "test-discovery-dead"], 5_000)).toEqual(["test-discovery-dead"]);
+  }, 30_000);
+
+  it("a check registered as passing (apply has just seen the container healthy) is passing at once; by default it starts critical", async () => {
+    const register = (serviceId: string, initialStatus?: "passing") =>
+      publisher.registerContainer(
+        { node: host.node, address: host.ip },
+        {
+          serviceId,
+          name: "test-discovery-web",
+          port: 19181,
+          tags: [],
+          meta: { dcp_pool: "test-discovery-web", dcp_instance: serviceId, dcp_spec_hash: "abc123" },
+          // A long interval: the agent's first run comes after a random stagger within it, so what the catalog shows is the initial status.
+          check: { path: "/health", port: 19181, intervalSeconds: 300, timeoutSeconds: 1, initialStatus },
+        },
+      );
+    await register("test-discovery-verified", "passing");
+    await register("test-discovery-unverified");
+    let statuses = new Map<string, string>();
+    for (let i = 0; i < 40 && statuses.size < 2; i++) {
+      const checks = (await client.checks()).filter((c) => c.serviceId.startsWith("test-discovery-") && c.serviceId.endsWith("verified"));
+      statuses = new Map(checks.map((c) => [c.serviceId, c.status]));
+      if (statuses.size < 2) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ "test-discovery-verified": "passing", "test-discovery-unverified": "critical" });
   }, 30_000);
 
   it("refuses a registration without dcp meta or with a zero check interval, registering nothing", async () => {

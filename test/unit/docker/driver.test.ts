@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { DcpError } from "../../../cli/errors";
 import { connectDocker, readTlsMaterial } from "../../../runtime/docker/driver";
 
@@ -35,6 +36,13 @@ describe("Docker connections", () => {
     const docker = connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir });
     expect(modem(docker).protocol).toBe("https");
     expect(String(modem(docker).cert)).toBe("cert.pem contents");
+  });
+
+  test("the keep-alive agent formats as one short line: docker-modem inspects every request's options, even with its debug output off", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
+    for (const f of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, f), `${f} contents`);
+    const agent = (connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir }).modem as unknown as { agent: object }).agent;
+    expect(inspect({ agent }, { showHidden: true, depth: null })).toBe("{ agent: [docker agent 10.0.0.5:2376] }");
   });
 
   test("endpoints that are neither tcp:// nor unix:// are refused", () => {

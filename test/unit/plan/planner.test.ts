@@ -61,6 +61,20 @@ describe("planChanges", () => {
     expect(plan.changes.some((c) => c.kind === "assign-host")).toBe(false);
   });
 
+  test("a registration claims a passing check only when its chain has just waited for that check", () => {
+    const d = desired([pool("feed-api", { replicas: 2 })]);
+    const plan = planChanges(d, inventory([host(1, { assignedPools: ["feed-api"] })]), { seed: 1 });
+    const registers = plan.changes.filter((c) => c.kind === "register");
+    expect(registers.map((c) => c.kind === "register" && c.healthVerified)).toEqual([true, true]);
+
+    // Killed after start: running but never registered. The repair registers without waiting,
+    // so the agent's check must start critical and decide for itself.
+    const started = simulate(inventory([host(1, { assignedPools: ["feed-api"] })]), plan.changes.filter((c) => c.kind === "create" || c.kind === "start"));
+    const repair = planChanges(d, started, { seed: 1 }).changes.filter((c) => c.kind === "register");
+    expect(repair).toHaveLength(2);
+    expect(repair.map((c) => c.kind === "register" && c.healthVerified)).toEqual([false, false]);
+  });
+
   test("dynamic ports differ per container on the same host", () => {
     const d = desired([pool("feed-api", { replicas: 4, placement: { strategy: "binpack", constraints: [] } })]);
     const plan = planChanges(d, inventory([host(1, { assignedPools: ["feed-api"] })]));
