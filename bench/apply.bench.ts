@@ -16,7 +16,7 @@ import { Benchmark, Figure } from "./harness";
 import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
 
 const CONTAINERS = 300;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const PARALLEL = 16;
 const PER_HOST = 8;
 

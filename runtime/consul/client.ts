@@ -244,6 +244,40 @@ export class ConsulClient {
     }
   }
 
+  /** Removes a whole node from the catalog (a node whose agent is gone for good). */
+  async catalogDeregisterNode(node: string): Promise<void> {
+    await this.call(`deregister node ${node} from the catalog`, () => this.consul.catalog.deregister({ node }));
+  }
+
+  /** THIS client's agent: its node id and the node meta of its own configuration. */
+  async agentSelf(retryForMs = this.config.retryForMs): Promise<{ nodeId: string; meta: Record<string, string> }> {
+    const self = (await this.call("read the agent's configuration", () => this.consul.agent.self(), retryForMs)) as { Config?: { NodeID?: string }; Meta?: Record<string, string> };
+    return { nodeId: self.Config?.NodeID ?? "", meta: self.Meta ?? {} };
+  }
+
+  /**
+   * Re-registers a catalog node with `meta` as its node meta, keeping its address and
+   * tagged addresses. Plain HTTP rather than the package's catalog.register, which rewrites
+   * node tagged addresses (plain strings) into the service form and drops all but lan and wan.
+   */
+  async setNodeMeta(node: string, nodeId: string, meta: Record<string, string>): Promise<void> {
+    const current = (await this.call(`read catalog node ${node}`, () => this.consul.catalog.node.services(node))) as {
+      Node?: { Address: string; TaggedAddresses?: Record<string, string> | null };
+    } | null;
+    if (!current?.Node) throw new ConsulRequestError(`Consul at ${this.config.address}: node ${node} is not in the catalog`, 404);
+    const body = { ID: nodeId, Node: node, Address: current.Node.Address, TaggedAddresses: current.Node.TaggedAddresses ?? undefined, NodeMeta: meta };
+    await this.call(`re-register node ${node}`, async () => {
+      const res = await fetch(`${this.config.address}/v1/catalog/register`, {
+        method: "PUT",
+        headers: this.config.token ? { "X-Consul-Token": this.config.token } : {},
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      // Shaped like the package's errors, so call() retries 5xx and reports 4xx the same way.
+      if (!res.ok) throw Object.assign(new Error((await res.text()).trim()), { statusCode: res.status });
+    });
+  }
+
   /** Removes a service of `node` from the catalog directly (for a node whose agent is gone). */
   async catalogDeregister(node: string, serviceId: string): Promise<void> {
     await this.call(`deregister service ${serviceId} of node ${node} from the catalog`, () =>

@@ -195,7 +195,7 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
       await publisher.deregisterContainer({ node: entry.node, address }, entry.serviceId);
       actions.push(`service: deregistered ${entry.serviceId} on ${entry.node}`);
     } else {
-      await catalogRequest(consul, "/v1/catalog/deregister", { Node: entry.node });
+      await consul.catalogDeregisterNode(entry.node);
       actions.push(`node: deregistered ${entry.node} from the catalog`);
     }
   }
@@ -209,20 +209,14 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
   for (const f of findings.filter((x) => x.repair === "node-meta")) {
     const node = catalogNodes.find((n) => n.node === f.node);
     if (!node) continue;
-    const own = await agentSelf(consul, node.address);
+    // A host that is down has no agent to ask.
+    const own = await consul.agentAt(node.address).agentSelf(5_000).catch(() => undefined);
     if (!own || sameMeta(own.meta, node.meta)) {
       actions.push(`labels: ${node.node} runs with this node meta in its own configuration; re-run its bootstrap with the right DCP_FLEET/DCP_IDC/DCP_ZONE`);
       continue;
     }
     // Re-register the node as its agent would: same id and tagged addresses, the agent's meta.
-    const current = (await catalogGet(consul, `/v1/catalog/node/${encodeURIComponent(node.node)}`)) as { Node?: { TaggedAddresses?: Record<string, string> } } | null;
-    await catalogRequest(consul, "/v1/catalog/register", {
-      ID: own.nodeId,
-      Node: node.node,
-      Address: node.address,
-      TaggedAddresses: current?.Node?.TaggedAddresses ?? undefined,
-      NodeMeta: own.meta,
-    });
+    await consul.setNodeMeta(node.node, own.nodeId, own.meta);
     actions.push(`labels: ${node.node} node meta restored from its agent's configuration`);
   }
   return actions;
@@ -232,35 +226,3 @@ function sameMeta(a: Record<string, string>, b: Record<string, string>): boolean
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => a[k] === b[k]);
 }
-
-/**
- * Catalog node reads/writes and the agent's own view are not part of ConsulClient's API;
- * these few calls go straight to Consul's HTTP API with the same address and token.
- */
-async function catalogRequest(consul: ConsulClient, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${consul.config.address}${path}`, { method: "PUT", headers: headers(consul), body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`Consul at ${consul.config.address}: PUT ${path} answered ${res.status}: ${(await res.text()).trim()}`);
-}
-
-async function catalogGet(consul: ConsulClient, path: string): Promise<unknown> {
-  const res = await fetch(`${consul.config.address}${path}`, { headers: headers(consul) });
-  if (!res.ok) throw new Error(`Consul at ${consul.config.address}: GET ${path} answered ${res.status}: ${(await res.text()).trim()}`);
-  return res.json();
-}
-
-/** The host agent's own node id and node meta; undefined when no agent answers there. */
-async function agentSelf(consul: ConsulClient, hostAddress: string): Promise<{ nodeId: string; meta: Record<string, string> } | undefined> {
-  try {
-    const res = await fetch(`http://${hostAddress}:${consul.config.agentPort}/v1/agent/self`, { headers: headers(consul), signal: AbortSignal.timeout(5000) });
-    if (!res.ok) return undefined;
-    const self = (await res.json()) as { Config?: { NodeID?: string }; Meta?: Record<string, string> };
-    return { nodeId: self.Config?.NodeID ?? "", meta: self.Meta ?? {} };
-  } catch {
-    return undefined; // no agent answers (a host that is down)
-  }
-}
-
-function headers(consul: ConsulClient): Record<string, string> {
-  return consul.config.token ? { "X-Consul-Token": consul.config.token } : {};
-}
-
