@@ -130,17 +130,17 @@ export class DcpStack extends TerraformStack {
     unique("IDC", idcs.map((i) => [i.name, i.node.path]));
     unique("fleet", fleets.map((f) => [f.name, f.node.path]));
     unique("pool", pools.map((p) => [p.name, p.pool.source]));
-    unique("upstream", pools.filter((p) => p.pool.upstream).map((p) => [p.pool.upstream!.name, p.pool.source]));
+    unique("upstream", pools.filter((p) => p.pool.upstream).map((p) => [p.pool.upstream!.name, p.sourceOf("upstream.name")]));
     for (const f of fleets) {
       if (!idcs.includes(f.idc)) throw new DcpError(`Fleet ${f.node.path}: its IDC "${f.idc.name}" belongs to another stack; create fleets in the stack of their IDC`);
     }
     const idcNames = new Set(idcs.map((i) => i.name));
     for (const p of pools) {
-      for (const name of p.pool.idcs) {
+      p.pool.idcs.forEach((name, i) => {
         if (!idcNames.has(name)) {
-          throw new DcpError(`${p.pool.source}: pool "${p.name}": idcs: IDC "${name}" is not defined; defined IDCs: ${[...idcNames].join(", ") || "none"}`);
+          throw new DcpError(`${p.sourceOf(`idcs[${i}]`)}: pool "${p.name}": idcs[${i}]: IDC "${name}" is not defined; defined IDCs: ${[...idcNames].join(", ") || "none"}`);
         }
-      }
+      });
     }
 
     // Dependency templates declared anywhere in the stack attach to their dependent pool.

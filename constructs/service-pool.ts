@@ -28,7 +28,7 @@ export const POOL_DEFAULTS = {
  *   cloudWeightFactor), `maxFails` 2, `failTimeoutSeconds` 10
  * - `placement`: strategy `spread`, no anti-affinity, no constraints
  * - `dependencies`: none; `env`: `{}`; `command`: the image's
- * - `source`: the construct path
+ * - `source`: the construct path; `fieldSources`: none (errors name `source`)
  */
 export type ServicePoolProps = PoolDefinition;
 
@@ -63,11 +63,13 @@ export interface ResolvedPool {
  */
 export class ServicePool extends Construct {
   readonly pool: ResolvedPool;
+  private readonly fieldSources: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ServicePoolProps) {
     super(scope, id);
     const source = props.source ?? `ServicePool ${this.node.path}`;
-    const at = (field: string) => `${source}: pool "${props.name}": ${field}`;
+    this.fieldSources = { ...(props.fieldSources ?? {}) };
+    const at = (field: string) => `${this.sourceOf(field, source)}: pool "${props.name}": ${field}`;
     checkName("pool", props.name, source);
     if (!IMAGE_PATTERN.test(props.image)) {
       throw new DcpError(`${at("image")} "${props.image}" is not an image reference; use [registry[:port]/]name[:tag], e.g. registry.local/feed-api:1.4.2`);
@@ -75,7 +77,7 @@ export class ServicePool extends Construct {
     if (!isContainerType(props.containerType)) {
       throw new DcpError(`${at("containerType")} must be one of ${CONTAINER_TYPE_NAMES.join(", ")} (got "${props.containerType}")`);
     }
-    checkCount("replicas", props.replicas, `${source}: pool "${props.name}"`);
+    checkCount("replicas", props.replicas, `${this.sourceOf("replicas", source)}: pool "${props.name}"`);
     if (props.idcs.length === 0) throw new DcpError(`${at("idcs")} must list at least one IDC, in preference order`);
     const dupIdc = props.idcs.find((x, i) => props.idcs.indexOf(x) !== i);
     if (dupIdc) throw new DcpError(`${at("idcs")} lists "${dupIdc}" twice; list each IDC once`);
@@ -100,7 +102,7 @@ export class ServicePool extends Construct {
     const placement = this.placement(props, at);
 
     for (const [i, d] of (props.dependencies ?? []).entries()) {
-      new DependencyTemplate(this, `dependency-${i}`, { pool: props.name, dependsOn: d.pool, ratio: d.ratio, source });
+      new DependencyTemplate(this, `dependency-${i}`, { pool: props.name, dependsOn: d.pool, ratio: d.ratio, source: this.sourceOf(`dependencies[${i}]`, source) });
     }
     for (const k of Object.keys(props.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new DcpError(`${at(`env.${k}`)} is not a valid environment variable name`);
@@ -126,6 +128,19 @@ export class ServicePool extends Construct {
 
   get name(): string {
     return this.pool.name;
+  }
+
+  /**
+   * Where a field was written (`idcs[1]`, `healthCheck.interval`): its own line in a pool
+   * file, else the nearest enclosing field's, else the pool's source.
+   */
+  sourceOf(field: string, source = this.pool.source): string {
+    for (let f = field; ; ) {
+      if (this.fieldSources[f]) return this.fieldSources[f];
+      const parent = f.replace(/(?:\.[^.[\]]+|\[\d+\])$/, "");
+      if (parent === f) return source;
+      f = parent;
+    }
   }
 
   /** Resources of one container of this pool. */

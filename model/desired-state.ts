@@ -121,4 +121,10 @@ export interface PoolDefinition {
   command?: string[];
   /** Where it was declared, e.g. "stacks/pools/feed-api.yaml:1". */
   source?: string;
+  /**
+   * Where each field was written, by field path as errors name it (`idcs[1]`,
+   * `healthCheck.interval`), e.g. "stacks/pools/feed-api.yaml:7:5". Pool files fill it in,
+   * so errors found after loading (an IDC no stack defines) point at the field's line.
+   */
+  fieldSources?: Record<string, string>;
 }

@@ -143,8 +143,25 @@ function readPoolFile(filePath: string): FileResult {
     at(positions.of(problem.path, { key: problem.atKey }), problem.path, problem.message);
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (problems.length === 0) result.pool = toDefinition(raw as unknown as PoolFile, `${file}:${positions.of([]).line}`);
+  if (problems.length === 0) {
+    result.pool = { ...toDefinition(raw as unknown as PoolFile, `${file}:${positions.of([]).line}`), fieldSources: fieldSources(raw, positions, file) };
+  }
   return result;
+}
+
+/** `file:line:column` of every field and list item of the pool, by formatted field path. */
+function fieldSources(raw: Record<string, unknown>, positions: SourcePositions, file: string): Record<string, string> {
+  const sources: Record<string, string> = {};
+  const visit = (value: unknown, at: FieldPath) => {
+    if (at.length > 0) {
+      const { line, column } = positions.of(at);
+      sources[formatFieldPath(at)] = `${file}:${line}:${column}`;
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...at, i]));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, [...at, k]);
+  };
+  visit(raw, []);
+  return sources;
 }
 
 /** Keys written twice in one mapping; YAML would silently keep the last. */

@@ -172,7 +172,16 @@ describe("DcpStack", () => {
 
   it("names an unknown IDC with the pool's source", () => {
     expectError(() => synth(({ stack }) => new ServicePool(stack, "p", { ...feedApi, idcs: ["aliyun-sh"], source: "stacks/pools/feed-api.yaml:5" })),
-      'stacks/pools/feed-api.yaml:5: pool "feed-api": idcs: IDC "aliyun-sh" is not defined');
+      'stacks/pools/feed-api.yaml:5: pool "feed-api": idcs[0]: IDC "aliyun-sh" is not defined');
+  });
+  it("names the line and column of the field when the pool came from a pool file", () => {
+    const fieldSources = { idcs: "stacks/pools/feed-api.yaml:9:1", "idcs[1]": "stacks/pools/feed-api.yaml:9:20", upstream: "stacks/pools/feed-api.yaml:14:1" };
+    const at = { source: "stacks/pools/feed-api.yaml:5", fieldSources };
+    expectError(() => synth(({ stack }) => new ServicePool(stack, "p", { ...feedApi, ...at, idcs: ["yf-private", "aliyun-sh"] })),
+      'stacks/pools/feed-api.yaml:9:20: pool "feed-api": idcs[1]: IDC "aliyun-sh" is not defined');
+    // A field without its own entry points at the nearest enclosing one.
+    expectError(() => new ServicePool(topology(app).stack, "p", { ...feedApi, ...at, upstream: { name: "feed-api" } }),
+      'stacks/pools/feed-api.yaml:14:1: pool "feed-api": upstream.name "feed-api" must match');
   });
   it("names a dependency cycle across pools and templates", () => {
     expectError(

@@ -50,7 +50,15 @@ describe("the example pool files", () => {
   });
 
   test("feed-api converts to the PoolDefinition the ServicePool construct takes, nothing defaulted but the check's port", () => {
-    expect(loadPoolFile(path.join("stacks", "pools", "feed-api.yaml"))).toEqual({
+    const { fieldSources, ...definition } = loadPoolFile(path.join("stacks", "pools", "feed-api.yaml"));
+    // Where each field was written, for errors found after loading.
+    expect(fieldSources).toMatchObject({
+      name: "stacks/pools/feed-api.yaml:5:7",
+      idcs: "stacks/pools/feed-api.yaml:9:1",
+      "idcs[1]": "stacks/pools/feed-api.yaml:9:20",
+      "dependencies[0].pool": expect.stringMatching(/^stacks\/pools\/feed-api\.yaml:\d+:\d+$/),
+    });
+    expect(definition).toEqual({
       name: "feed-api",
       image: "registry.local/feed/feed-api:1.4.2",
       containerType: "dP02",

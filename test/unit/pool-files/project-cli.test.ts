@@ -40,7 +40,7 @@ function edit(pool: string, from: string, to: string): void {
 const broken: Array<[what: string, breakIt: () => void, expected: string]> = [
   ["a misspelt strategy", () => edit("feed-api", "strategy: spread ", "strategy: spraed "), `stacks/pools/feed-api.yaml:22:13: placement.strategy: must be one of binpack, spread, random (got "spraed"; did you mean "spread"?)`],
   ["a YAML syntax error", () => edit("hongbao-api", "idcs: [yf-private, aliyun-bj]", "idcs: [yf-private, aliyun-bj"), "stacks/pools/hongbao-api.yaml:"],
-  ["an IDC that does not exist", () => edit("remind-api", "idcs: [yf-private, aliyun-bj]", "idcs: [yf-private, aliyun-sh]"), `stacks/pools/remind-api.yaml:5: pool "remind-api": idcs: IDC "aliyun-sh" is not defined`],
+  ["an IDC that does not exist", () => edit("remind-api", "idcs: [yf-private, aliyun-bj]", "idcs: [yf-private, aliyun-sh]"), `stacks/pools/remind-api.yaml:9:20: pool "remind-api": idcs[1]: IDC "aliyun-sh" is not defined`],
   ["a dependency cycle", () => edit("feed-cache", "owner: feed-team", "dependencies: [{ pool: feed-api, ratio: 0.1 }]\nowner: feed-team"), "feed-api → feed-cache → feed-api"],
   ["a dependency on a missing pool", () => edit("feed-api", "pool: feed-cache,", "pool: feed-cach,"), `depends on "feed-cach", which is not defined`],
 ];
