@@ -60,6 +60,16 @@ export interface ExecutionResult {
   warnings: string[];
 }
 
+/** Steps that talk to a host's Docker daemon: bounded overall and per daemon. */
+const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove"]);
+
+/**
+ * How long an upstream edit waits for others to share its transaction. Each transaction is
+ * a Raft write with an fsync on the servers; a 300-container scale-out wrote about one per
+ * container, and with this about one per 250 ms.
+ */
+const UPSTREAM_BATCH_MS = 250;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -83,8 +93,10 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
   const deadline = Date.now() + timeoutMs;
   const hc = change.healthCheck;
   let last = "";
-  // Backing off: the demo server (busybox httpd) forks per request, and the daemons share the machine's cores.
-  let delay = 50;
+  // Backing off: the demo server (busybox httpd) forks per request, and the daemons share the
+  // machine's cores. No container answers the moment `start` returns: the first probe waits.
+  let delay = 100;
+  await sleep(delay);
   while (Date.now() < deadline) {
     if (!hc) {
       if (await running()) return;
@@ -100,7 +112,8 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
       }
     }
     await sleep(delay);
-    delay = Math.min(1000, delay * 2);
+    // Capped low: the last container's wait is the apply's tail.
+    delay = Math.min(250, delay * 2);
   }
   throw new DcpError(`${change.containerName} on ${change.node} did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
@@ -142,16 +155,37 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
 
   /**
    * Upstream edits are queued per upstream and written together: one diff against what KV
-   * holds, one transaction (split at 64 operations), for all edits that arrived meanwhile.
+   * holds, one transaction (split at 64 operations), for all edits that arrived within
+   * UPSTREAM_BATCH_MS, or at once when every chain in flight is waiting on a queue (nothing
+   * more can arrive, e.g. at the end of an apply).
    */
   type Edit = { edit: (entries: UpstreamEntry[]) => UpstreamEntry[]; resolve: () => void; reject: (err: unknown) => void };
   const queues = new Map<string, Edit[]>();
   const flushing = new Set<string>();
+  let chainsInFlight = 0;
+  let queuedEdits = 0;
+  const wakers = new Set<() => void>();
+  const wakeIfAllWaiting = () => {
+    if (queuedEdits >= chainsInFlight) for (const wake of [...wakers]) wake();
+  };
+  const batchWindow = () =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, UPSTREAM_BATCH_MS);
+      wakers.add(wake);
+      wakeIfAllWaiting();
+    });
   const flush = async (upstream: string) => {
     flushing.add(upstream);
     const queue = queues.get(upstream)!;
     while (queue.length > 0) {
+      await batchWindow();
       const batch = queue.splice(0);
+      queuedEdits -= batch.length;
       try {
         const entries = upstreamEntries(upstream);
         const live = [...entries.values()];
@@ -179,13 +213,15 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     new Promise<void>((resolve, reject) => {
       if (!queues.has(upstream)) queues.set(upstream, []);
       queues.get(upstream)!.push({ edit, resolve, reject });
+      queuedEdits++;
       if (!flushing.has(upstream)) void flush(upstream);
+      else wakeIfAllWaiting();
     });
 
+  /** Runs a change; Docker steps must hold a slot of their host (see runChains). */
   const run = async (change: Change): Promise<void> => {
     const host = hosts.get(change.node);
     const docker = () => dockers.get(change.node, host!.dockerEndpoint);
-    const onHost = <T>(fn: () => Promise<T>) => dockerLimit(() => hostLimit(change.node)(fn));
     switch (change.kind) {
       case "assign-host":
         return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
@@ -193,10 +229,10 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
         if (change.pools.length > 0) return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
         return consul.kvDelete(KV.assignment(consul.config.kvRoot, change.node));
       case "create":
-        await onHost(() => docker().create(change));
+        await docker().create(change);
         return;
       case "start":
-        return onHost(() => docker().start(change.containerName));
+        return docker().start(change.containerName);
       case "wait-healthy":
         return waitHealthy(change, () => docker().running(change.containerName), options.healthTimeoutMs ?? 60_000);
       case "register":
@@ -231,9 +267,9 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
         if (change.seconds > 0) await sleep(change.seconds * 1000);
         return;
       case "stop":
-        return onHost(() => docker().stop(change.containerId, change.timeoutSeconds));
+        return docker().stop(change.containerId, change.timeoutSeconds);
       case "remove":
-        return onHost(() => docker().remove(change.containerId));
+        return docker().remove(change.containerId);
     }
   };
 
@@ -251,10 +287,17 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     const chains = new Map<string, Change[]>();
     for (const c of changes) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
     const errors: string[] = [];
-    await Promise.all(
-      [...chains.values()].map((chain) =>
-        chainLimit(async () => {
-          for (const change of chain) {
+    const runChain = async (chain: Change[]): Promise<void> => {
+      for (let i = 0; i < chain.length; ) {
+        // Consecutive Docker steps of one container (create → start, stop → remove) share one
+        // slot, as `docker run` does: a created container starts at once instead of queueing
+        // behind every other chain's create.
+        let end = i + 1;
+        if (DOCKER_STEPS.has(chain[i].kind)) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
+        const steps = chain.slice(i, end);
+        const node = chain[i].node;
+        const runSteps = async (): Promise<boolean> => {
+          for (const change of steps) {
             try {
               await timed(change);
               applied++;
@@ -265,8 +308,25 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
               // A lost host cannot be cleaned up now; the next apply retries when it is back.
               if (change.direction === "down" && lost(change.node)) warnings.push(message);
               else errors.push(message);
-              return;
+              return false;
             }
+          }
+          return true;
+        };
+        const ok = DOCKER_STEPS.has(chain[i].kind) ? await dockerLimit(() => hostLimit(node)(runSteps)) : await runSteps();
+        if (!ok) return;
+        i = end;
+      }
+    };
+    await Promise.all(
+      [...chains.values()].map((chain) =>
+        chainLimit(async () => {
+          chainsInFlight++;
+          try {
+            await runChain(chain);
+          } finally {
+            chainsInFlight--;
+            wakeIfAllWaiting();
           }
         }),
       ),

@@ -66,6 +66,30 @@ test("scale in 8 → 3 removes the highest instances and their upstream entries"
   expect(services).toHaveLength(3);
 }, 600_000);
 
+test("with one Docker slot, each container starts right after its own create, and each is stopped right before its removal", async () => {
+  const serial = testPool(fleet, "tscale-serial", 4);
+  try {
+    const order = (stderr: string) => stderr.split("\n").map((l) => /^done \d+\/\d+ (create|start|stop|remove) (\S+)/.exec(l)).filter((m) => m !== null).map((m) => `${m![1]} ${m![2]}`);
+    const up = await suite.apply([serial], ["--parallel", "1"]);
+    expect(up.code).toBe(2);
+    const steps = order(up.stderr);
+    expect(steps).toHaveLength(8);
+    // Pairs, not four creates then four starts: the slot is held from create to start.
+    for (let i = 0; i < steps.length; i += 2) {
+      expect([steps[i].split(" ")[0], steps[i + 1]]).toEqual(["create", steps[i].replace("create", "start")]);
+    }
+    const down = await suite.apply([{ ...serial, replicas: 0, effectiveReplicas: 0 }], ["--parallel", "1"]);
+    expect(down.code).toBe(2);
+    const removal = order(down.stderr);
+    expect(removal).toHaveLength(8);
+    for (let i = 0; i < removal.length; i += 2) {
+      expect([removal[i].split(" ")[0], removal[i + 1].split(" ")[0]]).toEqual(["stop", "remove"]);
+    }
+  } finally {
+    await suite.cleanup([serial]);
+  }
+}, 600_000);
+
 test("scale-out beyond the assigned hosts takes buffer hosts (assigned first), and scale-in gives them back", async () => {
   const root = suite.consul.config.kvRoot;
   const assigned = async () => {
