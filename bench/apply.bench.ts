@@ -12,7 +12,7 @@ import pLimit from "p-limit";
 import { CONTAINER_TYPES } from "../model/container-types";
 import { applyDesired } from "../runtime";
 import { DockerHosts } from "../runtime/docker/hosts";
-import { Benchmark, Figure } from "./harness";
+import { Benchmark, Figure, median } from "./harness";
 import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
 
 const CONTAINERS = 300;
@@ -68,8 +68,6 @@ async function removeBare(dockers: DockerHosts, hosts: Array<{ node: string; doc
     }),
   );
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bench: Benchmark = {
   name: "apply",

@@ -25,6 +25,12 @@ export function met(f: Figure): boolean | undefined {
   return f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value;
 }
 
+/** The middle value (the upper middle for an even count). */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Peak RSS of this process so far, in MB (Linux: VmHWM). */
 export function peakRssMB(): number {
   const status = require("node:fs").readFileSync("/proc/self/status", "utf8") as string;

@@ -13,7 +13,7 @@ import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
 import { DiscoveryPublisher } from "../runtime/discovery/publisher";
 import { diffUpstreams, upstreamKey, upstreamValue } from "../runtime/discovery/upstreams";
 import type { UpstreamEntry } from "../runtime/inventory/types";
-import { Benchmark, Figure } from "./harness";
+import { Benchmark, Figure, median } from "./harness";
 
 const ENTRIES = 2_000;
 const UPSTREAMS = 20;
@@ -31,11 +31,6 @@ async function seconds(work: () => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const bench: Benchmark = {
