@@ -292,8 +292,9 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
         // Consecutive Docker steps of one container (create → start, stop → remove) share one
         // slot, as `docker run` does: a created container starts at once instead of queueing
         // behind every other chain's create.
+        const onDocker = DOCKER_STEPS.has(chain[i].kind);
         let end = i + 1;
-        if (DOCKER_STEPS.has(chain[i].kind)) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
+        if (onDocker) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
         const steps = chain.slice(i, end);
         const node = chain[i].node;
         const runSteps = async (): Promise<boolean> => {
@@ -313,7 +314,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
           }
           return true;
         };
-        const ok = DOCKER_STEPS.has(chain[i].kind) ? await dockerLimit(() => hostLimit(node)(runSteps)) : await runSteps();
+        const ok = onDocker ? await dockerLimit(() => hostLimit(node)(runSteps)) : await runSteps();
         if (!ok) return;
         i = end;
       }

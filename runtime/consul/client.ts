@@ -73,8 +73,10 @@ export interface ServiceRegistration {
   port: number;
   tags: string[];
   meta: Record<string, string>;
-  /** HTTP check run by the agent the service is registered with. */
-  /** `initialStatus`: what the check reports until its first run; Consul's default is critical. */
+  /**
+   * HTTP check run by the agent the service is registered with. `initialStatus`: what the
+   * check reports until its first run; Consul's default is critical.
+   */
   check?: { url: string; intervalSeconds: number; timeoutSeconds: number; initialStatus?: CheckStatus };
 }
 
