@@ -16,8 +16,10 @@ const args = (file: string, wait: string) => ["apply", "--desired", file, "--pro
 
 test("without --wait-lock, the second apply is refused, names the holder and changes nothing", async () => {
   // The first may wait (an earlier holder's lock-delay); only the second is asked to refuse.
-  // Large enough to still run when the second one (a new process) asks for the lock.
-  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas: 30, effectiveReplicas: 30 }]), "60"));
+  // Large enough to still run when the second one (a new process, about 2 s to start) asks
+  // for the lock: 30 containers once took long enough, but a faster apply ended first.
+  const replicas = 90;
+  const first = suite.spawn(args(suite.writeDesired([{ ...a, replicas, effectiveReplicas: replicas }]), "60"));
   let firstEnded = false;
   first.done.then(() => (firstEnded = true));
   await first.waitFor(() => first.finished() >= 1, "the first apply's first change");
@@ -27,7 +29,7 @@ test("without --wait-lock, the second apply is refused, names the holder and cha
   expect(second.stderr).toMatch(/Another apply holds the lock .*pid \d+/);
   expect((await first.done).code).toBe(2);
   expect(await suite.containers("tconc-b")).toEqual([]);
-  expect(await suite.containers("tconc-a")).toHaveLength(30);
+  expect(await suite.containers("tconc-a")).toHaveLength(replicas);
 }, 600_000);
 
 test("with --wait-lock, the second apply waits and starts its changes only after the first ended", async () => {
