@@ -48,7 +48,7 @@ const bench: Benchmark = {
 
       const figures: Figure[] = [
         { name: "drill.healthy-and-published.seconds", value: published, unit: "s", target: { op: "<=", value: 60 }, note: `${expected} new containers (api ${FROM}→${TO}, cache ×${RATIO})` },
-        { name: "drill.consul-checks-passing.seconds", value: passing, unit: "s", note: "until every new service's Consul check passes (10 s check interval)" },
+        { name: "drill.consul-checks-passing.seconds", value: passing, unit: "s", note: "until every new service's Consul check passes (a check starts passing when the apply verified the container's health)" },
         { name: "drill.phase.read-inventory.seconds", value: report.timings.inventorySeconds, unit: "s" },
         { name: "drill.phase.schedule.seconds", value: report.timings.scheduleSeconds, unit: "s" },
         { name: "drill.phase.pull-images.seconds", value: report.timings.preflightSeconds, unit: "s" },

@@ -49,8 +49,19 @@ export interface ApplyReport {
   warnings: string[];
 }
 
-function consulOf(options: RuntimeOptions): ConsulClient {
-  return options.consul ?? new ConsulClient(consulConfigFromEnv());
+/**
+ * Runs `fn` with the caller's Consul client, or with one of its own that is closed after:
+ * its keep-alive connections to each host's agent would stay open, and an agent refuses a
+ * client with 200 open connections (a process applying again and again hit that).
+ */
+async function withConsul<T>(options: RuntimeOptions, fn: (consul: ConsulClient) => Promise<T>): Promise<T> {
+  if (options.consul) return fn(options.consul);
+  const consul = new ConsulClient(consulConfigFromEnv());
+  try {
+    return await fn(consul);
+  } finally {
+    consul.close();
+  }
 }
 
 function planOptions(options: RuntimeOptions): PlanOptions {
@@ -77,10 +88,11 @@ async function preconditions(consul: ConsulClient, options: RuntimeOptions): Pro
 }
 
 export async function planFromLive(desired: DesiredState, options: RuntimeOptions = {}): Promise<{ inventory: Inventory; plan: RuntimePlan }> {
-  const consul = consulOf(options);
-  const dockers = await preconditions(consul, options);
-  const inventory = await readInventory(consul, dockers);
-  return { inventory, plan: planChanges(desired, inventory, planOptions(options)) };
+  return withConsul(options, async (consul) => {
+    const dockers = await preconditions(consul, options);
+    const inventory = await readInventory(consul, dockers);
+    return { inventory, plan: planChanges(desired, inventory, planOptions(options)) };
+  });
 }
 
 export function unplacedError(plan: RuntimePlan): DcpError {
@@ -99,12 +111,13 @@ async function pullImages(plan: RuntimePlan, inventory: Inventory, dockers: Dock
 }
 
 export async function applyDesired(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
-  const consul = consulOf(options);
   const started = Date.now();
-  const dockers = await preconditions(consul, options);
-  const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
-  return withApplyLock(consul, holder, () => applyLocked(desired, options, consul, dockers, started), {
-    waitMs: (options.waitLockSeconds ?? 0) * 1000,
+  return withConsul(options, async (consul) => {
+    const dockers = await preconditions(consul, options);
+    const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
+    return withApplyLock(consul, holder, () => applyLocked(desired, options, consul, dockers, started), {
+      waitMs: (options.waitLockSeconds ?? 0) * 1000,
+    });
   });
 }
 

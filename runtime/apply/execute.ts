@@ -70,6 +70,9 @@ const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove
  */
 const UPSTREAM_BATCH_MS = 250;
 
+/** Health poll interval once no Docker step is left (see waitHealthy). */
+const TAIL_POLL_MS = 25;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -89,14 +92,20 @@ function probe(url: string, timeoutMs: number): Promise<number> {
   });
 }
 
-async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/**
+ * Polls until the container answers its health check (or runs, without one). While other
+ * containers are still being created, polls back off: the demo server (busybox httpd) forks
+ * per request and the daemons share the machine's cores. Once no Docker step is left, this
+ * wait is the apply's tail and nothing competes for the cores: it polls every 25 ms.
+ */
+async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boolean>, dockerIdle: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const hc = change.healthCheck;
   let last = "";
-  // Backing off: the demo server (busybox httpd) forks per request, and the daemons share the
-  // machine's cores. No container answers the moment `start` returns: the first probe waits.
+  // No container answers the moment `start` returns: even the first poll waits.
   let delay = 100;
-  await sleep(delay);
+  const pause = () => sleep(dockerIdle() ? TAIL_POLL_MS : delay);
+  await pause();
   while (Date.now() < deadline) {
     if (!hc) {
       if (await running()) return;
@@ -111,8 +120,7 @@ async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boo
         last = `GET ${url}: ${(err as Error).message}`;
       }
     }
-    await sleep(delay);
-    // Capped low: the last container's wait is the apply's tail.
+    await pause();
     delay = Math.min(250, delay * 2);
   }
   throw new DcpError(`${change.containerName} on ${change.node} did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last})`);
@@ -139,6 +147,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   // Docker is the bottleneck: its requests are bounded overall and per daemon. Waiting for
   // health, registering and publishing hold no slot, so the daemons stay busy meanwhile.
   const dockerLimit = pLimit(options.parallel ?? 16);
+  const dockerIdle = () => dockerLimit.activeCount + dockerLimit.pendingCount === 0;
   const consulLimit = pLimit(32);
   // Chains in flight: enough to keep Docker busy while others wait for health, few enough
   // that a chain's start is not queued behind every other chain's create.
@@ -234,7 +243,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
       case "start":
         return docker().start(change.containerName);
       case "wait-healthy":
-        return waitHealthy(change, () => docker().running(change.containerName), options.healthTimeoutMs ?? 60_000);
+        return waitHealthy(change, () => docker().running(change.containerName), dockerIdle, options.healthTimeoutMs ?? 60_000);
       case "register":
         return consulLimit(() => publisher.registerContainer(
           { node: change.node, address: change.address },

@@ -3,9 +3,12 @@
  * registrations with passing checks, upstream entries with cloud weights, buffer hosts
  * taken first and given back, and a second apply that has nothing to do.
  */
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { runtimeEnv } from "../../fleet/local";
 import { KV } from "../../model/host-metadata";
+import { applyDesired } from "../../runtime";
 import { parseAssignment } from "../../runtime/inventory/read";
-import { Suite, testFleet, testPool } from "./support/apply";
+import { Suite, testDesired, testFleet, testPool } from "./support/apply";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "scale");
@@ -116,4 +119,35 @@ test("scale-out beyond the assigned hosts takes buffer hosts (assigned first), a
     await suite.cleanup([big]);
   }
   expect(await assigned()).toEqual([]);
+}, 600_000);
+
+/** This process's established TCP connections to a host agent's HTTP port (8500), from /proc. */
+function agentConnections(): number {
+  const inodes = new Set(
+    readdirSync("/proc/self/fd").map((fd) => {
+      try {
+        return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+      } catch {
+        return undefined; // closed while listing
+      }
+    }),
+  );
+  const rows = readFileSync("/proc/self/net/tcp", "utf8").trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+  // rem_address is hex ip:port (8500 = 0x2134), st 01 is ESTABLISHED, column 9 the inode.
+  return rows.filter((r) => r[2].endsWith(":2134") && r[3] === "01" && inodes.has(r[9])).length;
+}
+
+test("an apply that made its own Consul client closes it: no connection to a host agent stays open", async () => {
+  const pool = testPool(fleet, "tscale-conn", 4);
+  const env = { ...process.env };
+  Object.assign(process.env, runtimeEnv(fleet));
+  try {
+    const report = await applyDesired(testDesired([pool]), { profile: "local", progress: "quiet", waitLockSeconds: 120 });
+    // It registered through the agents; each agent refuses a client after 200 open connections.
+    expect(report.plan.changes.filter((c) => c.kind === "register")).toHaveLength(4);
+    expect(agentConnections()).toBe(0);
+  } finally {
+    process.env = env;
+    await suite.cleanup([pool]);
+  }
 }, 600_000);
