@@ -70,7 +70,7 @@ const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove
  */
 const UPSTREAM_BATCH_MS = 250;
 
-/** Health poll interval once no Docker step is left (see waitHealthy). */
+/** Health poll interval while no Docker step is running or queued (see waitHealthy). */
 const TAIL_POLL_MS = 25;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,8 +95,9 @@ function probe(url: string, timeoutMs: number): Promise<number> {
 /**
  * Polls until the container answers its health check (or runs, without one). While other
  * containers are still being created, polls back off: the demo server (busybox httpd) forks
- * per request and the daemons share the machine's cores. Once no Docker step is left, this
- * wait is the apply's tail and nothing competes for the cores: it polls every 25 ms.
+ * per request and the daemons share the machine's cores. Once no Docker step is running or
+ * queued (the apply's tail, or chains all waiting), nothing competes for the cores: it polls
+ * every 25 ms.
  */
 async function waitHealthy(change: WaitHealthyChange, running: () => Promise<boolean>, dockerIdle: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
