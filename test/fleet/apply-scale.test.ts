@@ -139,15 +139,20 @@ function agentConnections(): number {
 
 test("an apply that made its own Consul client closes it: no connection to a host agent stays open", async () => {
   const pool = testPool(fleet, "tscale-conn", 4);
-  const env = { ...process.env };
-  Object.assign(process.env, runtimeEnv(fleet));
+  // The apply reads the fleet's Consul address from the environment, as the CLI does.
+  const env = runtimeEnv(fleet);
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   try {
     const report = await applyDesired(testDesired([pool]), { profile: "local", progress: "quiet", waitLockSeconds: 120 });
     // It registered through the agents; each agent refuses a client after 200 open connections.
     expect(report.plan.changes.filter((c) => c.kind === "register")).toHaveLength(4);
     expect(agentConnections()).toBe(0);
   } finally {
-    process.env = env;
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     await suite.cleanup([pool]);
   }
 }, 600_000);
