@@ -5,9 +5,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { Benchmark, Figure } from "./harness";
-import { fleetDown, fleetStatus, fleetUp, FleetUpOptions } from "../fleet/local";
+import { siteDown, siteStatus, siteUp, SiteUpOptions } from "../local-site";
 
-const OPTIONS: FleetUpOptions = {
+const OPTIONS: SiteUpOptions = {
   name: "dcpbench",
   hosts: 6,
   subnet: "192.168.76.0/24",
@@ -26,19 +26,19 @@ const bench: Benchmark = {
   name: "fleet",
   needsFleet: false,
   async run(): Promise<Figure[]> {
-    await fleetDown(OPTIONS.name);
+    await siteDown(OPTIONS.name);
     try {
-      const up = await seconds(() => fleetUp(OPTIONS));
-      const again = await seconds(() => fleetUp(OPTIONS));
+      const up = await seconds(() => siteUp(OPTIONS));
+      const again = await seconds(() => siteUp(OPTIONS));
       // A lost host: its namespace (and with it every process inside) is gone.
       const victim = `${OPTIONS.name}-h3`;
       for (const pid of execFileSync("ip", ["netns", "pids", victim], { encoding: "utf8" }).split("\n").filter(Boolean)) {
         process.kill(Number(pid), "SIGKILL");
       }
       execFileSync("ip", ["netns", "del", victim]);
-      const repair = await seconds(() => fleetUp(OPTIONS));
-      if (!(await fleetStatus(OPTIONS.name)).healthy) throw new Error("fleet not healthy after repair");
-      const down = await seconds(() => fleetDown(OPTIONS.name));
+      const repair = await seconds(() => siteUp(OPTIONS));
+      if (!(await siteStatus(OPTIONS.name)).healthy) throw new Error("fleet not healthy after repair");
+      const down = await seconds(() => siteDown(OPTIONS.name));
       return [
         { name: "fleet.up.6-hosts.seconds", value: up, unit: "s", target: { op: "<=", value: 60 }, note: "from nothing, incl. registry and demo image push" },
         { name: "fleet.up.healthy.seconds", value: again, unit: "s", target: { op: "<=", value: 5 }, note: "nothing to do" },
@@ -46,7 +46,7 @@ const bench: Benchmark = {
         { name: "fleet.down.seconds", value: down, unit: "s", target: { op: "<=", value: 30 } },
       ];
     } finally {
-      await fleetDown(OPTIONS.name);
+      await siteDown(OPTIONS.name);
     }
   },
 };

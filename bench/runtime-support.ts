@@ -3,7 +3,7 @@
  * default: its 128-cpu host class fits hundreds of containers), pools built for it, and
  * cleanup through the runtime itself.
  */
-import { LocalFleet, readFleet, runtimeEnv, TEST_FLEET } from "../fleet/local";
+import { LocalSite, readSite, runtimeEnv, TEST_SITE } from "../local-site";
 import { KV } from "../model/host-metadata";
 import { DesiredState, PoolSpec } from "../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
@@ -12,16 +12,16 @@ import { DockerHosts } from "../runtime/docker/hosts";
 import { assignmentValue, parseAssignment, readInventory } from "../runtime/inventory/read";
 
 /** The fleet of the apply and drill benchmarks: DCP_BENCH_FLEET (a fleet name), else the test fleet. */
-export const BENCH_FLEET = process.env.DCP_BENCH_FLEET ?? TEST_FLEET;
+export const BENCH_FLEET = process.env.DCP_BENCH_FLEET ?? TEST_SITE;
 
-export function benchFleet(): { fleet: LocalFleet; consul: ConsulClient } {
-  const fleet = readFleet(BENCH_FLEET);
+export function benchFleet(): { fleet: LocalSite; consul: ConsulClient } {
+  const fleet = readSite(BENCH_FLEET);
   Object.assign(process.env, runtimeEnv(fleet));
   return { fleet, consul: new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp })) };
 }
 
 /** Dynamic port so many fit on a host; a slow check interval so the agents' checks do not eat the two cores. */
-export function benchPool(fleet: LocalFleet, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
+export function benchPool(fleet: LocalSite, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
   return {
     name,
     image: fleet.image,
@@ -57,7 +57,7 @@ export function benchDesired(pools: PoolSpec[]): DesiredState {
  * Assigns every host to the pools, as a buffer of that size would be after its first
  * scale-out: spread then uses all hosts instead of filling assigned ones first.
  */
-export async function assignAllHosts(consul: ConsulClient, fleet: LocalFleet, pools: string[]): Promise<void> {
+export async function assignAllHosts(consul: ConsulClient, fleet: LocalSite, pools: string[]): Promise<void> {
   const root = consul.config.kvRoot;
   for (const h of fleet.hosts) {
     const current = parseAssignment((await consul.kvGet(KV.assignment(root, h.node))) ?? "");
@@ -76,7 +76,7 @@ export async function removePools(consul: ConsulClient, pools: PoolSpec[]): Prom
  * answering) with no dcp containers left: right after hundreds of removals a daemon can
  * miss the inventory's timeout, and a run would then measure a smaller fleet.
  */
-export async function waitSettled(consul: ConsulClient, fleet: LocalFleet, timeoutMs = 60_000): Promise<void> {
+export async function waitSettled(consul: ConsulClient, fleet: LocalSite, timeoutMs = 60_000): Promise<void> {
   const dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -8,11 +8,11 @@
  * up, else the test fleet `dcptest`.
  */
 import { existsSync } from "node:fs";
-import { DEFAULT_FLEET, fleetJsonPath, readFleet, TEST_FLEET } from "../fleet/local";
+import { DEFAULT_SITE, siteJsonPath, readSite, TEST_SITE } from "../local-site";
 import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
 import { DiscoveryPublisher } from "../runtime/discovery/publisher";
 import { diffUpstreams, upstreamKey, upstreamValue } from "../runtime/discovery/upstreams";
-import type { UpstreamEntry } from "../runtime/inventory/types";
+import type { UpstreamEntry } from "../model/inventory";
 import { Benchmark, Figure, median } from "./harness";
 
 const ENTRIES = 2_000;
@@ -37,8 +37,8 @@ const bench: Benchmark = {
   name: "upstreams",
   needsFleet: true,
   async run(): Promise<Figure[]> {
-    const chosen = process.env.DCP_BENCH_FLEET ?? (existsSync(fleetJsonPath(DEFAULT_FLEET)) ? DEFAULT_FLEET : TEST_FLEET);
-    const fleet = readFleet(chosen);
+    const chosen = process.env.DCP_BENCH_FLEET ?? (existsSync(siteJsonPath(DEFAULT_SITE)) ? DEFAULT_SITE : TEST_SITE);
+    const fleet = readSite(chosen);
     const client = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp, upstreamPrefix: `bench-upstreams-${process.pid}` }));
     const prefix = client.config.upstreamPrefix;
     const publisher = new DiscoveryPublisher(client);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `dcp` command. Each subcommand lives in cli/commands/<name>.ts and registers itself here. */
 import { Command } from "commander";
-import { DcpError, EXIT } from "./errors";
+import { DcpError, EXIT } from "../model/errors";
 import { register as validate } from "./commands/validate";
 import { register as up } from "./commands/up";
 import { register as down } from "./commands/down";

@@ -6,12 +6,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { isContainerType, CONTAINER_TYPE_NAMES } from "../model/container-types";
 import { DesiredState } from "../model/desired-state";
-import { synthesize } from "../constructs/synthesize";
+import { synthesize, SynthesizeResult } from "../constructs/synthesize";
+import { localSiteImage } from "../local-site";
 import { RuntimeOptions } from "../runtime";
-import { DcpError } from "./errors";
+import { DcpError } from "../model/errors";
+import { Profile } from "../model/profile";
 
 export interface RuntimeCliOptions {
-  profile: "cloud" | "local";
+  profile: Profile;
   json?: boolean;
   pool?: string[];
   desired?: string;
@@ -84,5 +86,10 @@ export function readDesiredFile(file: string): DesiredState {
 
 export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredState> {
   if (options.desired) return readDesiredFile(options.desired);
-  return (await synthesize(process.cwd(), { profile: options.profile })).desired;
+  return (await synthesizeProject(options.profile)).desired;
+}
+
+/** Synthesizes the project in the working directory; on the local profile its pools run the local fleet's demo image. */
+export function synthesizeProject(profile: Profile, outDir?: string): Promise<SynthesizeResult> {
+  return synthesize(process.cwd(), { profile, outDir, localImage: profile === "local" ? localSiteImage() : undefined });
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 
 export interface BootstrapEnv {
   idc: string;

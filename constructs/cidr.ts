@@ -32,10 +32,3 @@ export function carve(parent: Cidr, prefix: number, count: number): Cidr[] {
   const size = 2 ** (32 - prefix);
   return Array.from({ length: count }, (_, i) => ({ base: (parent.base + i * size) >>> 0, prefix }));
 }
-
-/** Whether two ranges share any address. */
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  const p = Math.min(a.prefix, b.prefix);
-  const mask = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
-}

@@ -3,7 +3,7 @@
  * brings ceil(r × its effective replicas) containers of the other (DCP's dependency
  * templates): scaling feed-api by 10 with ratio 0.2 adds 2 feed-cache containers.
  */
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 
 export interface DependencyNode {
   name: string;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 
 export interface DependencyTemplateProps {
   /** The dependent pool (the one that scales). */

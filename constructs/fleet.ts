@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { Resources } from "../model/container-types";
 import { ChargeType } from "../model/desired-state";
-import { EssScalingConfiguration } from "./alicloud/provider/ess-scaling-configuration";
-import { EssScalingGroup } from "./alicloud/provider/ess-scaling-group";
+import { EssScalingConfiguration } from "../.gen/providers/alicloud/ess-scaling-configuration";
+import { EssScalingGroup } from "../.gen/providers/alicloud/ess-scaling-group";
 import { Idc } from "./idc";
 import { Network } from "./network";
 import { checkCount, checkName } from "./validation";

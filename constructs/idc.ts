@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { IdcSpec } from "../model/desired-state";
 import { checkName } from "./validation";
 

@@ -6,5 +6,3 @@ export * from "./service-pool";
 export * from "./dependency-template";
 export * from "./load-balancer";
 export * from "./dcp-stack";
-export * from "./profile";
-export type { FleetSummary, FleetSizing, PoolAllocation } from "./sizing";

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
-import { DcpError } from "../cli/errors";
-import { EssScalinggroupVserverGroups } from "./alicloud/provider/ess-scalinggroup-vserver-groups";
-import { SlbListener } from "./alicloud/provider/slb-listener";
-import { SlbLoadBalancer } from "./alicloud/provider/slb-load-balancer";
-import { SlbServerGroup } from "./alicloud/provider/slb-server-group";
+import { DcpError } from "../model/errors";
+import { EssScalinggroupVserverGroups } from "../.gen/providers/alicloud/ess-scalinggroup-vserver-groups";
+import { SlbListener } from "../.gen/providers/alicloud/slb-listener";
+import { SlbLoadBalancer } from "../.gen/providers/alicloud/slb-load-balancer";
+import { SlbServerGroup } from "../.gen/providers/alicloud/slb-server-group";
 import { Fleet } from "./fleet";
 import { isLocalProfile } from "./profile";
 import { ServicePool } from "./service-pool";

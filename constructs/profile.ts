@@ -1,11 +1,7 @@
 import { IConstruct } from "constructs";
+import { Profile } from "../model/profile";
 
-/**
- * `cloud`: Terraform for Alibaba Cloud. `local`: the local fleet made by `dcp up`; same
- * pools, no Terraform resources for hosts, networks or load balancers.
- */
-export type Profile = "cloud" | "local";
-
+/** The construct context key that carries the profile (see model/profile.ts). */
 export const PROFILE_CONTEXT_KEY = "dcp:profile";
 
 export function profileOf(scope: IConstruct): Profile {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { CONTAINER_TYPE_NAMES, CONTAINER_TYPES, isContainerType, Resources } from "../model/container-types";
 import {
   HealthCheckSpec,

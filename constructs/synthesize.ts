@@ -7,11 +7,10 @@ import { App } from "cdktf";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { DcpError } from "../cli/errors";
-import { readFleet } from "../fleet/local";
+import { DcpError } from "../model/errors";
 import { DesiredState } from "../model/desired-state";
 import { DcpStack, DcpStackProps } from "./dcp-stack";
-import { Profile } from "./profile";
+import { isProfile, Profile, PROFILES } from "../model/profile";
 import { FleetSummary } from "./sizing";
 
 export interface SynthesizeOptions {
@@ -24,8 +23,8 @@ export interface SynthesizeOptions {
    */
   outDir?: string;
   /**
-   * Image for every pool in the local profile.
-   * @default the image of the local fleet named by env DCP_FLEET (default fleet "dcp") when it is up, else "dcp/demo:1"
+   * Image for every pool in the local profile (the CLI passes the local site's registry image).
+   * @default "dcp/demo:1"
    */
   localImage?: string;
 }
@@ -43,7 +42,7 @@ interface ProjectStacks {
 
 export async function synthesize(projectDir: string, options: SynthesizeOptions = {}): Promise<SynthesizeResult> {
   const profile = options.profile ?? "cloud";
-  if (profile !== "cloud" && profile !== "local") throw new DcpError(`profile must be "cloud" or "local" (got "${String(profile)}")`);
+  if (!isProfile(profile)) throw new DcpError(`profile must be ${PROFILES.map((p) => `"${p}"`).join(" or ")} (got "${String(profile)}")`);
   const root = resolve(projectDir);
   const entry = join(root, "stacks", "index.ts");
   if (!existsSync(entry)) throw new DcpError(`${entry} not found: the project's stacks are built from stacks/index.ts (export buildStacks)`);
@@ -53,7 +52,7 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
   const props: DcpStackProps = {
     profile,
     projectDir: root,
-    ...(profile === "local" ? { localImage: options.localImage ?? localFleetImage() } : {}),
+    ...(profile === "local" && options.localImage ? { localImage: options.localImage } : {}),
   };
   return synthesizeStacks((app) => project.buildStacks(app, props), outDir);
 }
@@ -124,14 +123,4 @@ function merge(states: DesiredState[]): DesiredState {
     }
   }
   return merged;
-}
-
-function localFleetImage(): string {
-  try {
-    return readFleet(process.env.DCP_FLEET || undefined).image;
-  } catch (err) {
-    // No local fleet up: the desired state is still useful (plans, tests); applying it needs the fleet anyway.
-    if (err instanceof DcpError) return "dcp/demo:1";
-    throw err;
-  }
 }

@@ -1,5 +1,5 @@
 /** Small checks shared by the constructs; each error says what to change. */
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 
 /** Pool, fleet and IDC names end up in DNS names, container names and tags. */
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

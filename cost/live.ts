@@ -4,7 +4,7 @@
  * with none is buffer), and what each host has cost since it joined.
  */
 import { DesiredState } from "../model/desired-state";
-import { Inventory } from "../runtime/inventory/types";
+import { Inventory } from "../model/inventory";
 import { CostBreakdown } from "./model";
 import { add, hostPrice, Money, PriceTable, scale, ZERO } from "./prices";
 

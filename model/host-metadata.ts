@@ -38,5 +38,11 @@ export const CONTAINER_LABELS = {
   memoryMiB: "dcp.memory-mib",
 } as const;
 
+/** Tag on every service dcp registers, so the catalog can be filtered cheaply. */
+export const DCP_SERVICE_TAG = "dcp";
+
+/** Service meta keys every dcp registration carries (the planner, services() and drift rely on them). */
+export const SERVICE_META = { pool: "dcp_pool", instance: "dcp_instance", specHash: "dcp_spec_hash" } as const;
+
 /** Default nginx-upsync-module KV prefix. */
 export const DEFAULT_UPSTREAM_PREFIX = "upstreams";

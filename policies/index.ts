@@ -4,7 +4,7 @@
  * one in policy.schema.json.
  */
 import { join } from "node:path";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { loadYamlConfig } from "../review/config-file";
 import { PolicyResult } from "../review/types";
 import { dependencyRatios } from "./checks/dependency-ratios";

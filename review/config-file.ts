@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import Ajv, { ErrorObject } from "ajv";
 import { LineCounter, parseDocument, isNode, Document } from "yaml";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 
 export function loadYamlConfig<T>(file: string, schema: object): T {
   let text: string;

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { relative, resolve } from "node:path";
-import { DcpError, EXIT } from "../cli/errors";
+import { DcpError, EXIT } from "../model/errors";
 import { loadPrices, EXAMPLE_PRICES_FILE } from "../cost/prices";
 import { blocking, DEFAULT_POLICY_FILE, loadPolicyConfig, parseOverrides } from "../policies";
 import { planFromLive, RuntimeOptions } from "../runtime";
@@ -14,11 +14,12 @@ import { reviewPlan, runtimeSection, skippedRuntime } from "./plan-review";
 import { renderMarkdown } from "./render/markdown";
 import { renderTable } from "./render/table";
 import { RuntimeSection } from "./types";
+import { Profile } from "../model/profile";
 
 export interface PlanReviewCliOptions {
   base: string;
   head: string;
-  profile: "cloud" | "local";
+  profile: Profile;
   json?: boolean;
   markdown?: boolean;
   prices: string;
@@ -83,14 +84,12 @@ async function liveRuntime(desired: Parameters<typeof planFromLive>[0], options:
   const consul = options.consul ?? new ConsulClient(consulConfigFromEnv({ retryForMs: 2_000 }));
   try {
     await consul.ping();
-  } catch (err) {
-    return skippedRuntime((err as Error).message);
-  }
-  try {
     const { inventory, plan } = await planFromLive(desired, { ...options, consul });
     return runtimeSection(plan, `against ${inventory.hosts.length} hosts read from ${consul.config.address} at ${inventory.at}`);
   } catch (err) {
     if (err instanceof DcpError) return skippedRuntime(err.message);
     throw err;
+  } finally {
+    if (!options.consul) consul.close();
   }
 }

@@ -11,11 +11,12 @@ import { comparePools, compareFleets, compareResources, costSection } from "./co
 import { loadSnapshot } from "./snapshot";
 import { terraformPlan } from "./terraform-plan";
 import { PLAN_REVIEW_VERSION, PlanReview, ResourceSection, RuntimeSection, SynthSnapshot } from "./types";
+import { Profile } from "../model/profile";
 
 export interface ReviewInputs {
   base: SynthSnapshot;
   head: SynthSnapshot;
-  profile: "cloud" | "local";
+  profile: Profile;
   prices: PriceTable;
   priceFile: string;
   policies: PolicyConfig;

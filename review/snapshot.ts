@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { SynthSnapshot } from "./types";
+import { Profile } from "../model/profile";
 
 const run = promisify(execFile);
 
@@ -19,7 +20,7 @@ export interface SnapshotOptions {
   repoRoot: string;
   /** The git repository revisions are read from (the project under review). */
   gitDir: string;
-  profile: "cloud" | "local";
+  profile: Profile;
 }
 
 export async function loadSnapshot(source: string, options: SnapshotOptions): Promise<SynthSnapshot> {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { DcpError } from "../cli/errors";
+import { DcpError } from "../model/errors";
 import { countActions } from "./compare";
 import { deepDiff } from "./deep-diff";
 import { ResourceAction, ResourceChange, ResourceSection, SynthSnapshot } from "./types";

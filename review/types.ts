@@ -5,6 +5,7 @@
  */
 import { DesiredState } from "../model/desired-state";
 import { Money } from "../cost/prices";
+import { Profile } from "../model/profile";
 
 export const PLAN_REVIEW_VERSION = 1;
 
@@ -121,7 +122,7 @@ export interface PlanReview {
   version: typeof PLAN_REVIEW_VERSION;
   kind: "dcp-plan";
   generatedAt: string;
-  profile: "cloud" | "local";
+  profile: Profile;
   base: { source: string; revision?: string };
   head: { source: string; revision?: string };
   /** Anything differs: pools, fleets, Terraform resources or runtime changes. */

@@ -5,19 +5,17 @@
 import { cpus, hostname } from "node:os";
 import pLimit from "p-limit";
 import { DesiredState } from "../model/desired-state";
-import { DcpError } from "../cli/errors";
-import { ConsulClient, consulConfigFromEnv, withApplyLock } from "./consul/client";
+import { DcpError } from "../model/errors";
+import { ConsulClient, consulConfigFromEnv } from "./consul/client";
+import { withApplyLock } from "./consul/lock";
 import { DockerHosts } from "./docker/hosts";
 import { readTlsMaterial } from "./docker/driver";
 import { readInventory } from "./inventory/read";
-import { Inventory } from "./inventory/types";
+import { Inventory } from "../model/inventory";
 import { planChanges } from "./plan/planner";
 import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
 import { executePlan, PhaseTiming } from "./apply/execute";
 import { createProgress, ProgressMode } from "./apply/progress";
-
-export { planChanges } from "./plan/planner";
-export type { Change, RuntimePlan, PlanOptions, PoolSummary } from "./plan/types";
 
 export interface RuntimeOptions extends PlanOptions {
   /** Default: from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN. */

@@ -7,7 +7,7 @@
 import { Command } from "commander";
 import Table from "cli-table3";
 import { applyDesired, ApplyReport } from "../../runtime";
-import { DcpError, EXIT } from "../errors";
+import { DcpError, EXIT } from "../../model/errors";
 import { PLAIN } from "./plan";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 

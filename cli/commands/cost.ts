@@ -4,7 +4,6 @@
  * cost and says so.
  */
 import { Command, Option } from "commander";
-import { synthesize } from "../../constructs/synthesize";
 import { costOfInventory, desiredAsLive, LiveCost } from "../../cost/live";
 import { costOfDesired } from "../../cost/model";
 import { EXAMPLE_PRICES_FILE, loadPrices } from "../../cost/prices";
@@ -14,11 +13,12 @@ import { renderTable } from "../../review/render/table";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { DockerHosts } from "../../runtime/docker/hosts";
 import { readInventory } from "../../runtime/inventory/read";
-import { DcpError } from "../errors";
-import { readDesiredFile } from "../runtime-input";
+import { DcpError } from "../../model/errors";
+import { readDesiredFile, synthesizeProject } from "../runtime-input";
+import { Profile } from "../../model/profile";
 
 interface CostCliOptions {
-  profile: "cloud" | "local";
+  profile: Profile;
   desired?: string;
   prices: string;
   json?: boolean;
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option("--insecure-docker", "allow plain tcp:// to non-loopback Docker daemons")
     .action(async (options: CostCliOptions) => {
       const prices = loadPrices(options.prices);
-      const desired = options.desired ? readDesiredFile(options.desired) : (await synthesize(process.cwd(), { profile: options.profile })).desired;
+      const desired = options.desired ? readDesiredFile(options.desired) : (await synthesizeProject(options.profile)).desired;
       const consul = new ConsulClient(consulConfigFromEnv({ retryForMs: 2_000 }));
       let cost: LiveCost;
       try {
@@ -47,6 +47,8 @@ export function register(program: Command): void {
       } catch (err) {
         if (!(err instanceof DcpError)) throw err;
         cost = desiredAsLive(costOfDesired(desired, prices), options.prices, new Date(), err.message);
+      } finally {
+        consul.close();
       }
       if (options.json) process.stdout.write(JSON.stringify(cost, null, 2) + "\n");
       else if (options.markdown) process.stdout.write(renderMarkdown(costReport(cost)));

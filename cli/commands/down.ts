@@ -1,6 +1,6 @@
 /** `dcp down`: removes exactly what `dcp up` made for a fleet. Safe to run twice. */
 import { Command } from "commander";
-import { fleetDown } from "../../fleet/local";
+import { siteDown } from "../../local-site";
 
 export function register(program: Command): void {
   program
@@ -8,6 +8,6 @@ export function register(program: Command): void {
     .description("remove the local fleet: daemons, containers, namespaces, bridge and state dir")
     .option("--name <name>", "fleet name", "dcp")
     .action(async (opts) => {
-      await fleetDown(opts.name, (line) => console.log(line));
+      await siteDown(opts.name, (line) => console.log(line));
     });
 }

@@ -5,7 +5,6 @@
  * `--fix` repairs through the normal apply path, then reports what is left.
  */
 import { Command, Option } from "commander";
-import { synthesize } from "../../constructs/synthesize";
 import { DesiredState } from "../../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { DockerHosts } from "../../runtime/docker/hosts";
@@ -17,8 +16,8 @@ import { renderTable } from "../../review/render/table";
 import { terraformDrift } from "../../runtime/drift/terraform";
 import { findTerraform } from "../../review/terraform-plan";
 import { DriftReport } from "../../runtime/drift/types";
-import { DcpError, EXIT } from "../errors";
-import { addRuntimeOptions, readDesiredFile, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { DcpError, EXIT } from "../../model/errors";
+import { addRuntimeOptions, readDesiredFile, runtimeOptions, RuntimeCliOptions, synthesizeProject } from "../runtime-input";
 
 interface DriftCliOptions extends RuntimeCliOptions {
   markdown?: boolean;
@@ -36,7 +35,7 @@ export function register(program: Command): void {
     .action(async (options: DriftCliOptions) => {
       const waitLockSeconds = Number(options.waitLock);
       if (!Number.isFinite(waitLockSeconds) || waitLockSeconds < 0) throw new DcpError(`--wait-lock ${options.waitLock}: must be a number >= 0`);
-      const { desired, stacks } = options.desired ? { desired: readDesiredFile(options.desired), stacks: [] } : await synthesizeProject(options.profile);
+      const { desired, stacks } = options.desired ? { desired: readDesiredFile(options.desired), stacks: [] } : await synthesizeForDrift(options.profile);
       for (const pool of options.pool ?? []) {
         if (!desired.pools.some((p) => p.name === pool)) {
           throw new DcpError(`unknown pool "${pool}" in --pool; desired pools: ${desired.pools.map((p) => p.name).sort().join(", ") || "(none)"}`);
@@ -64,8 +63,8 @@ export function register(program: Command): void {
     });
 }
 
-async function synthesizeProject(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: Stack[] }> {
-  const result = await synthesize(process.cwd(), { profile });
+async function synthesizeForDrift(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: Stack[] }> {
+  const result = await synthesizeProject(profile);
   // Stacks without resources (the local profile's hosts come from `dcp up`) have nothing to refresh.
   const stacks = result.stacks.filter((s) => s.terraform?.resource && Object.keys(s.terraform.resource).length > 0);
   return { desired: result.desired, stacks };

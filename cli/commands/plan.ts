@@ -7,7 +7,7 @@ import { Command } from "commander";
 import Table from "cli-table3";
 import { planFromLive, unplacedError } from "../../runtime";
 import { Change, RuntimePlan } from "../../runtime/plan/types";
-import { EXIT } from "../errors";
+import { EXIT } from "../../model/errors";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "../../review/plan-command";
 

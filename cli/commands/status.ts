@@ -1,7 +1,7 @@
 /** `dcp status`: exit 0 when the local fleet is up and healthy, else 1 with what is wrong. */
 import { Command } from "commander";
-import { EXIT } from "../errors";
-import { fleetStatus } from "../../fleet/local";
+import { EXIT } from "../../model/errors";
+import { siteStatus } from "../../local-site";
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option("--quiet", "print nothing; only the exit code")
     .option("--json", "print the status as JSON")
     .action(async (opts) => {
-      const status = await fleetStatus(opts.name);
+      const status = await siteStatus(opts.name);
       if (opts.json) {
         console.log(JSON.stringify(status, null, 2));
       } else if (!opts.quiet) {

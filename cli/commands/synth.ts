@@ -5,9 +5,9 @@
  */
 import { Command, Option } from "commander";
 import Table from "cli-table3";
-import { Profile } from "../../constructs/profile";
+import { Profile } from "../../model/profile";
 import { FleetSummary } from "../../constructs/sizing";
-import { synthesize } from "../../constructs/synthesize";
+import { synthesizeProject } from "../runtime-input";
 
 interface SynthOptions {
   profile: Profile;
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .addOption(new Option("--profile <profile>", "cloud: Terraform for Alibaba Cloud; local: the local fleet").choices(["cloud", "local"]).default("cloud"))
     .option("--out <dir>", "output directory (replaced as a whole)", "cdktf.out")
     .action(async (options: SynthOptions) => {
-      const result = await synthesize(process.cwd(), { profile: options.profile, outDir: options.out });
+      const result = await synthesizeProject(options.profile, options.out);
       console.log(formatSummary(result.summary));
       const resources = result.stacks.reduce(
         (n, s) => n + Object.values<Record<string, unknown>>(s.terraform.resource ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0),

@@ -2,11 +2,11 @@
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
-import { fleetUp, LocalFleet } from "../../fleet/local";
+import { siteUp, LocalSite } from "../../local-site";
 import { synthesize } from "../../constructs/synthesize";
 import { applyDesired, planFromLive } from "../../runtime";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
-import { Inventory } from "../../runtime/inventory/types";
+import { Inventory } from "../../model/inventory";
 import { DesiredState } from "../../model/desired-state";
 
 /** The example project this checkout carries (stacks/ and stacks/pools/). */
@@ -18,7 +18,7 @@ function int(value: string): number {
   return n;
 }
 
-function summary(fleet: LocalFleet): string {
+function summary(fleet: LocalSite): string {
   const lines = [
     `fleet ${fleet.name} is up: ${fleet.hosts.length} hosts on ${fleet.bridge} (${fleet.subnet})`,
     ...fleet.hosts.map((h) => `  ${h.node.padEnd(14)} ${h.ip.padEnd(15)} ${h.idc}/${h.zone} ${h.cpu} cpu ${h.memoryMiB} MiB`),
@@ -30,7 +30,7 @@ function summary(fleet: LocalFleet): string {
 }
 
 /** Hosts, containers and upstream servers per pool, read back from the live fleet, and how to reach each service. */
-function deploymentSummary(fleet: LocalFleet, desired: DesiredState, inventory: Inventory): string {
+function deploymentSummary(fleet: LocalSite, desired: DesiredState, inventory: Inventory): string {
   const table = new Table({ head: ["pool", "hosts", "containers", "upstream", "try"], style: { head: [], border: [] } });
   const dnsPort = fleet.consulDns.split(":")[1];
   for (const pool of desired.pools) {
@@ -55,18 +55,19 @@ function deploymentSummary(fleet: LocalFleet, desired: DesiredState, inventory: 
 }
 
 /** Plans and applies the example pools (profile local) through the runtime, as `dcp apply` would. */
-async function deploy(fleet: LocalFleet): Promise<string> {
+async function deploy(fleet: LocalSite): Promise<string> {
   const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image });
-  const options = {
-    consul: new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp })),
-    tlsDir: fleet.tlsDir,
-    profile: "local" as const,
-  };
-  const report = await applyDesired(desired, { ...options, waitLockSeconds: 60, progress: "lines" });
-  console.log(`deployed the example pools (profile local): ${report.applied} change(s) in ${report.timings.totalSeconds.toFixed(1)} s`);
-  const { inventory, plan } = await planFromLive(desired, options);
-  if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the apply; run \`dcp apply --profile local\``);
-  return deploymentSummary(fleet, desired, inventory);
+  const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
+  const options = { consul, tlsDir: fleet.tlsDir, profile: "local" as const };
+  try {
+    const report = await applyDesired(desired, { ...options, waitLockSeconds: 60, progress: "lines" });
+    console.log(`deployed the example pools (profile local): ${report.applied} change(s) in ${report.timings.totalSeconds.toFixed(1)} s`);
+    const { inventory, plan } = await planFromLive(desired, options);
+    if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the apply; run \`dcp apply --profile local\``);
+    return deploymentSummary(fleet, desired, inventory);
+  } finally {
+    consul.close();
+  }
 }
 
 export function register(program: Command): void {
@@ -83,7 +84,7 @@ export function register(program: Command): void {
     .option("--consul-dns-port <port>", "Consul server DNS port on 127.0.0.1 (default 8600; dcptest 8610)", int)
     .option("--no-deploy", "only create the hosts; do not deploy the example pools")
     .action(async (opts) => {
-      const fleet = await fleetUp({
+      const fleet = await siteUp({
         name: opts.name,
         hosts: opts.hosts,
         subnet: opts.subnet,

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../../model/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
 import { DURATION, durationSeconds } from "./duration";

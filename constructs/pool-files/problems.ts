@@ -1,4 +1,4 @@
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../../model/errors";
 
 /** One problem in a pool file, at the place an editor should jump to. */
 export interface PoolFileProblem {

@@ -8,14 +8,14 @@
  */
 import { get } from "node:http";
 import pLimit from "p-limit";
-import { KV } from "../../model/host-metadata";
-import { DcpError } from "../../cli/errors";
+import { KV, SERVICE_META } from "../../model/host-metadata";
+import { DcpError } from "../../model/errors";
 import { ConsulClient } from "../consul/client";
-import { DiscoveryPublisher, SERVICE_META } from "../discovery/publisher";
+import { DiscoveryPublisher } from "../discovery/publisher";
 import { diffUpstreams, parseUpstreamKey, parseUpstreamValue, upstreamValue } from "../discovery/upstreams";
 import { DockerHosts } from "../docker/hosts";
 import { assignmentValue } from "../inventory/read";
-import { Inventory, InventoryHost, UpstreamEntry } from "../inventory/types";
+import { Inventory, InventoryHost, UpstreamEntry } from "../../model/inventory";
 import { Change, RuntimePlan, WaitHealthyChange } from "../plan/types";
 import { Progress } from "./progress";
 

@@ -9,8 +9,8 @@
  */
 import { isNativeError } from "node:util/types";
 import Consul from "consul";
-import { DcpError } from "../../cli/errors";
-import { DEFAULT_UPSTREAM_PREFIX } from "../../model/host-metadata";
+import { DcpError } from "../../model/errors";
+import { DCP_SERVICE_TAG, DEFAULT_UPSTREAM_PREFIX, SERVICE_META } from "../../model/host-metadata";
 
 export interface ConsulConfig {
   /** HTTP address of the Consul agent or server the runtime talks to, e.g. http://127.0.0.1:8500 */
@@ -382,12 +382,6 @@ export class ConsulClient {
   }
 }
 
-/** Tag on every service dcp registers, so the catalog can be filtered cheaply. */
-export const DCP_SERVICE_TAG = "dcp";
-
-/** Service meta keys every dcp registration carries (services() and drift rely on them). */
-export const SERVICE_META = { pool: "dcp_pool", instance: "dcp_instance", specHash: "dcp_spec_hash" } as const;
-
 /** A Consul answer with an HTTP status (after retries, for 5xx). */
 export class ConsulRequestError extends DcpError {
   constructor(
@@ -419,5 +413,3 @@ function describe(err: unknown): string {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-export { withApplyLock, type ApplyLockOptions } from "./lock";

@@ -5,7 +5,7 @@
  * of blocking every later apply.
  */
 import { hostname } from "node:os";
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../../model/errors";
 import { KV } from "../../model/host-metadata";
 import type { ConsulClient } from "./client";
 

@@ -8,12 +8,11 @@
  * the host dies its node's serfHealth turns critical, which takes the service out of DNS
  * answers at once.
  */
-import { DcpError } from "../../cli/errors";
-import type { UpstreamEntry } from "../inventory/types";
-import { CheckStatus, ConsulClient, ConsulRequestError, KvOp, SERVICE_META } from "../consul/client";
+import { DcpError } from "../../model/errors";
+import type { UpstreamEntry } from "../../model/inventory";
+import { SERVICE_META } from "../../model/host-metadata";
+import { CheckStatus, ConsulClient, ConsulRequestError, KvOp } from "../consul/client";
 import { parseUpstreamKey, parseUpstreamValue, upstreamRoot } from "./upstreams";
-
-export { SERVICE_META };
 
 export interface ContainerRegistration {
   serviceId: string;

@@ -12,9 +12,9 @@
  * - an upstream cannot be emptied through KV (deleting its last key leaves nginx sending to
  *   that server), so the last entry is marked down instead of deleted.
  */
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../../model/errors";
 import { DEFAULT_UPSTREAM_PREFIX } from "../../model/host-metadata";
-import type { UpstreamEntry } from "../inventory/types";
+import type { UpstreamEntry } from "../../model/inventory";
 import type { KvOp } from "../consul/client";
 
 /** nginx-upsync-module decodes a value into a buffer of this many bytes (NUL included). */
@@ -175,16 +175,6 @@ export function parseUpstreamValue(raw: string): ParsedUpstreamValue {
     result.problems.push(`value is valid but not in dcp's canonical form ${upstreamValue(result)}`);
   }
   return result;
-}
-
-/**
- * Cloud hosts run slower for the same container shape, so their upstream weight is scaled
- * by the IDC's factor (20 × 0.8 → 16); never below 1, which nginx would treat as invalid.
- */
-export function cloudWeight(weight: number, factor: number): number {
-  if (!Number.isInteger(weight) || weight < 1) throw new DcpError(`upstream weight ${weight} must be an integer >= 1`);
-  if (!(factor > 0 && factor <= 1)) throw new DcpError(`cloud weight factor ${factor} must be in (0, 1]`);
-  return Math.max(1, Math.round(weight * factor));
 }
 
 /**

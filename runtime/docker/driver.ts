@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import Docker from "dockerode";
 import { CONTAINER_LABELS } from "../../model/host-metadata";
-import { DcpError } from "../../cli/errors";
-import { InventoryContainer } from "../inventory/types";
+import { DcpError } from "../../model/errors";
+import { InventoryContainer } from "../../model/inventory";
 import { CreateChange } from "../plan/types";
 
 export interface DockerOptions {

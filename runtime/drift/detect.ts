@@ -4,12 +4,12 @@
  * inventories; `dcp drift` only gathers the inputs and renders the report.
  */
 import { DesiredState, PoolSpec } from "../../model/desired-state";
-import { KV, NODE_META } from "../../model/host-metadata";
-import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../inventory/types";
+import { KV, NODE_META, SERVICE_META } from "../../model/host-metadata";
+import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../../model/inventory";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
-import { cloudWeight, diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
+import { cloudWeight } from "../../model/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
 import type { KvOp } from "../consul/client";
-import { SERVICE_META } from "../discovery/publisher";
 import { DRIFT_KINDS, DriftFinding, DriftKind, DriftReport } from "./types";
 
 /** What the inventory does not carry: the raw keys under dcp's prefixes and agentless nodes. */

@@ -6,14 +6,15 @@
  */
 import { DesiredState } from "../../model/desired-state";
 import { NODE_META } from "../../model/host-metadata";
-import { ConsulClient, KvOp, withApplyLock } from "../consul/client";
+import { ConsulClient, KvOp } from "../consul/client";
+import { withApplyLock } from "../consul/lock";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { DockerHosts } from "../docker/hosts";
 import { executePlan } from "../apply/execute";
 import { createProgress } from "../apply/progress";
 import { ApplyOptions, applyDesired } from "../index";
 import { readInventory } from "../inventory/read";
-import { Inventory } from "../inventory/types";
+import { Inventory } from "../../model/inventory";
 import { specHash } from "../plan/spec";
 import { Change } from "../plan/types";
 import { ConsulEntries, DetectOptions, detectDrift, runsOtherImage, upstreamRepair } from "./detect";

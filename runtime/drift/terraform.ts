@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../../model/errors";
 import { DriftFinding } from "./types";
 
 /**

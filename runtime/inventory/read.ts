@@ -9,7 +9,7 @@ import { KV, NODE_META } from "../../model/host-metadata";
 import { ConsulClient } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { DockerHosts } from "../docker/hosts";
-import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "./types";
+import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "../../model/inventory";
 
 export interface ReadInventoryOptions {
   /** Daemons asked at once. Default 16. */

@@ -6,9 +6,10 @@
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { DesiredState, HealthCheckSpec, IdcSpec, PoolSpec } from "../../model/desired-state";
-import { DcpError } from "../../cli/errors";
-import { cloudWeight } from "../discovery/upstreams";
-import { Inventory, InventoryContainer, InventoryHost } from "../inventory/types";
+import { SERVICE_META } from "../../model/host-metadata";
+import { DcpError } from "../../model/errors";
+import { cloudWeight } from "../../model/upstreams";
+import { Inventory, InventoryContainer, InventoryHost } from "../../model/inventory";
 import { parseConstraint, schedule } from "../scheduler";
 import { ContainerRequest, SchedulerHost } from "../scheduler/types";
 import { containerName, instanceId, instanceIndex, specHash } from "./spec";
@@ -113,7 +114,7 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
   for (const h of lostHosts) for (const c of h.containers ?? []) lostInstances.add(c.instance);
   for (const s of inventory.services ?? []) {
     const h = hostsByNode.get(s.node);
-    if ((!h || !usable(h)) && s.meta.dcp_instance) lostInstances.add(s.meta.dcp_instance);
+    if ((!h || !usable(h)) && s.meta[SERVICE_META.instance]) lostInstances.add(s.meta[SERVICE_META.instance]);
   }
 
   const managedPools = (c: InventoryContainer) => inScope.has(c.pool) || (options.prune === true && !poolsByName.has(c.pool));
@@ -390,11 +391,11 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
   for (const h of hosts) for (const c of h.containers ?? []) if (usable(h)) liveNames.add(`${h.node}/${c.name}`);
   const removedNames = new Set(keptRemovals.map((r) => `${r.located.host.node}/${r.located.container.name}`));
   for (const s of inventory.services ?? []) {
-    const pool = s.meta.dcp_pool;
+    const pool = s.meta[SERVICE_META.pool];
     if (!pool || !(inScope.has(pool) || (options.prune === true && !poolsByName.has(pool)))) continue;
     const key = `${s.node}/${s.serviceId}`;
     if (liveNames.has(key) || removedNames.has(key)) continue;
-    downs.push({ kind: "drain", wave: lastWave, chain: `down:service:${key}`, direction: "down", node: s.node, reason: "stale", pool, instance: s.meta.dcp_instance ?? "", serviceId: s.serviceId, address: s.address, seconds: 0 });
+    downs.push({ kind: "drain", wave: lastWave, chain: `down:service:${key}`, direction: "down", node: s.node, reason: "stale", pool, instance: s.meta[SERVICE_META.instance] ?? "", serviceId: s.serviceId, address: s.address, seconds: 0 });
   }
 
   // Last wave: pools that end with no container on a host are taken off it; a host left with none returns to the buffer.

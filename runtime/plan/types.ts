@@ -13,6 +13,7 @@
  */
 import { ContainerTypeName, Resources } from "../../model/container-types";
 import { HealthCheckSpec } from "../../model/desired-state";
+import { Profile } from "../../model/profile";
 
 export type ChangeKind =
   | "assign-host"
@@ -212,7 +213,7 @@ export interface PlanOptions {
   /** Only these pools are planned; others are left alone. Default: every desired pool. */
   pools?: string[];
   /** "local": CPU limits are scaled to the machine's cores. Default "cloud". */
-  profile?: "cloud" | "local";
+  profile?: Profile;
   /** Share of a pool replaced per rolling-update wave, 1-100. Default 25. */
   batchPercent?: number;
   /** Cores of the machine running the local fleet (profile local). Default 1. */

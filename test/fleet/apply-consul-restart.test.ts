@@ -3,7 +3,7 @@
  * (the client retries) and completes, and whenever Consul can be read the pool, which
  * has healthy containers throughout, has upstream entries.
  */
-import { restartConsul } from "../../fleet/local";
+import { restartConsul } from "../../local-site";
 import { Suite, testFleet, testPool } from "./support/apply";
 
 const fleet = testFleet();

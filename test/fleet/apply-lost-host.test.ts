@@ -3,7 +3,7 @@
  * reschedules its containers on other hosts; when the daemon comes back with the old
  * containers, the duplicates are removed and the pool is exactly as desired again.
  */
-import { startHostDocker, stopHostDocker } from "../../fleet/local";
+import { startHostDocker, stopHostDocker } from "../../local-site";
 import { Suite, testFleet, testPool } from "./support/apply";
 
 const fleet = testFleet();

@@ -4,7 +4,7 @@
  * taken first and given back, and a second apply that has nothing to do.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { runtimeEnv } from "../../fleet/local";
+import { runtimeEnv } from "../../local-site";
 import { KV } from "../../model/host-metadata";
 import { applyDesired } from "../../runtime";
 import { parseAssignment } from "../../runtime/inventory/read";

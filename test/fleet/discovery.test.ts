@@ -7,11 +7,12 @@ import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { restartConsul } from "../../fleet/local";
-import { ConsulClient, consulConfigFromEnv, KvOp, TXN_MAX_OPS, withApplyLock } from "../../runtime/consul/client";
+import { restartConsul } from "../../local-site";
+import { ConsulClient, consulConfigFromEnv, KvOp, TXN_MAX_OPS } from "../../runtime/consul/client";
+import { withApplyLock } from "../../runtime/consul/lock";
 import { DiscoveryPublisher } from "../../runtime/discovery/publisher";
 import { diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
-import type { UpstreamEntry } from "../../runtime/inventory/types";
+import type { UpstreamEntry } from "../../model/inventory";
 import { freeLoopbackPort, HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
 
 const REPO = join(__dirname, "..", "..");

@@ -11,7 +11,7 @@ import Docker from "dockerode";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../../schema/drift.schema.json";
-import { clientTls, LocalFleet, readFleet, runtimeEnv } from "../../fleet/local";
+import { clientTls, LocalSite, readSite, runtimeEnv } from "../../local-site";
 import { DesiredState, PoolSpec } from "../../model/desired-state";
 import { CONTAINER_LABELS, KV } from "../../model/host-metadata";
 import { applyDesired } from "../../runtime";
@@ -19,7 +19,7 @@ import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { upstreamKey, upstreamValue } from "../../runtime/discovery/upstreams";
 import { assignmentValue, parseAssignment, readInventory } from "../../runtime/inventory/read";
 import { DockerHosts } from "../../runtime/docker/hosts";
-import { Inventory } from "../../runtime/inventory/types";
+import { Inventory } from "../../model/inventory";
 import { DriftReport } from "../../runtime/drift/types";
 import { containerName, instanceId, specHash } from "../../runtime/plan/spec";
 
@@ -34,7 +34,7 @@ const DEAD_SERVER = "192.168.79.250:8080";
 /** Other suites may be applying; under the lock's session TTL (15 s, Consul allows twice that) while waiting. */
 const LOCK_WAIT_SECONDS = 25;
 
-let fleet: LocalFleet;
+let fleet: LocalSite;
 let consul: ConsulClient;
 let dockers: DockerHosts;
 let dir: string;
@@ -141,7 +141,7 @@ async function waitForLeader(): Promise<void> {
 
 beforeAll(async () => {
   if (!process.env.DCP_TEST_FLEET) throw new Error("DCP_TEST_FLEET is not set: run fleet tests through jest (test/fleet/setup.ts)");
-  fleet = readFleet(process.env.DCP_TEST_FLEET);
+  fleet = readSite(process.env.DCP_TEST_FLEET);
   consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
   dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
   dir = mkdtempSync(join(tmpdir(), "dcp-drift-test-"));

@@ -7,20 +7,20 @@ import { NODE_META, KV } from "../../model/host-metadata";
 import {
   clientTls,
   dockerPing,
-  fleetStatus,
-  fleetUp,
-  LocalFleet,
-  readFleet,
+  siteStatus,
+  siteUp,
+  LocalSite,
+  readSite,
   restartConsul,
   startHostDocker,
   stopHostDocker,
-} from "../../fleet/local";
+} from "../../local-site";
 
-let fleet: LocalFleet;
+let fleet: LocalSite;
 
 beforeAll(() => {
   if (!process.env.DCP_TEST_FLEET) throw new Error("DCP_TEST_FLEET is not set: run fleet tests through jest (test/fleet/setup.ts)");
-  fleet = readFleet(process.env.DCP_TEST_FLEET);
+  fleet = readSite(process.env.DCP_TEST_FLEET);
 });
 
 async function consul<T>(path: string): Promise<T> {
@@ -101,10 +101,10 @@ test("a container of the demo image, pulled from the fleet's registry, answers o
 
 test("`up` again reuses the running fleet: same layout, same daemons", async () => {
   const before = fleetProcesses();
-  const again = await fleetUp({ name: fleet.name, log: () => undefined });
+  const again = await siteUp({ name: fleet.name, log: () => undefined });
   expect(again).toEqual(fleet);
   expect(fleetProcesses()).toEqual(before);
-  expect((await fleetStatus(fleet.name)).healthy).toBe(true);
+  expect((await siteStatus(fleet.name)).healthy).toBe(true);
 }, 120_000);
 
 test("`up` removes a leftover namespace and link named with the fleet's prefix, and nothing else", async () => {
@@ -114,7 +114,7 @@ test("`up` removes a leftover namespace and link named with the fleet's prefix, 
   run(`ip netns add ${foreign}`);
   run(`ip link add ${leftover} type veth peer name ${leftover}p netns ${leftover}`);
   try {
-    await fleetUp({ name: fleet.name, log: () => undefined });
+    await siteUp({ name: fleet.name, log: () => undefined });
     const namespaces = run("ip netns list");
     expect(namespaces).not.toContain(leftover);
     expect(namespaces).toContain(foreign);
@@ -139,7 +139,7 @@ test("restarting the Consul server keeps KV and brings every agent back", async 
   await restartConsul(fleet);
   expect(await fetch(`${fleet.consulHttp}/v1/kv/${key}?raw`).then((r) => r.text())).toBe("kept");
   await fetch(`${fleet.consulHttp}/v1/kv/${key}`, { method: "DELETE" });
-  expect((await fleetStatus(fleet.name)).healthy).toBe(true);
+  expect((await siteStatus(fleet.name)).healthy).toBe(true);
 }, 120_000);
 
 test("`dcp status` exits 0 for the healthy fleet and 1, saying why, for a fleet that is not up", () => {

@@ -11,8 +11,9 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiscoveryPublisher } from "../../runtime/discovery/publisher";
-import { cloudWeight, diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
-import type { UpstreamEntry } from "../../runtime/inventory/types";
+import { cloudWeight } from "../../model/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
+import type { UpstreamEntry } from "../../model/inventory";
 import { freeLoopbackPort, HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
 
 const fleet = testFleet();

@@ -1,15 +1,15 @@
 /**
  * Jest globalSetup of the fleet tests: brings up the test fleet `dcptest` (no deploy), or
  * reuses it when it is up and healthy (a second or so), and tells the tests where it is
- * through DCP_TEST_FLEET (the path of its fleet.json; `readFleet(process.env.DCP_TEST_FLEET)`
+ * through DCP_TEST_FLEET (the path of its fleet.json; `readSite(process.env.DCP_TEST_FLEET)`
  * reads it). Fails loudly when it cannot: fleet tests are never skipped.
  */
-import { fleetJsonPath, fleetUp, TEST_FLEET } from "../../fleet/local";
+import { siteJsonPath, siteUp, TEST_SITE } from "../../local-site";
 
 export default async function setup(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error("fleet tests need root: they create network namespaces and Docker daemons (run the tests as root)");
   }
-  await fleetUp({ name: TEST_FLEET, log: (line) => process.stderr.write(`[fleet setup] ${line}\n`) });
-  process.env.DCP_TEST_FLEET = fleetJsonPath(TEST_FLEET);
+  await siteUp({ name: TEST_SITE, log: (line) => process.stderr.write(`[fleet setup] ${line}\n`) });
+  process.env.DCP_TEST_FLEET = siteJsonPath(TEST_SITE);
 }

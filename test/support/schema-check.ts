@@ -1,6 +1,6 @@
 /**
  * Checks synthesized Terraform JSON against the Alibaba Cloud provider schema kept in
- * constructs/alicloud/schema/: every resource type, data source and attribute exists,
+ * scripts/alicloud-bindings/schema/: every resource type, data source and attribute exists,
  * values have the schema's type, required attributes and blocks are present, read-only
  * (computed-only) attributes are not set, no deprecated attribute is used, and no
  * attribute the provider has removed is used (Terraform accepts those, the provider
@@ -31,7 +31,7 @@ interface ProviderSchema {
   data_source_schemas: Record<string, { block: SchemaBlock }>;
 }
 
-const SCHEMA_DIR = join(__dirname, "..", "..", "constructs", "alicloud", "schema");
+const SCHEMA_DIR = join(__dirname, "..", "..", "scripts", "alicloud-bindings", "schema");
 const PROVIDER = "registry.terraform.io/aliyun/alicloud";
 /** Terraform meta-arguments and cdktf's metadata key: allowed on every resource. */
 const META = new Set(["//", "count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);

@@ -1,4 +1,4 @@
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { Filter } from "../filter";
 import { Constraint } from "../types";
 

@@ -8,22 +8,22 @@ import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalFleet, readFleet, runtimeEnv } from "../../../fleet/local";
+import { LocalSite, readSite, runtimeEnv } from "../../../local-site";
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../../../runtime/consul/client";
 import { DiscoveryPublisher } from "../../../runtime/discovery/publisher";
 import { DockerHosts } from "../../../runtime/docker/hosts";
 import { readInventory } from "../../../runtime/inventory/read";
-import { Inventory, UpstreamEntry } from "../../../runtime/inventory/types";
+import { Inventory, UpstreamEntry } from "../../../model/inventory";
 
 const DCP = join(__dirname, "..", "..", "..", "bin", "dcp");
 
-export function testFleet(): LocalFleet {
-  return readFleet(process.env.DCP_TEST_FLEET ?? "dcptest");
+export function testFleet(): LocalSite {
+  return readSite(process.env.DCP_TEST_FLEET ?? "dcptest");
 }
 
 /** A pool on the test fleet: dynamic port, health check, upstream named after the pool. */
-export function testPool(fleet: LocalFleet, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
+export function testPool(fleet: LocalSite, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
   return {
     name,
     image: fleet.image,
@@ -61,7 +61,7 @@ export class Suite {
   readonly dockers: DockerHosts;
   private files = 0;
 
-  constructor(readonly fleet: LocalFleet, readonly name: string) {
+  constructor(readonly fleet: LocalSite, readonly name: string) {
     this.consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
     this.dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
   }

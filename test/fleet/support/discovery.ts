@@ -8,15 +8,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalFleet, readFleet } from "../../../fleet/local";
+import { LocalSite, readSite } from "../../../local-site";
 import { ConsulClient, ConsulConfig, consulConfigFromEnv } from "../../../runtime/consul/client";
 
-export function testFleet(): LocalFleet {
-  return readFleet(process.env.DCP_TEST_FLEET ?? "dcptest");
+export function testFleet(): LocalSite {
+  return readSite(process.env.DCP_TEST_FLEET ?? "dcptest");
 }
 
 /** A client of the test fleet's Consul, with its own KV root and upstream prefix so suites do not collide. */
-export function testClient(fleet: LocalFleet, suite: string, overrides: Partial<ConsulConfig> = {}): ConsulClient {
+export function testClient(fleet: LocalSite, suite: string, overrides: Partial<ConsulConfig> = {}): ConsulClient {
   return new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp, kvRoot: `test-${suite}`, upstreamPrefix: `test-${suite}-upstreams`, ...overrides }));
 }
 
@@ -30,7 +30,7 @@ export interface HostHttpd {
 }
 
 /** Starts `busybox httpd` on <host ip>:<port> inside the host's namespace, serving / and /health. */
-export async function startHostHttpd(fleet: LocalFleet, node: string, port: number, instance: string): Promise<HostHttpd> {
+export async function startHostHttpd(fleet: LocalSite, node: string, port: number, instance: string): Promise<HostHttpd> {
   const host = fleet.hosts.find((h) => h.node === node);
   if (!host) throw new Error(`no host ${node} in fleet ${fleet.name}`);
   const dir = mkdtempSync(join(tmpdir(), `dcp-httpd-${instance}-`));

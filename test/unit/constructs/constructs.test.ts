@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { DependencyTemplate, Fleet, HostBuffer, Idc, LoadBalancer, Network, ServicePool } from "../../../constructs";
 import { synthesizeStacks } from "../../../constructs/synthesize";
 import { PoolDefinition } from "../../../model/desired-state";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { resolveDependencies } from "../../../constructs/dependencies";
 
 describe("dependency ratios", () => {

@@ -4,7 +4,7 @@ import { costOfDesired } from "../../../cost/model";
 import { EXAMPLE_PRICES_FILE, loadPrices } from "../../../cost/prices";
 import { costReport } from "../../../cost/report";
 import { renderMarkdown } from "../../../review/render/markdown";
-import { Inventory, InventoryContainer, InventoryHost } from "../../../runtime/inventory/types";
+import { Inventory, InventoryContainer, InventoryHost } from "../../../model/inventory";
 import { DCP, REPO } from "../review/pool-sets";
 import { examplePools, snapshot } from "../review/scenario";
 

@@ -1,9 +1,8 @@
 import fc from "fast-check";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import type { KvOp } from "../../../runtime/consul/client";
-import type { UpstreamEntry } from "../../../runtime/inventory/types";
+import type { UpstreamEntry } from "../../../model/inventory";
 import {
-  cloudWeight,
   diffUpstreams,
   isUpstreamServer,
   parseUpstreamKey,
@@ -12,6 +11,7 @@ import {
   upstreamKey,
   upstreamValue,
 } from "../../../runtime/discovery/upstreams";
+import { cloudWeight } from "../../../model/upstreams";
 
 const P = "upstreams";
 

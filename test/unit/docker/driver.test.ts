@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { connectDocker, readTlsMaterial } from "../../../runtime/docker/driver";
 
 /** docker-modem keeps the connection settings on the modem; its typings do not list them. */

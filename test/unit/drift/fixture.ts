@@ -1,7 +1,7 @@
 /** A small converged world (desired state + matching inventory) that each drift test bends one way. */
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { KV } from "../../../model/host-metadata";
-import { Inventory, InventoryContainer, InventoryHost } from "../../../runtime/inventory/types";
+import { Inventory, InventoryContainer, InventoryHost } from "../../../model/inventory";
 import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
 import { upstreamKey, upstreamValue } from "../../../runtime/discovery/upstreams";
 import { ConsulEntries, DetectOptions } from "../../../runtime/drift/detect";

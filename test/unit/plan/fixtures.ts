@@ -2,7 +2,7 @@
 import { CONTAINER_TYPES } from "../../../model/container-types";
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { diffUpstreams, upstreamValue } from "../../../runtime/discovery/upstreams";
-import { Inventory, InventoryHost, UpstreamEntry } from "../../../runtime/inventory/types";
+import { Inventory, InventoryHost, UpstreamEntry } from "../../../model/inventory";
 import { Change } from "../../../runtime/plan/types";
 
 export function pool(name: string, overrides: Partial<PoolSpec> = {}): PoolSpec {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { planChanges } from "../../../runtime/plan/planner";
 import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
 import { Change, CreateChange, PublishUpstreamChange } from "../../../runtime/plan/types";

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { costOfDesired } from "../../../cost/model";
 import { loadPrices } from "../../../cost/prices";
 import { evaluatePolicies, loadPolicyConfig, parseOverrides, PolicyConfig } from "../../../policies";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { PoolFileError, loadPoolFile, loadPoolFiles } from "../../../constructs/pool-files/load";
 
 const root = path.resolve(__dirname, "../../..");

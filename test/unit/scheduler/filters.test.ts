@@ -5,7 +5,7 @@ import { idc } from "../../../runtime/scheduler/filters/idc";
 import { port } from "../../../runtime/scheduler/filters/port";
 import { resources } from "../../../runtime/scheduler/filters/resources";
 import { HostState } from "../../../runtime/scheduler/host-state";
-import { DcpError } from "../../../cli/errors";
+import { DcpError } from "../../../model/errors";
 import { host, request } from "./fixtures";
 
 const state = (overrides: Parameters<typeof host>[1] = {}) => new HostState(host("h1", overrides), 0);

@@ -17,7 +17,7 @@ beforeAll(async () => {
   tf = cloud.stacks[0].terraform;
 });
 const resources = (type: string): any[] => Object.values(tf.resource[type] ?? {});
-const schema = JSON.parse(readFileSync(join(PROJECT_DIR, "constructs", "alicloud", "schema", "provider-schema.subset.json"), "utf8"));
+const schema = JSON.parse(readFileSync(join(PROJECT_DIR, "scripts", "alicloud-bindings", "schema", "provider-schema.subset.json"), "utf8"));
 const taggable = (type: string) => "tags" in schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type].block.attributes;
 
 describe("the example stack, cloud profile", () => {

@@ -1,5 +1,5 @@
 /** The local fleet as `dcp up` made it; written to `<state dir>/fleet.json`. */
-export interface LocalFleetHost {
+export interface LocalSiteHost {
   /** Consul node name, also the name of its network namespace and of its veth in the root namespace. */
   node: string;
   ip: string;
@@ -14,7 +14,7 @@ export interface LocalFleetHost {
   netns: string;
 }
 
-export interface LocalFleet {
+export interface LocalSite {
   name: string;
   /** http://127.0.0.1:<port> of the fleet's Consul server. */
   consulHttp: string;
@@ -33,11 +33,11 @@ export interface LocalFleet {
   bridge: string;
   /** The bridge address: Consul server (serf/RPC) and registry listen here. */
   gateway: string;
-  hosts: LocalFleetHost[];
+  hosts: LocalSiteHost[];
 }
 
 /** Options left out take the defaults of the fleet's name: "dcp" as documented here, "dcptest" see layout.ts. */
-export interface FleetUpOptions {
+export interface SiteUpOptions {
   /** Fleet name; every resource is named with it. Default "dcp". */
   name?: string;
   /** Default 6. */

@@ -1,6 +1,6 @@
 /**
- * Regenerates the Alibaba Cloud provider bindings in constructs/alicloud/provider/
- * from the schema subset kept in constructs/alicloud/schema/.
+ * Regenerates the Alibaba Cloud provider bindings in .gen/providers/alicloud/ (where
+ * cdktf projects keep generated bindings) from the schema subset kept in schema/ here.
  *
  *   npm run gen:bindings                       # from the committed subset
  *   npm run gen:bindings -- --from <schema>    # re-extract the subset from a full
@@ -69,13 +69,12 @@ async function main(): Promise<void> {
   const fromIdx = process.argv.indexOf("--from");
   if (fromIdx > 0) extractSubset(process.argv[fromIdx + 1]);
   const schema = JSON.parse(readFileSync(subsetPath, "utf8"));
-  const outDir = join(here, "provider");
+  const outDir = join(here, "..", "..", ".gen", "providers", "alicloud");
   const workDir = mkdtempSync(join(tmpdir(), "dcp-bindings-"));
   const code = new CodeMaker();
   new TerraformProviderGenerator(code, schema).generateAll();
   await code.save(workDir);
-  // The generator nests output under providers/<name>/; keep the project tree flat.
-  rmSync(outDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
   renameSync(join(workDir, "providers", "alicloud"), outDir);
   rmSync(workDir, { recursive: true, force: true });
   console.log(`bindings for ${RESOURCES.length} resources and ${DATA_SOURCES.length} data sources written to ${outDir}`);

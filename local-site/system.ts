@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../model/errors";
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;

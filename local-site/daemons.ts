@@ -6,13 +6,13 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, writeFileSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { LocalFleet } from "./types";
+import { LocalSite } from "./types";
 import { readPid, stopProcesses, waitFor, withSystemPath } from "./system";
 
-const serverDir = (fleet: LocalFleet) => join(fleet.stateDir, "consul-server");
-const registryDir = (fleet: LocalFleet) => join(fleet.stateDir, "registry");
-const consulServerPidFile = (fleet: LocalFleet) => join(serverDir(fleet), "consul.pid");
-const registryPidFile = (fleet: LocalFleet) => join(registryDir(fleet), "registry.pid");
+const serverDir = (fleet: LocalSite) => join(fleet.stateDir, "consul-server");
+const registryDir = (fleet: LocalSite) => join(fleet.stateDir, "registry");
+const consulServerPidFile = (fleet: LocalSite) => join(serverDir(fleet), "consul.pid");
+const registryPidFile = (fleet: LocalSite) => join(registryDir(fleet), "registry.pid");
 
 function startDetached(cmd: string, args: string[], logFile: string): number {
   const out = openSync(logFile, "a");
@@ -23,7 +23,7 @@ function startDetached(cmd: string, args: string[], logFile: string): number {
   return child.pid;
 }
 
-export async function consulLeader(fleet: LocalFleet): Promise<string | null> {
+export async function consulLeader(fleet: LocalSite): Promise<string | null> {
   try {
     const res = await fetch(`${fleet.consulHttp}/v1/status/leader`, { signal: AbortSignal.timeout(2000) });
     const leader = res.ok ? ((await res.json()) as string) : "";
@@ -37,7 +37,7 @@ export async function consulLeader(fleet: LocalFleet): Promise<string | null> {
  * A leader is not enough after a restart: until it has replayed its raft log, a default
  * read can answer from an empty store. Consistent reads are refused until then.
  */
-async function consistentReads(fleet: LocalFleet): Promise<boolean> {
+async function consistentReads(fleet: LocalSite): Promise<boolean> {
   try {
     const res = await fetch(`${fleet.consulHttp}/v1/kv/dcp/?consistent&keys`, { signal: AbortSignal.timeout(2000) });
     return res.status === 200 || res.status === 404;
@@ -46,7 +46,7 @@ async function consistentReads(fleet: LocalFleet): Promise<boolean> {
   }
 }
 
-export async function ensureConsulServer(fleet: LocalFleet): Promise<boolean> {
+export async function ensureConsulServer(fleet: LocalSite): Promise<boolean> {
   if (readPid(consulServerPidFile(fleet)) !== null && (await consulLeader(fleet))) return false;
   await stopConsulServer(fleet);
   const dir = serverDir(fleet);
@@ -69,12 +69,12 @@ export async function ensureConsulServer(fleet: LocalFleet): Promise<boolean> {
   return true;
 }
 
-export async function stopConsulServer(fleet: LocalFleet): Promise<void> {
+export async function stopConsulServer(fleet: LocalSite): Promise<void> {
   const pid = readPid(consulServerPidFile(fleet));
   if (pid !== null) await stopProcesses([pid]);
 }
 
-async function registryAnswers(fleet: LocalFleet): Promise<boolean> {
+async function registryAnswers(fleet: LocalSite): Promise<boolean> {
   try {
     return (await fetch(`http://${fleet.registry}/v2/`, { signal: AbortSignal.timeout(2000) })).ok;
   } catch {
@@ -82,7 +82,7 @@ async function registryAnswers(fleet: LocalFleet): Promise<boolean> {
   }
 }
 
-export async function ensureRegistry(fleet: LocalFleet): Promise<boolean> {
+export async function ensureRegistry(fleet: LocalSite): Promise<boolean> {
   if (readPid(registryPidFile(fleet)) !== null && (await registryAnswers(fleet))) return false;
   const old = readPid(registryPidFile(fleet));
   if (old !== null) await stopProcesses([old]);
@@ -107,7 +107,7 @@ export async function ensureRegistry(fleet: LocalFleet): Promise<boolean> {
 }
 
 /** True when the registry holds the tag, e.g. ("dcp/demo", "1"). */
-export async function registryHasTag(fleet: LocalFleet, repository: string, tag: string): Promise<boolean> {
+export async function registryHasTag(fleet: LocalSite, repository: string, tag: string): Promise<boolean> {
   try {
     const res = await fetch(`http://${fleet.registry}/v2/${repository}/manifests/${tag}`, {
       method: "HEAD",

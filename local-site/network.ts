@@ -1,6 +1,6 @@
 /** The fleet's network: a bridge in the root namespace and one namespace + veth per host. */
-import { DcpError } from "../../cli/errors";
-import { LocalFleet, LocalFleetHost } from "./types";
+import { DcpError } from "../model/errors";
+import { LocalSite, LocalSiteHost } from "./types";
 import { ownedName } from "./layout";
 import { run, tryRun } from "./system";
 
@@ -30,7 +30,7 @@ export async function deleteLink(link: string): Promise<void> {
 }
 
 /** Two bridges on one subnet would split its addresses between them: refuse before changing anything. */
-export async function assertSubnetFree(fleet: LocalFleet): Promise<void> {
+export async function assertSubnetFree(fleet: LocalSite): Promise<void> {
   const prefix = fleet.gateway.replace(/\.1$/, ".");
   const links: Array<{ ifname: string; addr_info: Array<{ family: string; local: string }> }> = JSON.parse(
     await run("ip", ["-j", "addr", "show"]),
@@ -41,7 +41,7 @@ export async function assertSubnetFree(fleet: LocalFleet): Promise<void> {
   }
 }
 
-export async function ensureBridge(fleet: LocalFleet): Promise<void> {
+export async function ensureBridge(fleet: LocalSite): Promise<void> {
   const cidr = `${fleet.gateway}/24`;
   if ((await tryRun("ip", ["link", "show", fleet.bridge])) === null) {
     await run("ip", ["link", "add", fleet.bridge, "type", "bridge"]);
@@ -52,14 +52,14 @@ export async function ensureBridge(fleet: LocalFleet): Promise<void> {
 }
 
 /** True when the host's namespace exists with its address on eth0 and its veth is on the bridge. */
-export async function hostNetworkOk(fleet: LocalFleet, host: LocalFleetHost): Promise<boolean> {
+export async function hostNetworkOk(fleet: LocalSite, host: LocalSiteHost): Promise<boolean> {
   const inside = await tryRun("ip", ["-n", host.netns, "-o", "-4", "addr", "show", "dev", "eth0", "up"]);
   const outside = await tryRun("ip", ["-o", "link", "show", host.node]);
   return !!inside?.includes(` ${host.ip}/24 `) && !!outside?.includes(`master ${fleet.bridge}`) && outside.includes("state UP");
 }
 
 /** Creates the host's namespace and veth, replacing a broken one of the same name. */
-export async function createHostNetwork(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+export async function createHostNetwork(fleet: LocalSite, host: LocalSiteHost): Promise<void> {
   await deleteLink(host.node);
   await deleteNamespace(host.netns);
   await run("ip", ["netns", "add", host.netns]);

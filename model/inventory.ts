@@ -4,7 +4,7 @@
  * (dcp-labelled containers). Plain data; the planner is a pure function of this and
  * the desired state.
  */
-import { Resources } from "../../model/container-types";
+import { Resources } from "./container-types";
 
 export interface InventoryContainer {
   /** Docker container id. */

@@ -1,44 +1,58 @@
 /**
- * The local fleet: several real Docker hosts on one machine, each in its own network
+ * The local site (the "local fleet" of `dcp up`): several real Docker hosts on one machine, each in its own network
  * namespace with dockerd (TLS) and a Consul agent, joined to a Consul server, with an
  * image registry and the demo image. `dcp up`/`down`/`status` and the fleet tests use it.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DcpError } from "../../cli/errors";
-import { DEFAULT_FLEET, fleetFile, fleetLayout, hostStateDir, STATE_ROOT, stateDirOf, validateName } from "./layout";
+import { DcpError } from "../model/errors";
+import { DEFAULT_SITE, fleetFile, siteLayout, hostStateDir, STATE_ROOT, stateDirOf, validateName } from "./layout";
 import { assertSubnetFree, createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
 import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
 import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
 import { checkFleet } from "./status";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
-import { FleetStatus, FleetUpOptions, LocalFleet } from "./types";
+import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 
 export * from "./types";
-export { fleetLayout, DEFAULT_FLEET, TEST_FLEET } from "./layout";
+export { siteLayout, DEFAULT_SITE, TEST_SITE } from "./layout";
 export { clientTls, dockerPing } from "./status";
 
 const INSTALL_DEPS = join(__dirname, "..", "..", "scripts", "install-deps.sh");
 
 /** Reads fleet.json of a fleet by name (default "dcp") or by the path of its fleet.json. */
-export function readFleet(nameOrPath: string = DEFAULT_FLEET): LocalFleet {
+export function readSite(nameOrPath: string = DEFAULT_SITE): LocalSite {
   const file = nameOrPath.includes("/") ? nameOrPath : fleetFile(stateDirOf(nameOrPath));
   if (!existsSync(file)) {
     const hint = nameOrPath.includes("/") ? "" : `: run \`dcp up --name ${nameOrPath}\``;
     throw new DcpError(`local fleet ${nameOrPath} is not up (no ${file})${hint}`);
   }
-  return JSON.parse(readFileSync(file, "utf8")) as LocalFleet;
+  return JSON.parse(readFileSync(file, "utf8")) as LocalSite;
+}
+
+/**
+ * The demo image in the registry of the local fleet named by env DCP_FLEET (default "dcp"),
+ * which the local profile runs for every pool; undefined when that fleet is not up (the
+ * desired state is still useful for plans and tests, applying it needs the fleet anyway).
+ */
+export function localSiteImage(): string | undefined {
+  try {
+    return readSite(process.env.DCP_FLEET || undefined).image;
+  } catch (err) {
+    if (err instanceof DcpError) return undefined;
+    throw err;
+  }
 }
 
 /** Where a fleet's fleet.json is (it exists while the fleet is up). */
-export function fleetJsonPath(name: string = DEFAULT_FLEET): string {
+export function siteJsonPath(name: string = DEFAULT_SITE): string {
   return fleetFile(stateDirOf(name));
 }
 
 /** Environment for the runtime to reach this fleet. */
-export function runtimeEnv(fleet: LocalFleet): { CONSUL_HTTP_ADDR: string; DCP_TLS_DIR: string } {
+export function runtimeEnv(fleet: LocalSite): { CONSUL_HTTP_ADDR: string; DCP_TLS_DIR: string } {
   return { CONSUL_HTTP_ADDR: fleet.consulHttp, DCP_TLS_DIR: fleet.tlsDir };
 }
 
@@ -86,16 +100,16 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Creates the fleet, or repairs and reuses what is already running. */
-export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet> {
+export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
   requireRoot();
-  const fleet = fleetLayout(options);
+  const fleet = siteLayout(options);
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   return withLock(fleet.name, async () => {
     await assertSubnetFree(fleet);
     await run("bash", [INSTALL_DEPS, "--no-npm"], { timeoutMs: 15 * 60_000 });
     const file = fleetFile(fleet.stateDir);
     if (existsSync(file)) {
-      const previous = readFleet(file);
+      const previous = readSite(file);
       if (JSON.stringify(previous) !== JSON.stringify(fleet)) {
         log(`fleet ${fleet.name}: options changed since the last \`dcp up\`; recreating it`);
         await teardown(fleet.name, log);
@@ -143,23 +157,23 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<LocalFleet>
   });
 }
 
-export async function fleetStatus(name: string = DEFAULT_FLEET): Promise<FleetStatus> {
+export async function siteStatus(name: string = DEFAULT_SITE): Promise<FleetStatus> {
   validateName(name);
   if (!existsSync(fleetFile(stateDirOf(name)))) {
     return { name, healthy: false, problems: [`fleet ${name} is not up (run \`dcp up --name ${name}\`)`], consulLeader: null, registry: false, hosts: [] };
   }
-  return checkFleet(readFleet(name));
+  return checkFleet(readSite(name));
 }
 
 /** Removes exactly what `up` made: daemons, containers, namespaces, links, state dir. Safe to run twice. */
-export async function fleetDown(name: string = DEFAULT_FLEET, log: (line: string) => void = () => {}): Promise<void> {
+export async function siteDown(name: string = DEFAULT_SITE, log: (line: string) => void = () => {}): Promise<void> {
   requireRoot();
   validateName(name);
   await withLock(name, () => teardown(name, log));
 }
 
 /** Restarts the fleet's Consul server (KV and catalog survive in its data dir) and waits until every agent is back. */
-export async function restartConsul(fleet: LocalFleet): Promise<void> {
+export async function restartConsul(fleet: LocalSite): Promise<void> {
   // Under the fleet lock: two restarts at once would start two servers on one data dir.
   await withLock(fleet.name, async () => {
     await stopConsulServer(fleet);
@@ -171,24 +185,24 @@ export async function restartConsul(fleet: LocalFleet): Promise<void> {
 }
 
 /** Stops one host's dockerd (SIGTERM, as an orderly daemon stop); the host stays in Consul. For fault tests. */
-export async function stopHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+export async function stopHostDocker(fleet: LocalSite, node: string): Promise<void> {
   await withLock(fleet.name, () => stopDockerDaemon(fleet, hostOf(fleet, node)));
 }
 
 /** Starts a stopped dockerd again by re-running the host's bootstrap (which keeps what runs). */
-export async function startHostDocker(fleet: LocalFleet, node: string): Promise<void> {
+export async function startHostDocker(fleet: LocalSite, node: string): Promise<void> {
   await withLock(fleet.name, () => bootstrapHost(fleet, hostOf(fleet, node)));
 }
 
 /** Stops a host's daemons by their pid files (a namespace that is gone leaves no other trace of them). */
-async function stopHostProcesses(fleet: LocalFleet, node: string): Promise<void> {
+async function stopHostProcesses(fleet: LocalSite, node: string): Promise<void> {
   const dir = hostStateDir(fleet, node);
   const pids = ["docker.pid", "consul.pid"].map((f) => readPid(join(dir, f))).filter((p): p is number => p !== null);
   await stopProcesses([...pids, ...(await namespacePids(node))]);
 }
 
 /** Namespaces and links named with the fleet's prefix that this layout does not have: from a killed run or a larger fleet. */
-async function removeLeftovers(fleet: LocalFleet, log: (line: string) => void): Promise<void> {
+async function removeLeftovers(fleet: LocalSite, log: (line: string) => void): Promise<void> {
   const wanted = new Set([...fleet.hosts.map((h) => h.node), fleet.bridge]);
   for (const ns of await ownedNamespaces(fleet.name)) {
     if (wanted.has(ns)) continue;

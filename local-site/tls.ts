@@ -7,13 +7,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostTlsDir } from "./layout";
-import { LocalFleet, LocalFleetHost } from "./types";
+import { LocalSite, LocalSiteHost } from "./types";
 import { run } from "./system";
 
 const KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 const DAYS = "3650";
 
-async function sign(fleet: LocalFleet, dir: string, certName: string, keyName: string, subject: string, ext: string) {
+async function sign(fleet: LocalSite, dir: string, certName: string, keyName: string, subject: string, ext: string) {
   const csr = join(dir, `${certName}.csr`);
   const extFile = join(dir, `${certName}.ext`);
   writeFileSync(extFile, ext);
@@ -26,7 +26,7 @@ async function sign(fleet: LocalFleet, dir: string, certName: string, keyName: s
 }
 
 /** CA and client certificate; kept when present so that running daemons keep trusting the client. */
-export async function ensureFleetCertificates(fleet: LocalFleet): Promise<void> {
+export async function ensureFleetCertificates(fleet: LocalSite): Promise<void> {
   mkdirSync(fleet.tlsDir, { recursive: true, mode: 0o700 });
   if (!existsSync(join(fleet.tlsDir, "ca.pem"))) {
     await run("openssl", [
@@ -39,7 +39,7 @@ export async function ensureFleetCertificates(fleet: LocalFleet): Promise<void> 
   }
 }
 
-export async function ensureHostCertificate(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+export async function ensureHostCertificate(fleet: LocalSite, host: LocalSiteHost): Promise<void> {
   const dir = hostTlsDir(fleet, host.node);
   if (existsSync(join(dir, "server-cert.pem"))) return;
   mkdirSync(dir, { recursive: true, mode: 0o700 });

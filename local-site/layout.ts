@@ -4,11 +4,11 @@
  * must start with "dcp": cleaning leftovers then never touches anything not ours.
  */
 import { join } from "node:path";
-import { DcpError } from "../../cli/errors";
-import { FleetUpOptions, LocalFleet, LocalFleetHost } from "./types";
+import { DcpError } from "../model/errors";
+import { SiteUpOptions, LocalSite, LocalSiteHost } from "./types";
 
 export const STATE_ROOT = "/var/lib/dcp";
-export const DEFAULT_FLEET = "dcp";
+export const DEFAULT_SITE = "dcp";
 const REGISTRY_PORT = 5000;
 const DOCKER_TLS_PORT = 2376;
 /** Host i (1-based) gets <subnet>.(10 + i); .1 is the bridge. */
@@ -60,15 +60,15 @@ function subnetBase(subnet: string): string {
   return base;
 }
 
-export const TEST_FLEET = "dcptest";
+export const TEST_SITE = "dcptest";
 
 /**
  * Defaults per fleet name. The test fleet gets its own subnet and Consul ports so that it
  * runs beside the default fleet, and a large host class so that load tests fit on 6 hosts.
  */
-const PRESETS: Record<string, FleetUpOptions> = {
-  [DEFAULT_FLEET]: { hosts: 6, subnet: "192.168.77.0/24", consulHttpPort: 8500, consulDnsPort: 8600 },
-  [TEST_FLEET]: {
+const PRESETS: Record<string, SiteUpOptions> = {
+  [DEFAULT_SITE]: { hosts: 6, subnet: "192.168.77.0/24", consulHttpPort: 8500, consulDnsPort: 8600 },
+  [TEST_SITE]: {
     hosts: 6,
     subnet: "192.168.79.0/24",
     consulHttpPort: 8510,
@@ -79,11 +79,11 @@ const PRESETS: Record<string, FleetUpOptions> = {
 };
 
 /** The layout for the given options; options left out take the defaults of the fleet's name (see PRESETS). */
-export function fleetLayout(given: FleetUpOptions = {}): LocalFleet {
-  const name = given.name ?? DEFAULT_FLEET;
+export function siteLayout(given: SiteUpOptions = {}): LocalSite {
+  const name = given.name ?? DEFAULT_SITE;
   validateName(name);
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  const options: FleetUpOptions = { ...PRESETS[DEFAULT_FLEET], ...PRESETS[name], ...defined };
+  const options: SiteUpOptions = { ...PRESETS[DEFAULT_SITE], ...PRESETS[name], ...defined };
   const count = positiveInt("--hosts", options.hosts!, 200);
   const subnet = options.subnet!;
   const base = subnetBase(subnet);
@@ -97,7 +97,7 @@ export function fleetLayout(given: FleetUpOptions = {}): LocalFleet {
   const gateway = `${base}.1`;
   const registry = `${gateway}:${REGISTRY_PORT}`;
   let cloudIndex = 0;
-  const hosts: LocalFleetHost[] = Array.from({ length: count }, (_, i) => {
+  const hosts: LocalSiteHost[] = Array.from({ length: count }, (_, i) => {
     const node = `${name}-h${i + 1}`;
     const ip = `${base}.${FIRST_HOST_OCTET + i}`;
     const cls = i < PRIVATE_HOSTS ? PRIVATE_IDC : CLOUD_IDC;
@@ -132,9 +132,9 @@ export function fleetLayout(given: FleetUpOptions = {}): LocalFleet {
 }
 
 /** Where a host's daemons keep data, pid files, sockets and logs. */
-export const hostStateDir = (fleet: LocalFleet, node: string) => join(fleet.stateDir, "hosts", node);
+export const hostStateDir = (fleet: LocalSite, node: string) => join(fleet.stateDir, "hosts", node);
 /** ca.pem, server-cert.pem, server-key.pem for one host's dockerd. */
-export const hostTlsDir = (fleet: LocalFleet, node: string) => join(fleet.tlsDir, "hosts", node);
+export const hostTlsDir = (fleet: LocalSite, node: string) => join(fleet.tlsDir, "hosts", node);
 export const fleetFile = (stateDir: string) => join(stateDir, "fleet.json");
 /** Names of our own namespaces and links: `<name>-h<n>` and the bridge `<name>-br`. */
 export const ownedName = (fleetName: string) => new RegExp(`^${fleetName}-(h\\d+|br)$`);

@@ -2,9 +2,9 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
-import { KV, NODE_META } from "../../model/host-metadata";
+import { KV, NODE_META } from "../model/host-metadata";
 import { consulLeader, registryHasTag } from "./daemons";
-import { FleetStatus, HostStatus, LocalFleet, LocalFleetHost } from "./types";
+import { FleetStatus, HostStatus, LocalSite, LocalSiteHost } from "./types";
 
 export interface DockerTls {
   ca: Buffer;
@@ -12,13 +12,13 @@ export interface DockerTls {
   key: Buffer;
 }
 
-export function clientTls(fleet: LocalFleet): DockerTls {
+export function clientTls(fleet: LocalSite): DockerTls {
   const file = (f: string) => readFileSync(join(fleet.tlsDir, f));
   return { ca: file("ca.pem"), cert: file("cert.pem"), key: file("key.pem") };
 }
 
 /** GET /_ping on the host's daemon over TLS; true when it answers OK. */
-export function dockerPing(host: LocalFleetHost, tls: Partial<DockerTls>, timeoutMs = 3000): Promise<boolean> {
+export function dockerPing(host: LocalSiteHost, tls: Partial<DockerTls>, timeoutMs = 3000): Promise<boolean> {
   const url = new URL(host.dockerEndpoint.replace(/^tcp:/, "https:"));
   return new Promise((resolve) => {
     const req = request(
@@ -34,7 +34,7 @@ export function dockerPing(host: LocalFleetHost, tls: Partial<DockerTls>, timeou
   });
 }
 
-async function consulGet<T>(fleet: LocalFleet, path: string): Promise<T | null> {
+async function consulGet<T>(fleet: LocalSite, path: string): Promise<T | null> {
   try {
     const res = await fetch(`${fleet.consulHttp}${path}`, { signal: AbortSignal.timeout(3000) });
     return res.ok ? ((await res.json()) as T) : null;
@@ -48,7 +48,7 @@ interface CatalogNode {
   Meta: Record<string, string> | null;
 }
 
-async function hostStatus(fleet: LocalFleet, host: LocalFleetHost, nodes: CatalogNode[], tls: DockerTls): Promise<HostStatus> {
+async function hostStatus(fleet: LocalSite, host: LocalSiteHost, nodes: CatalogNode[], tls: DockerTls): Promise<HostStatus> {
   const node = nodes.find((n) => n.Node === host.node);
   const checks = await consulGet<Array<{ CheckID: string; Status: string }>>(fleet, `/v1/health/node/${host.node}`);
   const init = await consulGet<Array<{ Value: string | null }>>(fleet, `/v1/kv/${KV.hostInit("dcp", host.node)}`);
@@ -69,7 +69,7 @@ async function hostStatus(fleet: LocalFleet, host: LocalFleetHost, nodes: Catalo
   };
 }
 
-export async function checkFleet(fleet: LocalFleet): Promise<FleetStatus> {
+export async function checkFleet(fleet: LocalSite): Promise<FleetStatus> {
   const problems: string[] = [];
   const leader = await consulLeader(fleet);
   if (!leader) problems.push(`Consul server at ${fleet.consulHttp} has no leader or does not answer`);

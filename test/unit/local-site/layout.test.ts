@@ -1,9 +1,9 @@
-import { DcpError } from "../../../cli/errors";
-import { fleetLayout } from "../../../fleet/local/layout";
+import { DcpError } from "../../../model/errors";
+import { siteLayout } from "../../../local-site/layout";
 
-describe("fleetLayout", () => {
+describe("siteLayout", () => {
   test("default fleet: 6 hosts, h1-h2 private, h3-h6 cloud with zones round-robin", () => {
-    const fleet = fleetLayout();
+    const fleet = siteLayout();
     expect(fleet.name).toBe("dcp");
     expect(fleet.consulHttp).toBe("http://127.0.0.1:8500");
     expect(fleet.image).toBe("192.168.77.1:5000/dcp/demo:1");
@@ -19,7 +19,7 @@ describe("fleetLayout", () => {
   });
 
   test("the test fleet has its own subnet, Consul ports and a large host class", () => {
-    const fleet = fleetLayout({ name: "dcptest" });
+    const fleet = siteLayout({ name: "dcptest" });
     expect(fleet.subnet).toBe("192.168.79.0/24");
     expect(fleet.consulHttp).toBe("http://127.0.0.1:8510");
     expect(fleet.consulDns).toBe("127.0.0.1:8610");
@@ -29,7 +29,7 @@ describe("fleetLayout", () => {
   });
 
   test("given options win over the name's defaults; undefined ones do not", () => {
-    const fleet = fleetLayout({ name: "dcptest", hosts: 3, hostCpu: undefined, subnet: "10.9.8.0/24" });
+    const fleet = siteLayout({ name: "dcptest", hosts: 3, hostCpu: undefined, subnet: "10.9.8.0/24" });
     expect(fleet.hosts.map((h) => h.ip)).toEqual(["10.9.8.11", "10.9.8.12", "10.9.8.13"]);
     expect(fleet.hosts[0].cpu).toBe(128);
   });
@@ -46,7 +46,7 @@ describe("fleetLayout", () => {
     [{ consulHttpPort: 8600 }, /both 8600/],
     [{ hostMemoryMiB: -1 }, /--host-memory-mib -1/],
   ])("rejects %j with an error that says what to change", (options, message) => {
-    expect(() => fleetLayout(options)).toThrow(DcpError);
-    expect(() => fleetLayout(options)).toThrow(message);
+    expect(() => siteLayout(options)).toThrow(DcpError);
+    expect(() => siteLayout(options)).toThrow(message);
   });
 });

@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalFleet, LocalFleetHost } from "./types";
+import { LocalSite, LocalSiteHost } from "./types";
 import { hostStateDir, hostTlsDir } from "./layout";
 import { registryHasTag } from "./daemons";
-import { DcpError } from "../../cli/errors";
+import { DcpError } from "../model/errors";
 import { readPid, run, stopProcesses, tryRun } from "./system";
 
 const REPO_ROOT = join(__dirname, "..", "..");
@@ -14,7 +14,7 @@ const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
 const DEMO_IMAGE_DIR = join(REPO_ROOT, "hosts", "demo-image");
 
 /** The environment contract of hosts/bootstrap.sh, filled in for a local host. */
-function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, string> {
+function bootstrapEnv(fleet: LocalSite, host: LocalSiteHost): Record<string, string> {
   return {
     DCP_NODE_NAME: host.node,
     DCP_HOST_IP: host.ip,
@@ -35,21 +35,21 @@ function bootstrapEnv(fleet: LocalFleet, host: LocalFleetHost): Record<string, s
 }
 
 /** Runs the bootstrap inside the host's namespace (nsenter, not `ip netns exec`: that remounts /sys and dockerd fails). */
-export async function bootstrapHost(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+export async function bootstrapHost(fleet: LocalSite, host: LocalSiteHost): Promise<void> {
   const env = { PATH: process.env.PATH, ...bootstrapEnv(fleet, host) };
   await run("nsenter", [`--net=/var/run/netns/${host.netns}`, "bash", BOOTSTRAP], { env, timeoutMs: 150_000 });
 }
 
-const dockerPidFile = (fleet: LocalFleet, node: string) => join(hostStateDir(fleet, node), "docker.pid");
-const dockerSocket = (fleet: LocalFleet, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
+const dockerPidFile = (fleet: LocalSite, node: string) => join(hostStateDir(fleet, node), "docker.pid");
+const dockerSocket = (fleet: LocalSite, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
 
-export function hostOf(fleet: LocalFleet, node: string): LocalFleetHost {
+export function hostOf(fleet: LocalSite, node: string): LocalSiteHost {
   const host = fleet.hosts.find((h) => h.node === node);
   if (!host) throw new DcpError(`fleet ${fleet.name} has no host "${node}" (hosts: ${fleet.hosts.map((h) => h.node).join(", ")})`);
   return host;
 }
 
-export async function stopDockerDaemon(fleet: LocalFleet, host: LocalFleetHost): Promise<void> {
+export async function stopDockerDaemon(fleet: LocalSite, host: LocalSiteHost): Promise<void> {
   const pid = readPid(dockerPidFile(fleet, host.node));
   if (pid !== null) await stopProcesses([pid], 30_000);
 }
@@ -59,7 +59,7 @@ export async function stopDockerDaemon(fleet: LocalFleet, host: LocalFleetHost):
  * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry. Rebuilt
  * when entrypoint.sh changed since the last push.
  */
-export async function ensureDemoImages(fleet: LocalFleet): Promise<boolean> {
+export async function ensureDemoImages(fleet: LocalSite): Promise<boolean> {
   const source = createHash("sha256").update(readFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"))).digest("hex");
   const pushed = join(fleet.stateDir, "registry", "demo-source.sha256");
   const current = existsSync(pushed) && readFileSync(pushed, "utf8").trim() === source;

@@ -1,2 +1,0 @@
-export { connectDocker, readTlsMaterial, HostDocker, withTimeout, type DockerOptions, type DaemonContainer } from "./driver";
-export { DockerHosts } from "./hosts";
