@@ -9,7 +9,7 @@ import { registryHasTag } from "./daemons";
 import { DcpError } from "../model/errors";
 import { readPid, run, stopProcesses, tryRun } from "./system";
 
-const REPO_ROOT = join(__dirname, "..", "..");
+const REPO_ROOT = join(__dirname, "..");
 const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
 const DEMO_IMAGE_DIR = join(REPO_ROOT, "hosts", "demo-image");
 

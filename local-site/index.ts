@@ -20,7 +20,7 @@ export * from "./types";
 export { siteLayout, DEFAULT_SITE, TEST_SITE } from "./layout";
 export { clientTls, dockerPing } from "./status";
 
-const INSTALL_DEPS = join(__dirname, "..", "..", "scripts", "install-deps.sh");
+const INSTALL_DEPS = join(__dirname, "..", "scripts", "install-deps.sh");
 
 /** Reads fleet.json of a fleet by name (default "dcp") or by the path of its fleet.json. */
 export function readSite(nameOrPath: string = DEFAULT_SITE): LocalSite {
