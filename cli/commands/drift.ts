@@ -10,9 +10,8 @@ import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { DockerHosts } from "../../runtime/docker/hosts";
 import { countByKind } from "../../runtime/drift/detect";
 import { fixDrift, readDrift } from "../../runtime/drift/index";
-import { driftReview, renderJson } from "../../runtime/drift/render";
-import { renderMarkdown } from "../../review/render/markdown";
-import { renderTable } from "../../review/render/table";
+import { DRIFT_SCHEMA_ID, driftReview } from "../../runtime/drift/render";
+import { renderOutput } from "../../output";
 import { terraformDrift } from "../../runtime/drift/terraform";
 import { findTerraform } from "../../review/terraform-plan";
 import { DriftReport } from "../../runtime/drift/types";
@@ -55,7 +54,7 @@ export function register(program: Command): void {
           report = (await readDrift(desired, run)).report;
         }
         report = foldTerraform(report, options, stacks);
-        console.log(options.json ? renderJson(report) : options.markdown ? renderMarkdown(driftReview(report)) : renderTable(driftReview(report)));
+        process.stdout.write(renderOutput(options, { json: report, schemaId: DRIFT_SCHEMA_ID, report: () => driftReview(report) }));
         process.exitCode = report.findings.length > 0 ? EXIT.changes : EXIT.ok;
       } finally {
         consul.close();
