@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { DcpError } from "../model/errors";
-import { loadYamlConfig } from "../review/config-file";
+import { YamlFileType } from "../yaml/load";
 import { PolicyResult } from "../review/types";
 import { dependencyRatios } from "./checks/dependency-ratios";
 import { maxStep } from "./checks/max-step";
@@ -25,8 +25,10 @@ export interface PolicyConfig {
   policies: Record<string, PolicyConfigBase>;
 }
 
+const POLICY_FILE = new YamlFileType<PolicyConfig>({ name: "policy file", holds: "policy set", schema });
+
 export function loadPolicyConfig(file: string = DEFAULT_POLICY_FILE): PolicyConfig {
-  return loadYamlConfig<PolicyConfig>(file, schema);
+  return POLICY_FILE.load(file);
 }
 
 /** `--override name=reason`, repeated. A reason is required: it is the record of why. */

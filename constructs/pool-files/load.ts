@@ -7,17 +7,18 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Document, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { DcpError } from "../../model/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
+import { FieldPath, FieldProblem, formatFieldPath } from "../../model/fields";
+import { YamlFileType, shownPath } from "../../yaml/load";
+import { Position, SourcePositions } from "../../yaml/positions";
+import { FileProblem } from "../../yaml/problems";
+import poolSchema from "../../schema/pool.schema.json";
 import { DURATION, durationSeconds } from "./duration";
-import { FieldPath, Position, SourcePositions, formatFieldPath } from "./locate";
-import { PoolFileError, PoolFileProblem } from "./problems";
-import { SchemaProblem, describe, schemaProblems } from "./schema-errors";
+import { PoolFileError } from "./error";
 
-export { PoolFileError } from "./problems";
-export type { PoolFileProblem } from "./problems";
+export { PoolFileError } from "./error";
 
 /** A pool file as written, once it matches the schema. */
 interface PoolFile {
@@ -42,7 +43,7 @@ interface FileResult {
   pool?: PoolDefinition;
   /** Where the `name` field is, for naming both places of a pool defined twice. */
   name?: { value: string; at: Position };
-  problems: PoolFileProblem[];
+  problems: FileProblem[];
 }
 
 /** Loads and validates one pool file; throws PoolFileError listing all of its problems. */
@@ -87,64 +88,20 @@ export function loadPoolFiles(dir: string): PoolDefinition[] {
   return results.map((r) => r.pool!);
 }
 
+const POOL_FILE = new YamlFileType<PoolFile>({
+  name: "pool file",
+  holds: "pool",
+  schema: poolSchema,
+  rules: (raw, filePath) => consistencyProblems(raw, path.basename(filePath).replace(/\.ya?ml$/, "")),
+});
+
 function readPoolFile(filePath: string): FileResult {
-  const file = shownPath(filePath);
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, "utf8");
-  } catch (err) {
-    throw new DcpError(`cannot read pool file ${file}: ${(err as Error).message}`);
-  }
-  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
-  const problems: PoolFileProblem[] = [];
-  const at = (position: Position, field: FieldPath, message: string) =>
-    problems.push({ file, ...position, field: formatFieldPath(field), message });
+  const { file, data, positions, problems } = POOL_FILE.read(filePath);
   const result: FileResult = { file, problems };
-
-  const doc = docs[0] as Document | undefined;
-  if (!doc || doc.contents === null) {
-    at({ line: 1, column: 1 }, [], "file is empty; a pool file defines one pool (name, image, containerType, replicas, idcs, owner)");
-    return result;
-  }
-  const positions = new SourcePositions(doc, text);
-  if (docs.length > 1) {
-    at(positions.offset(docs[1].range[0]), [], "a pool file holds one pool; move this second YAML document (after ---) to its own file");
-  }
-  const yamlErrors = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-  if (yamlErrors.length > 0) {
-    // After a syntax error the parser reports every following token too; the first is the one to fix.
-    const more = yamlErrors.length - 1;
-    const followUps = more > 0 ? ` (fix this first: ${more} more YAML error${more === 1 ? "" : "s"} after it may follow from it)` : "";
-    at(positions.offset(yamlErrors[0].pos[0]), [], `YAML: ${yamlErrors[0].message}${followUps}`);
-  }
-  if (problems.length > 0) return result;
-
-  for (const duplicate of duplicateKeys(doc.contents as Node, [])) {
-    const first = positions.offset(duplicate.first.range![0]);
-    at(positions.offset(duplicate.second.range![0]), duplicate.path, `field is written twice (first at line ${first.line}); keep one`);
-  }
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    at(positions.of([]), [], `YAML: ${(err as Error).message}`);
-    return result;
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    at(positions.of([]), [], `must be a mapping of pool fields (name: …, image: …), got ${describe(data)}`);
-    return result;
-  }
-  const raw = data as Record<string, unknown>;
-  if (typeof raw.name === "string") result.name = { value: raw.name, at: positions.of(["name"]) };
-
-  const baseName = path.basename(filePath).replace(/\.ya?ml$/, "");
-  for (const problem of [...schemaProblems(raw), ...consistencyProblems(raw, baseName)]) {
-    at(positions.of(problem.path, { key: problem.atKey }), problem.path, problem.message);
-  }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (!data || !positions) return result;
+  if (typeof data.name === "string") result.name = { value: data.name, at: positions.of(["name"]) };
   if (problems.length === 0) {
-    result.pool = { ...toDefinition(raw as unknown as PoolFile, `${file}:${positions.of([]).line}`), fieldSources: fieldSources(raw, positions, file) };
+    result.pool = { ...toDefinition(data as unknown as PoolFile, `${file}:${positions.of([]).line}`), fieldSources: fieldSources(data, positions, file) };
   }
   return result;
 }
@@ -164,29 +121,10 @@ function fieldSources(raw: Record<string, unknown>, positions: SourcePositions, 
   return sources;
 }
 
-/** Keys written twice in one mapping; YAML would silently keep the last. */
-function duplicateKeys(node: Node, at: FieldPath): Array<{ path: FieldPath; first: Node; second: Node }> {
-  const found: Array<{ path: FieldPath; first: Node; second: Node }> = [];
-  if (isMap(node)) {
-    const seen = new Map<string, Node>();
-    for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      const first = seen.get(key);
-      if (first) found.push({ path: [...at, key], first, second: pair.key });
-      else seen.set(key, pair.key);
-      if (pair.value) found.push(...duplicateKeys(pair.value as Node, [...at, key]));
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, index) => found.push(...duplicateKeys(item as Node, [...at, index])));
-  }
-  return found;
-}
-
 /** Rules between fields that a JSON Schema cannot express. Reads defensively: the schema may have failed too. */
-function consistencyProblems(raw: Record<string, unknown>, baseName: string): SchemaProblem[] {
-  const problems: SchemaProblem[] = [];
-  const problem = (path: FieldPath, message: string) => problems.push({ path, atKey: false, message });
+function consistencyProblems(raw: Record<string, unknown>, baseName: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const problem = (path: FieldPath, message: string) => problems.push({ path, message });
 
   if (typeof raw.name === "string" && raw.name !== baseName) {
     problem(["name"], `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}`);
@@ -281,10 +219,4 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
 /** Optional fields that the file leaves out stay absent rather than `undefined`. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Paths inside the working directory are shown relative to it, as in the pool's `source`. */
-function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }
