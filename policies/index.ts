@@ -6,7 +6,6 @@
 import { join } from "node:path";
 import { DcpError } from "../model/errors";
 import { YamlFileType } from "../yaml/load";
-import { PolicyResult } from "../review/types";
 import { dependencyRatios } from "./checks/dependency-ratios";
 import { maxStep } from "./checks/max-step";
 import { minZones } from "./checks/min-zones";
@@ -15,7 +14,7 @@ import { ownerQuota } from "./checks/owner-quota";
 import { prepaidBuffer } from "./checks/prepaid-buffer";
 import { publicPorts } from "./checks/public-ports";
 import schema from "./policy.schema.json";
-import { PolicyCheck, PolicyConfigBase, PolicyInput } from "./types";
+import { PolicyCheck, PolicyConfigBase, PolicyInput, PolicyResult } from "./types";
 
 export const CHECKS: Array<PolicyCheck<any>> = [maxStep, ownerQuota, monthlyBudget, minZones, publicPorts, dependencyRatios, prepaidBuffer];
 
