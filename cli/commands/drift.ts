@@ -14,7 +14,7 @@ import { fixDrift, readDrift } from "../../runtime/drift/index";
 import { DRIFT_SCHEMA_ID, driftReview } from "../../runtime/drift/render";
 import { renderOutput } from "../../output";
 import { terraformDrift } from "../../runtime/drift/terraform";
-import { findTerraform } from "../../review/terraform-plan";
+import { findTerraform } from "../../runtime/terraform";
 import { DriftReport } from "../../runtime/drift/types";
 import { DcpError, EXIT } from "../../model/errors";
 import { addRuntimeOptions, readDesiredFile, runtimeOptions, RuntimeCliOptions, synthesizeProject } from "../runtime-input";
