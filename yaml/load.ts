@@ -21,11 +21,8 @@ export interface YamlFileKind {
   holds: string;
   /** The file's JSON Schema; its `required` fields are named when a file is empty. */
   schema: object & { required?: string[] };
-  /**
-   * Rules between fields that the schema cannot state, given the file's path. They read the
-   * data defensively: it may have failed the schema too.
-   */
-  rules?: (data: Record<string, unknown>, filePath: string) => FieldProblem[];
+  /** Rules the schema cannot state (between fields, say); they run after it. */
+  rules?: (data: Record<string, unknown>, context: RuleContext) => FieldProblem[];
 }
 
 /** What reading one file found. */
@@ -38,6 +35,16 @@ export interface YamlDocument {
   positions?: SourcePositions;
   /** In line and column order; none when the file is valid. */
   problems: FileProblem[];
+}
+
+/**
+ * What rules know besides the data. The data may have failed the schema too, so rules read
+ * it defensively; a rule that restates the schema leaves out the fields it found wrong.
+ */
+export interface RuleContext {
+  filePath: string;
+  /** The schema found this field, or one that holds it, wrong. */
+  schemaFound: (path: FieldPath) => boolean;
 }
 
 type Report = (at: Position, field: FieldPath, message: string) => void;
@@ -68,11 +75,17 @@ export class YamlFileType<T> {
     const data = mappingOf(parsed.document, parsed.positions, this.kind, report);
     if (!data) return { file, problems, positions: parsed.positions };
     const schemaProblems = this.check(data);
-    const ruleProblems = (this.kind.rules?.(data, filePath) ?? []).map((p) => ({ ...p, atKey: false }));
-    for (const p of [...schemaProblems, ...ruleProblems]) report(parsed.positions.of(p.path, { key: p.atKey }), p.path, p.message);
+    const schemaFound = (path: FieldPath) => schemaProblems.some((s) => isWithin(path, s.path));
+    const ruleProblems = this.kind.rules?.(data, { filePath, schemaFound }) ?? [];
+    for (const p of [...schemaProblems, ...ruleProblems.map((r) => ({ ...r, atKey: false }))]) report(parsed.positions.of(p.path, { key: p.atKey }), p.path, p.message);
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     return { file, data, positions: parsed.positions, problems };
   }
+}
+
+/** `path` is `outer` or a field inside it. */
+function isWithin(path: FieldPath, outer: FieldPath): boolean {
+  return outer.length <= path.length && outer.every((segment, i) => segment === path[i]);
 }
 
 function readText(filePath: string, file: string): string {

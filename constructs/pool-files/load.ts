@@ -1,9 +1,10 @@
 /**
- * Pool files: one pool per YAML file under stacks/pools/, validated against
- * schema/pool.schema.json. Every problem names file, line, column and field, and all
- * problems are reported at once so that a pull request needs one round, not ten.
- * The loader converts the file format (durations → seconds) and applies no defaults:
- * those belong to the ServicePool construct.
+ * Pool files: one pool per YAML file under stacks/pools/, read through the YAML pipeline
+ * (yaml/load.ts) against schema/pool.schema.json and the pool rules (model/pool-rules).
+ * Every problem names file, line, column and field, and all problems are reported at
+ * once so that a pull request needs one round, not ten. The loader converts the file
+ * format (durations → seconds) and applies no defaults: those belong to the ServicePool
+ * construct.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +12,9 @@ import { DcpError } from "../../model/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
 import { FieldPath, FieldProblem, formatFieldPath } from "../../model/fields";
-import { YamlFileType, shownPath } from "../../yaml/load";
+import { PoolFields, poolProblems } from "../../model/pool-rules";
+import { isMapping } from "../../model/pool-rules/rule";
+import { RuleContext, YamlFileType, shownPath } from "../../yaml/load";
 import { Position, SourcePositions } from "../../yaml/positions";
 import { FileProblem } from "../../yaml/problems";
 import poolSchema from "../../schema/pool.schema.json";
@@ -92,7 +95,7 @@ const POOL_FILE = new YamlFileType<PoolFile>({
   name: "pool file",
   holds: "pool",
   schema: poolSchema,
-  rules: (raw, filePath) => consistencyProblems(raw, path.basename(filePath).replace(/\.ya?ml$/, "")),
+  rules: poolFileProblems,
 });
 
 function readPoolFile(filePath: string): FileResult {
@@ -121,62 +124,29 @@ function fieldSources(raw: Record<string, unknown>, positions: SourcePositions, 
   return sources;
 }
 
-/** Rules between fields that a JSON Schema cannot express. Reads defensively: the schema may have failed too. */
-function consistencyProblems(raw: Record<string, unknown>, baseName: string): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const problem = (path: FieldPath, message: string) => problems.push({ path, message });
+/**
+ * The pool rules (model/pool-rules) over the file as written, its durations in seconds,
+ * on the fields the schema did not already find wrong (it states many of the same rules);
+ * and the one rule of pool files alone: the pool is named like its file.
+ */
+function poolFileProblems(raw: Record<string, unknown>, { filePath, schemaFound }: RuleContext): FieldProblem[] {
+  const baseName = path.basename(filePath).replace(/\.ya?ml$/, "");
+  const named: FieldProblem[] =
+    typeof raw.name === "string" && raw.name !== baseName
+      ? [{ path: ["name"], message: `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}` }]
+      : [];
+  return [...named, ...poolProblems(inSeconds(raw)).filter((p) => !schemaFound(p.path))];
+}
 
-  if (typeof raw.name === "string" && raw.name !== baseName) {
-    problem(["name"], `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}`);
-  }
-
-  const ports = Array.isArray(raw.ports) ? (raw.ports as Array<Record<string, unknown>>) : [];
-  const portNumbers: number[] = [];
-  const portNameIndex = new Map<unknown, number>();
-  const portNumberIndex = new Map<unknown, number>();
-  ports.forEach((port, i) => {
-    if (port === null || typeof port !== "object") return;
-    if (typeof port.port === "number") portNumbers.push(port.port);
-    if (portNameIndex.has(port.name)) {
-      problem(["ports", i, "name"], `port name "${port.name}" is used twice (also ports[${portNameIndex.get(port.name)}])`);
-    } else portNameIndex.set(port.name, i);
-    // Port 0 is dynamic: several dynamic ports are fine.
-    if (port.port === 0) return;
-    if (portNumberIndex.has(port.port)) {
-      problem(["ports", i, "port"], `port ${port.port} is used twice (also ports[${portNumberIndex.get(port.port)}])`);
-    } else portNumberIndex.set(port.port, i);
-  });
-
-  const healthCheck = raw.healthCheck as Record<string, unknown> | undefined;
-  if (healthCheck !== null && typeof healthCheck === "object") {
-    if (ports.length === 0) {
-      problem(["healthCheck"], "needs the pool's ports: the health check uses one of them (by default the first); add ports");
-    } else if (typeof healthCheck.port === "number" && !portNumbers.includes(healthCheck.port)) {
-      problem(["healthCheck", "port"], `${healthCheck.port} is not one of the pool's ports (${portNumbers.join(", ")}); add it under ports`);
-    }
-    const { interval, timeout } = healthCheck;
-    if (typeof interval === "string" && typeof timeout === "string" && DURATION.test(interval) && DURATION.test(timeout)) {
-      if (durationSeconds(timeout) > durationSeconds(interval)) {
-        problem(["healthCheck", "timeout"], `${timeout} is longer than the interval (${interval}); a check must end before the next starts`);
-      }
-    }
-  }
-
-  if (raw.upstream !== null && typeof raw.upstream === "object" && ports.length === 0) {
-    problem(["upstream"], "needs the pool's ports: the upstream is served by the first port; add ports");
-  }
-
-  const dependencies = Array.isArray(raw.dependencies) ? (raw.dependencies as Array<Record<string, unknown>>) : [];
-  const dependencyIndex = new Map<unknown, number>();
-  dependencies.forEach((dependency, i) => {
-    if (dependency === null || typeof dependency !== "object" || typeof dependency.pool !== "string") return;
-    if (dependency.pool === raw.name) {
-      problem(["dependencies", i, "pool"], "a pool cannot depend on itself");
-    } else if (dependencyIndex.has(dependency.pool)) {
-      problem(["dependencies", i, "pool"], `"${dependency.pool}" is listed twice (also dependencies[${dependencyIndex.get(dependency.pool)}]); keep one ratio`);
-    } else dependencyIndex.set(dependency.pool, i);
-  });
-  return problems;
+/** The fields that a file writes as durations ("5s"), in seconds as a PoolDefinition has them; a malformed duration is left to the schema. */
+function inSeconds(raw: Record<string, unknown>): PoolFields {
+  const seconds = (text: unknown) => (typeof text === "string" && DURATION.test(text) ? durationSeconds(text) : undefined);
+  const { healthCheck: check, upstream } = raw;
+  return {
+    ...raw,
+    healthCheck: isMapping(check) ? { ...check, intervalSeconds: seconds(check.interval), timeoutSeconds: seconds(check.timeout) } : check,
+    upstream: isMapping(upstream) ? { ...upstream, failTimeoutSeconds: seconds(upstream.failTimeout) } : upstream,
+  };
 }
 
 /** The file format as a PoolDefinition: durations in seconds, the health check's port resolved, nothing else added. */
@@ -193,7 +163,7 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
       healthCheck &&
       withoutUndefined({
         path: healthCheck.path,
-        // The consistency check guarantees ports exist; PoolDefinition needs the port explicit.
+        // The health-check rule guarantees ports exist; PoolDefinition needs the port explicit.
         port: healthCheck.port ?? file.ports![0].port,
         intervalSeconds: healthCheck.interval === undefined ? undefined : durationSeconds(healthCheck.interval),
         timeoutSeconds: healthCheck.timeout === undefined ? undefined : durationSeconds(healthCheck.timeout),
