@@ -5,10 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { DesiredState } from "../model/desired-state";
-import { FieldProblem, formatFieldPath } from "../model/fields";
+import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { replicaProblems } from "../model/pool-rules/pool";
-import { isMapping } from "../model/pool-rules/rule";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
 import { localSiteImage } from "../local-site";
 import { RuntimeOptions } from "../runtime";

@@ -20,6 +20,11 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
+/** A JSON object or YAML mapping, not a list. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** A value as the user wrote it, for "got …". */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "an empty value";

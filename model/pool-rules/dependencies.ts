@@ -3,9 +3,9 @@
  * ceil(n × ratio) containers to the dependency). Each pool is listed once, never the pool
  * itself; cycles across pools are found when the stack resolves them (constructs/dependencies.ts).
  */
-import { FieldPath, FieldProblem } from "../fields";
+import { FieldPath, FieldProblem, isMapping } from "../fields";
 import { nameProblems } from "./names";
-import { NumberRule, isMapping, listProblems, mappingProblems, numberProblems } from "./rule";
+import { NumberRule, listProblems, mappingProblems, numberProblems } from "./rule";
 
 export const RATIO: NumberRule = { integer: false, exclusiveMinimum: 0 };
 

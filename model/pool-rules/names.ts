@@ -2,8 +2,8 @@
  * Names. Pool, IDC and fleet names end up in DNS names, container names and tags, so they
  * are DNS labels. Environment variable names are what a shell accepts.
  */
-import { FieldPath, FieldProblem } from "../fields";
-import { PatternRule, isMapping, patternProblems } from "./rule";
+import { FieldPath, FieldProblem, isMapping } from "../fields";
+import { PatternRule, patternProblems } from "./rule";
 
 export const NAME: PatternRule = {
   pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,

@@ -2,8 +2,8 @@
  * A pool's ports: each a name (it becomes env PORT_<NAME>) and a host port, 0 for one the
  * runtime picks. Names are unique, and so are fixed numbers; several dynamic ports are fine.
  */
-import { FieldPath, FieldProblem } from "../fields";
-import { NumberRule, PatternRule, isMapping, listProblems, mappingProblems, numberProblems, patternProblems } from "./rule";
+import { FieldPath, FieldProblem, isMapping } from "../fields";
+import { NumberRule, PatternRule, listProblems, mappingProblems, numberProblems, patternProblems } from "./rule";
 
 export const PORT_NAME: PatternRule = {
   pattern: /^[A-Za-z][A-Za-z0-9_]*$/,

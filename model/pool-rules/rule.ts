@@ -4,7 +4,7 @@
  * same (test/unit/pool-rules/schema.test.ts compares them). Its checks read values
  * defensively: a file or a JSON document may hold anything.
  */
-import { FieldPath, FieldProblem, describeValue } from "../fields";
+import { FieldPath, FieldProblem, describeValue, isMapping } from "../fields";
 
 /** A string that must match a pattern; `message` says what it must be, as the schema's patternErrorMessage does. */
 export interface PatternRule {
@@ -42,10 +42,6 @@ export function numberProblems(rule: NumberRule, value: unknown, path: FieldPath
 
 export function oneOfProblems(allowed: readonly string[], value: unknown, path: FieldPath): FieldProblem[] {
   return allowed.includes(value as string) ? [] : [{ path, message: `must be one of ${allowed.join(", ")} (got ${describeValue(value)})` }];
-}
-
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** Problems of an optional mapping field: none when absent, one when it is not a mapping, else what `check` finds. */

@@ -1,6 +1,6 @@
 /** Each pool rule on its own: what it accepts, what it names and how. */
 import { FieldProblem, formatFieldPath } from "../../../model/fields";
-import { PoolFields, poolProblems } from "../../../model/pool-rules";
+import { poolProblems } from "../../../model/pool-rules";
 import { dependencyProblems } from "../../../model/pool-rules/dependencies";
 import { healthCheckProblems } from "../../../model/pool-rules/health-checks";
 import { imageProblems } from "../../../model/pool-rules/images";
@@ -9,6 +9,7 @@ import { placementProblems } from "../../../model/pool-rules/placement";
 import { containerTypeProblems, idcListProblems, ownerProblems, replicaProblems } from "../../../model/pool-rules/pool";
 import { portProblems } from "../../../model/pool-rules/ports";
 import { upstreamProblems } from "../../../model/pool-rules/upstreams";
+import { pool as desiredPool } from "../plan/fixtures";
 
 /** Problems as `field: message` lines, the way the callers print them. */
 const lines = (problems: FieldProblem[]) => problems.map((p) => `${formatFieldPath(p.path)}: ${p.message}`);
@@ -121,20 +122,8 @@ describe("dependencies", () => {
 });
 
 describe("poolProblems", () => {
-  const pool: PoolFields = {
-    name: "feed-api",
-    image: "registry.local/feed/feed-api:1.4.2",
-    containerType: "dP02",
-    replicas: 10,
-    idcs: ["yf-private", "aliyun-bj"],
-    ports: http,
-    healthCheck: { path: "/health", port: 8080, intervalSeconds: 5, timeoutSeconds: 2 },
-    upstream: { name: "feed_api", weight: 20 },
-    placement: { strategy: "spread", constraints: ["zone!=cn-beijing-j"] },
-    dependencies: [{ pool: "feed-cache", ratio: 0.2 }],
-    owner: "feed-team",
-    env: { LOG_LEVEL: "info" },
-  };
+  // A pool of a desired state, as the planner tests use it: every rule holds.
+  const pool = desiredPool("feed-api", { dependencies: [{ pool: "feed-cache", ratio: 0.2 }], env: { LOG_LEVEL: "info" } });
   test("a valid pool breaks no rule", () => expect(poolProblems(pool)).toEqual([]));
   test("every rule a pool breaks, in field order", () => {
     const broken = { ...pool, name: "Feed", replicas: -1, ports: [], upstream: { name: "feed_api" }, owner: "" };
