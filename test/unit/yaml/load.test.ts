@@ -80,6 +80,18 @@ test("the caller's rules are positioned like the schema's", () => {
   expect(problems("size: 1\nname: reserved\n")).toEqual(["2:7 name: is reserved"]);
 });
 
+test("rules know which fields the schema found wrong, so one that restates the schema can leave them out", () => {
+  const restating = new YamlFileType<Thing>({
+    name: "thing file",
+    holds: "thing",
+    schema,
+    rules: (_data, { schemaFound }) => [{ path: ["size"], message: "is too small" }].filter((p) => !schemaFound(p.path)),
+  });
+  const messages = (text: string) => restating.read(write(text)).problems.map((p) => `${p.field}: ${p.message}`);
+  expect(messages("name: box\nsize: 0\n")).toEqual(["size: must be >= 1 (got number 0)"]);
+  expect(messages("name: box\nsize: 2\n")).toEqual(["size: is too small"]);
+});
+
 test("keys written twice are named with both lines", () => {
   expect(problems("name: box\nsize: 1\nsize: 2\n")).toEqual(["3:1 size: field is written twice (first at line 2); keep one"]);
 });
