@@ -14,8 +14,7 @@ import { CONTAINER_TYPES, CONTAINER_TYPE_NAMES } from "../model/container-types"
 import { loadPolicyConfig } from "../policies";
 import { planReport } from "../review/plan-report";
 import { reviewPlan, skippedRuntime } from "../review/plan-review";
-import { renderMarkdown } from "../review/render/markdown";
-import { renderTable } from "../review/render/table";
+import { renderMarkdown, renderTable } from "../output";
 import { Benchmark, Figure, peakRssMB } from "./harness";
 
 /** Cores the pools ask for, so that the cloud fleet lands near 3,000 hosts of 16 cores. */

@@ -4,8 +4,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { isContainerType, CONTAINER_TYPE_NAMES } from "../model/container-types";
 import { DesiredState } from "../model/desired-state";
+import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
+import { poolProblems } from "../model/pool-rules";
+import { replicaProblems } from "../model/pool-rules/pool";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
 import { localSiteImage } from "../local-site";
 import { RuntimeOptions } from "../runtime";
@@ -50,7 +52,10 @@ export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
   };
 }
 
-/** Checks the fields the runtime relies on and names the file and field that is wrong. */
+/**
+ * Reads a DesiredState JSON file: the shape the runtime relies on and every pool rule
+ * (model/pool-rules), each problem naming the file and the field.
+ */
 export function readDesiredFile(file: string): DesiredState {
   if (!existsSync(file)) throw new DcpError(`${file}: not found (--desired takes a DesiredState JSON file)`);
   let value: unknown;
@@ -64,24 +69,23 @@ export function readDesiredFile(file: string): DesiredState {
   if (!d || typeof d !== "object") throw fail("(root)", "must be an object");
   if (d.version !== 1) throw fail("version", `is ${JSON.stringify(d.version)}; must be 1`);
   for (const key of ["idcs", "fleets", "pools"] as const) if (!Array.isArray(d[key])) throw fail(key, "must be an array");
-  const names = new Set<string>();
-  d.pools.forEach((p, i) => {
-    const at = `pools[${i}]`;
-    if (typeof p?.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(p.name)) throw fail(`${at}.name`, `is ${JSON.stringify(p?.name)}; must be lower-case letters, digits and "-"`);
-    if (names.has(p.name)) throw fail(`${at}.name`, `"${p.name}" appears twice`);
-    names.add(p.name);
-    if (typeof p.image !== "string" || !p.image) throw fail(`${at}.image`, "must be a non-empty string");
-    if (!isContainerType(p.containerType)) throw fail(`${at}.containerType`, `is ${JSON.stringify(p.containerType)}; must be one of ${CONTAINER_TYPE_NAMES.join(", ")}`);
-    if (!Number.isInteger(p.effectiveReplicas) || p.effectiveReplicas < 0) throw fail(`${at}.effectiveReplicas`, `is ${JSON.stringify(p.effectiveReplicas)}; must be a whole number >= 0`);
-    if (!Array.isArray(p.idcs) || p.idcs.length === 0) throw fail(`${at}.idcs`, "must list at least one IDC");
-    if (!Array.isArray(p.ports)) throw fail(`${at}.ports`, "must be an array");
-    p.ports.forEach((port, j) => {
-      if (!Number.isInteger(port?.port) || port.port < 0 || port.port > 65535) throw fail(`${at}.ports[${j}].port`, `is ${JSON.stringify(port?.port)}; must be 0 (dynamic) or a TCP port`);
-    });
-    if (!p.placement || !Array.isArray(p.placement.constraints)) throw fail(`${at}.placement.constraints`, "must be an array");
-    if (typeof p.env !== "object" || p.env === null) throw fail(`${at}.env`, "must be an object");
-  });
+  const problems = d.pools.flatMap((p, i) => desiredPoolProblems(p, d.pools.slice(0, i)).map((q) => ({ ...q, path: ["pools", i, ...q.path] })));
+  if (problems.length > 0) throw new DcpError(problems.map((p) => `${file}: field ${formatFieldPath(p.path)} ${p.message}`).join("\n"));
   return d;
+}
+
+/** A pool of a desired state: the pool rules, plus what synth always fills in and the planner reads. */
+function desiredPoolProblems(pool: unknown, before: unknown[]): FieldProblem[] {
+  if (!isMapping(pool)) return [{ path: [], message: "must be an object" }];
+  const placement = pool.placement;
+  return [
+    ...(before.some((p) => isMapping(p) && p.name === pool.name) ? [{ path: ["name"], message: `"${pool.name}" appears twice` }] : []),
+    ...poolProblems(pool),
+    ...replicaProblems(pool.effectiveReplicas, ["effectiveReplicas"]),
+    ...(Array.isArray(pool.ports) ? [] : [{ path: ["ports"], message: "must be an array" }]),
+    ...(isMapping(placement) && Array.isArray(placement.constraints) ? [] : [{ path: ["placement", "constraints"], message: "must be an array" }]),
+    ...(isMapping(pool.env) ? [] : [{ path: ["env"], message: "must be an object" }]),
+  ];
 }
 
 export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredState> {

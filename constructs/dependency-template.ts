@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
 import { DcpError } from "../model/errors";
+import { RATIO } from "../model/pool-rules/dependencies";
+import { numberProblems } from "../model/pool-rules/rule";
 
 export interface DependencyTemplateProps {
   /** The dependent pool (the one that scales). */
@@ -28,9 +30,10 @@ export class DependencyTemplate extends Construct {
   constructor(scope: Construct, id: string, props: DependencyTemplateProps) {
     super(scope, id);
     this.source = props.source ?? `DependencyTemplate ${this.node.path}`;
-    if (!(Number.isFinite(props.ratio) && props.ratio > 0)) {
+    const [problem] = numberProblems(RATIO, props.ratio, ["ratio"]);
+    if (problem) {
       throw new DcpError(
-        `${this.source}: dependency of "${props.pool}" on "${props.dependsOn}": ratio must be a number > 0 (got ${props.ratio}), e.g. 0.2 for one "${props.dependsOn}" per five "${props.pool}"`,
+        `${this.source}: dependency of "${props.pool}" on "${props.dependsOn}": ratio ${problem.message}, e.g. 0.2 for one "${props.dependsOn}" per five "${props.pool}"`,
       );
     }
     this.pool = props.pool;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../model/errors";
 import { DesiredState } from "../model/desired-state";
+import { SynthOutput } from "../model/synth-output";
 import { DcpStack, DcpStackProps } from "./dcp-stack";
 import { isProfile, Profile, PROFILES } from "../model/profile";
 import { FleetSummary } from "./sizing";
@@ -29,9 +30,7 @@ export interface SynthesizeOptions {
   localImage?: string;
 }
 
-export interface SynthesizeResult {
-  stacks: Array<{ name: string; terraform: any }>;
-  desired: DesiredState;
+export interface SynthesizeResult extends SynthOutput {
   summary: FleetSummary;
 }
 

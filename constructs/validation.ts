@@ -1,15 +1,10 @@
 /** Small checks shared by the constructs; each error says what to change. */
 import { DcpError } from "../model/errors";
+import { NAME } from "../model/pool-rules/names";
 
-/** Pool, fleet and IDC names end up in DNS names, container names and tags. */
-export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
+/** Fleet and IDC names follow the rule of pool names (model/pool-rules/names.ts). */
 export function checkName(kind: string, name: string, where: string): void {
-  if (!NAME_PATTERN.test(name)) {
-    throw new DcpError(
-      `${where}: ${kind} name "${name}" is invalid; use 1-63 lowercase letters, digits and "-", starting with a letter and not ending with "-"`,
-    );
-  }
+  if (!NAME.pattern.test(name)) throw new DcpError(`${where}: ${kind} name "${name}" is invalid; it ${NAME.message}`);
 }
 
 export function checkCount(field: string, value: number, where: string, min = 0): void {

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { ChargeType, FleetSpec, IdcSpec } from "../model/desired-state";
-import { loadYamlConfig } from "../review/config-file";
+import { YamlFileType } from "../yaml/load";
 import schema from "./prices.schema.json";
 
 /** dcp counts a month as 730 hours (8,760 / 12), as cloud price calculators do. */
@@ -28,8 +28,10 @@ export interface Money {
 
 export const ZERO: Money = { hourly: 0, monthly: 0 };
 
+const PRICE_FILE = new YamlFileType<PriceTable>({ name: "price file", holds: "price table", schema });
+
 export function loadPrices(file: string = EXAMPLE_PRICES_FILE): PriceTable {
-  return loadYamlConfig<PriceTable>(file, schema);
+  return PRICE_FILE.load(file);
 }
 
 export interface HostPrice {

@@ -1,5 +1,5 @@
 /** `dcp cost` as a report for the table and Markdown renderers. */
-import { Report } from "../review/report";
+import { Report } from "../output";
 import { CostLine, LiveCost } from "./live";
 
 export function costReport(c: LiveCost): Report {

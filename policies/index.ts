@@ -5,8 +5,7 @@
  */
 import { join } from "node:path";
 import { DcpError } from "../model/errors";
-import { loadYamlConfig } from "../review/config-file";
-import { PolicyResult } from "../review/types";
+import { YamlFileType } from "../yaml/load";
 import { dependencyRatios } from "./checks/dependency-ratios";
 import { maxStep } from "./checks/max-step";
 import { minZones } from "./checks/min-zones";
@@ -15,7 +14,7 @@ import { ownerQuota } from "./checks/owner-quota";
 import { prepaidBuffer } from "./checks/prepaid-buffer";
 import { publicPorts } from "./checks/public-ports";
 import schema from "./policy.schema.json";
-import { PolicyCheck, PolicyConfigBase, PolicyInput } from "./types";
+import { PolicyCheck, PolicyConfigBase, PolicyInput, PolicyResult } from "./types";
 
 export const CHECKS: Array<PolicyCheck<any>> = [maxStep, ownerQuota, monthlyBudget, minZones, publicPorts, dependencyRatios, prepaidBuffer];
 
@@ -25,8 +24,10 @@ export interface PolicyConfig {
   policies: Record<string, PolicyConfigBase>;
 }
 
+const POLICY_FILE = new YamlFileType<PolicyConfig>({ name: "policy file", holds: "policy set", schema });
+
 export function loadPolicyConfig(file: string = DEFAULT_POLICY_FILE): PolicyConfig {
-  return loadYamlConfig<PolicyConfig>(file, schema);
+  return POLICY_FILE.load(file);
 }
 
 /** `--override name=reason`, repeated. A reason is required: it is the record of why. */

@@ -1,6 +1,6 @@
 /** The plan review as a report (summary lines + sections) for the table and Markdown renderers. */
 import { Money } from "../cost/prices";
-import { Report, signed } from "./report";
+import { Report, signed } from "../output";
 import { CostDelta, Delta, PlanReview } from "./types";
 
 function arrow(d: Delta): string {

@@ -4,11 +4,8 @@
  * change.actions; that is the authority on create/update/replace/delete, where the synth
  * comparison can only guess (it cannot know which attributes force replacement).
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { DcpError } from "../model/errors";
+import { findTerraform, summary, withStackWorkspaces } from "../runtime/terraform";
 import { countActions } from "./compare";
 import { deepDiff } from "./deep-diff";
 import { ResourceAction, ResourceChange, ResourceSection, SynthSnapshot } from "./types";
@@ -82,59 +79,28 @@ function isUnknown(u: unknown, path: string): boolean {
   return cur === true;
 }
 
-/** `terraform` or `tofu`, whichever is on PATH first. */
-export function findTerraform(): string | undefined {
-  for (const name of ["terraform", "tofu"]) {
-    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-      if (dir && existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return undefined;
-}
-
 /**
- * Runs init + plan + show -json for every stack of the head snapshot, in a scratch copy
- * of the synthesized JSON. A relative local-backend path is pointed at the project's
- * cdktf.out so the plan compares with the real state. Returns undefined with a reason
- * when Terraform cannot plan here (no binary, providers not installable): the review
- * then falls back to the synth comparison and says so.
+ * Runs init + plan + show -json for every stack of the head snapshot (runtime/terraform:
+ * a scratch copy, the state where `cdktf deploy` keeps it, so the plan compares with the
+ * real state). Returns a reason instead when Terraform cannot plan here (no binary,
+ * providers not installable): the review then falls back to the synth comparison and
+ * says so.
  */
 export function terraformPlan(head: SynthSnapshot, projectDir: string): { section: ResourceSection } | { skipped: string } {
   const bin = findTerraform();
   if (!bin) return { skipped: "neither terraform nor tofu is on PATH; resource changes come from comparing the synthesized configurations" };
-  const work = mkdtempSync(join(tmpdir(), "dcp-tfplan-"));
-  try {
+  return withStackWorkspaces(bin, projectDir, (open) => {
     const items: ResourceChange[] = [];
     for (const stack of head.stacks) {
-      const dir = join(work, stack.name);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(withStatePath(stack.terraform, join(projectDir, "cdktf.out", "stacks", stack.name)), null, 2));
-      const init = spawnSync(bin, ["init", "-input=false", "-no-color"], { cwd: dir, encoding: "utf8", timeout: 300_000 });
-      if (init.status !== 0) {
-        const output = `${init.stderr ?? ""}${init.error?.message ?? ""}`;
-        const why = output.split("\n").find((l) => /Error:/.test(l))?.replace(/^[│\s]*/, "").trim() ?? lastLines(output);
-        return { skipped: `${bin} init failed for stack ${stack.name} (${why}); resource changes come from comparing the synthesized configurations` };
+      const workspace = open(stack);
+      const init = workspace.init();
+      if (init.code !== 0) {
+        return { skipped: `${bin} init failed for stack ${stack.name} (${summary(init.output)}); resource changes come from comparing the synthesized configurations` };
       }
-      const plan = spawnSync(bin, ["plan", "-input=false", "-no-color", "-lock=false", "-out=dcp.tfplan"], { cwd: dir, encoding: "utf8", timeout: 900_000 });
-      if (plan.status !== 0) throw new DcpError(`${bin} plan failed for stack ${stack.name}:\n${lastLines(plan.stderr ?? "", 20)}`);
-      const json = execFileSync(bin, ["show", "-json", "dcp.tfplan"], { cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
-      items.push(...parseTerraformPlan(JSON.parse(json) as TerraformJsonPlan, stack.name));
+      const plan = workspace.plan("-out=dcp.tfplan");
+      if (plan.code !== 0) throw new DcpError(`${bin} plan failed for stack ${stack.name}:\n${summary(plan.output, 20)}`);
+      items.push(...parseTerraformPlan(workspace.showJson("dcp.tfplan") as TerraformJsonPlan, stack.name));
     }
-    return { section: { source: "terraform", counts: countActions(items), items } };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function withStatePath(terraform: any, stackDir: string): any {
-  const local = terraform?.terraform?.backend?.local;
-  if (!local) return terraform;
-  const path = typeof local.path === "string" ? local.path : "terraform.tfstate";
-  const copy = JSON.parse(JSON.stringify(terraform));
-  copy.terraform.backend.local.path = isAbsolute(path) ? path : resolve(stackDir, path);
-  return copy;
-}
-
-function lastLines(text: string, n = 3): string {
-  return text.trim().split("\n").filter((l) => l.trim()).slice(-n).join(" / ") || "no output";
+    return { section: { source: "terraform" as const, counts: countActions(items), items } };
+  });
 }

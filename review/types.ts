@@ -3,20 +3,19 @@
  * Markdown or JSON. The JSON form is published as schema/plan.schema.json; bump
  * PLAN_REVIEW_VERSION on any incompatible change to it.
  */
-import { DesiredState } from "../model/desired-state";
 import { Money } from "../cost/prices";
 import { Profile } from "../model/profile";
+import { SynthOutput } from "../model/synth-output";
+import { PolicyResult } from "../policies/types";
 
 export const PLAN_REVIEW_VERSION = 1;
 
 /** One side of the comparison: what synth produced for a revision. */
-export interface SynthSnapshot {
+export interface SynthSnapshot extends SynthOutput {
   /** As given: a git revision ("origin/main") or a directory. */
   source: string;
   /** The commit, when the source is a git revision. */
   revision?: string;
-  stacks: Array<{ name: string; terraform: any }>;
-  desired: DesiredState;
 }
 
 export type Presence = "added" | "removed" | "changed" | "unchanged";
@@ -105,17 +104,6 @@ export interface CostSection {
   byFleet: Array<{ fleet: string; hosts: Delta } & CostDelta>;
   byOwner: Array<{ owner: string } & CostDelta>;
   notes: string[];
-}
-
-export type Severity = "error" | "warning";
-
-export interface PolicyResult {
-  policy: string;
-  severity: Severity;
-  /** pass; warn (a warning fired); fail (an error fired, blocks); overridden (an error fired, allowed with a reason). */
-  status: "pass" | "warn" | "fail" | "overridden";
-  violations: string[];
-  override?: { reason: string };
 }
 
 export interface PlanReview {

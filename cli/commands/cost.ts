@@ -8,8 +8,7 @@ import { costOfInventory, desiredAsLive, LiveCost } from "../../cost/live";
 import { costOfDesired } from "../../cost/model";
 import { EXAMPLE_PRICES_FILE, loadPrices } from "../../cost/prices";
 import { costReport } from "../../cost/report";
-import { renderMarkdown } from "../../review/render/markdown";
-import { renderTable } from "../../review/render/table";
+import { renderOutput } from "../../output";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { DockerHosts } from "../../runtime/docker/hosts";
 import { readInventory } from "../../runtime/inventory/read";
@@ -50,8 +49,6 @@ export function register(program: Command): void {
       } finally {
         consul.close();
       }
-      if (options.json) process.stdout.write(JSON.stringify(cost, null, 2) + "\n");
-      else if (options.markdown) process.stdout.write(renderMarkdown(costReport(cost)));
-      else process.stdout.write(renderTable(costReport(cost)));
+      process.stdout.write(renderOutput(options, { json: cost, report: () => costReport(cost) }));
     });
 }

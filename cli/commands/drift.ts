@@ -6,15 +6,15 @@
  */
 import { Command, Option } from "commander";
 import { DesiredState } from "../../model/desired-state";
+import { SynthesizedStack } from "../../model/synth-output";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { DockerHosts } from "../../runtime/docker/hosts";
 import { countByKind } from "../../runtime/drift/detect";
 import { fixDrift, readDrift } from "../../runtime/drift/index";
-import { driftReview, renderJson } from "../../runtime/drift/render";
-import { renderMarkdown } from "../../review/render/markdown";
-import { renderTable } from "../../review/render/table";
+import { DRIFT_SCHEMA_ID, driftReview } from "../../runtime/drift/render";
+import { renderOutput } from "../../output";
 import { terraformDrift } from "../../runtime/drift/terraform";
-import { findTerraform } from "../../review/terraform-plan";
+import { findTerraform } from "../../runtime/terraform";
 import { DriftReport } from "../../runtime/drift/types";
 import { DcpError, EXIT } from "../../model/errors";
 import { addRuntimeOptions, readDesiredFile, runtimeOptions, RuntimeCliOptions, synthesizeProject } from "../runtime-input";
@@ -24,8 +24,6 @@ interface DriftCliOptions extends RuntimeCliOptions {
   fix?: boolean;
   waitLock: string;
 }
-
-type Stack = { name: string; terraform: any };
 
 export function register(program: Command): void {
   addRuntimeOptions(program.command("drift").description("report drift between the desired state and the live fleet; exit 0 none, 2 drift, 1 error"))
@@ -55,7 +53,7 @@ export function register(program: Command): void {
           report = (await readDrift(desired, run)).report;
         }
         report = foldTerraform(report, options, stacks);
-        console.log(options.json ? renderJson(report) : options.markdown ? renderMarkdown(driftReview(report)) : renderTable(driftReview(report)));
+        process.stdout.write(renderOutput(options, { json: report, schemaId: DRIFT_SCHEMA_ID, report: () => driftReview(report) }));
         process.exitCode = report.findings.length > 0 ? EXIT.changes : EXIT.ok;
       } finally {
         consul.close();
@@ -63,14 +61,14 @@ export function register(program: Command): void {
     });
 }
 
-async function synthesizeForDrift(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: Stack[] }> {
+async function synthesizeForDrift(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: SynthesizedStack[] }> {
   const result = await synthesizeProject(profile);
   // Stacks without resources (the local profile's hosts come from `dcp up`) have nothing to refresh.
   const stacks = result.stacks.filter((s) => s.terraform?.resource && Object.keys(s.terraform.resource).length > 0);
   return { desired: result.desired, stacks };
 }
 
-function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: Stack[]): DriftReport {
+function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: SynthesizedStack[]): DriftReport {
   const note = (text: string) => ({ ...report, notes: [...report.notes, text] });
   if (options.desired) return note("Terraform not checked: --desired gives a desired state without stacks.");
   const binary = findTerraform();

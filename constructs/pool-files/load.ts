@@ -1,23 +1,26 @@
 /**
- * Pool files: one pool per YAML file under stacks/pools/, validated against
- * schema/pool.schema.json. Every problem names file, line, column and field, and all
- * problems are reported at once so that a pull request needs one round, not ten.
- * The loader converts the file format (durations → seconds) and applies no defaults:
- * those belong to the ServicePool construct.
+ * Pool files: one pool per YAML file under stacks/pools/, read through the YAML pipeline
+ * (yaml/load.ts) against schema/pool.schema.json and the pool rules (model/pool-rules).
+ * Every problem names file, line, column and field, and all problems are reported at
+ * once so that a pull request needs one round, not ten. The loader converts the file
+ * format (durations → seconds) and applies no defaults: those belong to the ServicePool
+ * construct.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Document, Node, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { DcpError } from "../../model/errors";
 import { ContainerTypeName } from "../../model/container-types";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
+import { FieldPath, FieldProblem, formatFieldPath, isMapping } from "../../model/fields";
+import { PoolFields, poolProblems } from "../../model/pool-rules";
+import { RuleContext, YamlFileType, shownPath } from "../../yaml/load";
+import { Position, SourcePositions } from "../../yaml/positions";
+import { FileProblem } from "../../yaml/problems";
+import poolSchema from "../../schema/pool.schema.json";
 import { DURATION, durationSeconds } from "./duration";
-import { FieldPath, Position, SourcePositions, formatFieldPath } from "./locate";
-import { PoolFileError, PoolFileProblem } from "./problems";
-import { SchemaProblem, describe, schemaProblems } from "./schema-errors";
+import { PoolFileError } from "./error";
 
-export { PoolFileError } from "./problems";
-export type { PoolFileProblem } from "./problems";
+export { PoolFileError } from "./error";
 
 /** A pool file as written, once it matches the schema. */
 interface PoolFile {
@@ -42,7 +45,7 @@ interface FileResult {
   pool?: PoolDefinition;
   /** Where the `name` field is, for naming both places of a pool defined twice. */
   name?: { value: string; at: Position };
-  problems: PoolFileProblem[];
+  problems: FileProblem[];
 }
 
 /** Loads and validates one pool file; throws PoolFileError listing all of its problems. */
@@ -87,64 +90,20 @@ export function loadPoolFiles(dir: string): PoolDefinition[] {
   return results.map((r) => r.pool!);
 }
 
+const POOL_FILE = new YamlFileType<PoolFile>({
+  name: "pool file",
+  holds: "pool",
+  schema: poolSchema,
+  rules: poolFileProblems,
+});
+
 function readPoolFile(filePath: string): FileResult {
-  const file = shownPath(filePath);
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, "utf8");
-  } catch (err) {
-    throw new DcpError(`cannot read pool file ${file}: ${(err as Error).message}`);
-  }
-  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
-  const problems: PoolFileProblem[] = [];
-  const at = (position: Position, field: FieldPath, message: string) =>
-    problems.push({ file, ...position, field: formatFieldPath(field), message });
+  const { file, data, positions, problems } = POOL_FILE.read(filePath);
   const result: FileResult = { file, problems };
-
-  const doc = docs[0] as Document | undefined;
-  if (!doc || doc.contents === null) {
-    at({ line: 1, column: 1 }, [], "file is empty; a pool file defines one pool (name, image, containerType, replicas, idcs, owner)");
-    return result;
-  }
-  const positions = new SourcePositions(doc, text);
-  if (docs.length > 1) {
-    at(positions.offset(docs[1].range[0]), [], "a pool file holds one pool; move this second YAML document (after ---) to its own file");
-  }
-  const yamlErrors = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-  if (yamlErrors.length > 0) {
-    // After a syntax error the parser reports every following token too; the first is the one to fix.
-    const more = yamlErrors.length - 1;
-    const followUps = more > 0 ? ` (fix this first: ${more} more YAML error${more === 1 ? "" : "s"} after it may follow from it)` : "";
-    at(positions.offset(yamlErrors[0].pos[0]), [], `YAML: ${yamlErrors[0].message}${followUps}`);
-  }
-  if (problems.length > 0) return result;
-
-  for (const duplicate of duplicateKeys(doc.contents as Node, [])) {
-    const first = positions.offset(duplicate.first.range![0]);
-    at(positions.offset(duplicate.second.range![0]), duplicate.path, `field is written twice (first at line ${first.line}); keep one`);
-  }
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    at(positions.of([]), [], `YAML: ${(err as Error).message}`);
-    return result;
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    at(positions.of([]), [], `must be a mapping of pool fields (name: …, image: …), got ${describe(data)}`);
-    return result;
-  }
-  const raw = data as Record<string, unknown>;
-  if (typeof raw.name === "string") result.name = { value: raw.name, at: positions.of(["name"]) };
-
-  const baseName = path.basename(filePath).replace(/\.ya?ml$/, "");
-  for (const problem of [...schemaProblems(raw), ...consistencyProblems(raw, baseName)]) {
-    at(positions.of(problem.path, { key: problem.atKey }), problem.path, problem.message);
-  }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (!data || !positions) return result;
+  if (typeof data.name === "string") result.name = { value: data.name, at: positions.of(["name"]) };
   if (problems.length === 0) {
-    result.pool = { ...toDefinition(raw as unknown as PoolFile, `${file}:${positions.of([]).line}`), fieldSources: fieldSources(raw, positions, file) };
+    result.pool = { ...toDefinition(data as unknown as PoolFile, `${file}:${positions.of([]).line}`), fieldSources: fieldSources(data, positions, file) };
   }
   return result;
 }
@@ -164,81 +123,29 @@ function fieldSources(raw: Record<string, unknown>, positions: SourcePositions, 
   return sources;
 }
 
-/** Keys written twice in one mapping; YAML would silently keep the last. */
-function duplicateKeys(node: Node, at: FieldPath): Array<{ path: FieldPath; first: Node; second: Node }> {
-  const found: Array<{ path: FieldPath; first: Node; second: Node }> = [];
-  if (isMap(node)) {
-    const seen = new Map<string, Node>();
-    for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      const first = seen.get(key);
-      if (first) found.push({ path: [...at, key], first, second: pair.key });
-      else seen.set(key, pair.key);
-      if (pair.value) found.push(...duplicateKeys(pair.value as Node, [...at, key]));
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, index) => found.push(...duplicateKeys(item as Node, [...at, index])));
-  }
-  return found;
+/**
+ * The pool rules (model/pool-rules) over the file as written, its durations in seconds,
+ * on the fields the schema did not already find wrong (it states many of the same rules);
+ * and the one rule of pool files alone: the pool is named like its file.
+ */
+function poolFileProblems(raw: Record<string, unknown>, { filePath, schemaFound }: RuleContext): FieldProblem[] {
+  const baseName = path.basename(filePath).replace(/\.ya?ml$/, "");
+  const named: FieldProblem[] =
+    typeof raw.name === "string" && raw.name !== baseName
+      ? [{ path: ["name"], message: `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}` }]
+      : [];
+  return [...named, ...poolProblems(inSeconds(raw)).filter((p) => !schemaFound(p.path))];
 }
 
-/** Rules between fields that a JSON Schema cannot express. Reads defensively: the schema may have failed too. */
-function consistencyProblems(raw: Record<string, unknown>, baseName: string): SchemaProblem[] {
-  const problems: SchemaProblem[] = [];
-  const problem = (path: FieldPath, message: string) => problems.push({ path, atKey: false, message });
-
-  if (typeof raw.name === "string" && raw.name !== baseName) {
-    problem(["name"], `must equal the file's base name "${baseName}": rename the file to ${raw.name}.yaml or the pool to ${baseName}`);
-  }
-
-  const ports = Array.isArray(raw.ports) ? (raw.ports as Array<Record<string, unknown>>) : [];
-  const portNumbers: number[] = [];
-  const portNameIndex = new Map<unknown, number>();
-  const portNumberIndex = new Map<unknown, number>();
-  ports.forEach((port, i) => {
-    if (port === null || typeof port !== "object") return;
-    if (typeof port.port === "number") portNumbers.push(port.port);
-    if (portNameIndex.has(port.name)) {
-      problem(["ports", i, "name"], `port name "${port.name}" is used twice (also ports[${portNameIndex.get(port.name)}])`);
-    } else portNameIndex.set(port.name, i);
-    // Port 0 is dynamic: several dynamic ports are fine.
-    if (port.port === 0) return;
-    if (portNumberIndex.has(port.port)) {
-      problem(["ports", i, "port"], `port ${port.port} is used twice (also ports[${portNumberIndex.get(port.port)}])`);
-    } else portNumberIndex.set(port.port, i);
-  });
-
-  const healthCheck = raw.healthCheck as Record<string, unknown> | undefined;
-  if (healthCheck !== null && typeof healthCheck === "object") {
-    if (ports.length === 0) {
-      problem(["healthCheck"], "needs the pool's ports: the health check uses one of them (by default the first); add ports");
-    } else if (typeof healthCheck.port === "number" && !portNumbers.includes(healthCheck.port)) {
-      problem(["healthCheck", "port"], `${healthCheck.port} is not one of the pool's ports (${portNumbers.join(", ")}); add it under ports`);
-    }
-    const { interval, timeout } = healthCheck;
-    if (typeof interval === "string" && typeof timeout === "string" && DURATION.test(interval) && DURATION.test(timeout)) {
-      if (durationSeconds(timeout) > durationSeconds(interval)) {
-        problem(["healthCheck", "timeout"], `${timeout} is longer than the interval (${interval}); a check must end before the next starts`);
-      }
-    }
-  }
-
-  if (raw.upstream !== null && typeof raw.upstream === "object" && ports.length === 0) {
-    problem(["upstream"], "needs the pool's ports: the upstream is served by the first port; add ports");
-  }
-
-  const dependencies = Array.isArray(raw.dependencies) ? (raw.dependencies as Array<Record<string, unknown>>) : [];
-  const dependencyIndex = new Map<unknown, number>();
-  dependencies.forEach((dependency, i) => {
-    if (dependency === null || typeof dependency !== "object" || typeof dependency.pool !== "string") return;
-    if (dependency.pool === raw.name) {
-      problem(["dependencies", i, "pool"], "a pool cannot depend on itself");
-    } else if (dependencyIndex.has(dependency.pool)) {
-      problem(["dependencies", i, "pool"], `"${dependency.pool}" is listed twice (also dependencies[${dependencyIndex.get(dependency.pool)}]); keep one ratio`);
-    } else dependencyIndex.set(dependency.pool, i);
-  });
-  return problems;
+/** The fields that a file writes as durations ("5s"), in seconds as a PoolDefinition has them; a malformed duration is left to the schema. */
+function inSeconds(raw: Record<string, unknown>): PoolFields {
+  const seconds = (text: unknown) => (typeof text === "string" && DURATION.test(text) ? durationSeconds(text) : undefined);
+  const { healthCheck: check, upstream } = raw;
+  return {
+    ...raw,
+    healthCheck: isMapping(check) ? { ...check, intervalSeconds: seconds(check.interval), timeoutSeconds: seconds(check.timeout) } : check,
+    upstream: isMapping(upstream) ? { ...upstream, failTimeoutSeconds: seconds(upstream.failTimeout) } : upstream,
+  };
 }
 
 /** The file format as a PoolDefinition: durations in seconds, the health check's port resolved, nothing else added. */
@@ -255,7 +162,7 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
       healthCheck &&
       withoutUndefined({
         path: healthCheck.path,
-        // The consistency check guarantees ports exist; PoolDefinition needs the port explicit.
+        // The health-check rule guarantees ports exist; PoolDefinition needs the port explicit.
         port: healthCheck.port ?? file.ports![0].port,
         intervalSeconds: healthCheck.interval === undefined ? undefined : durationSeconds(healthCheck.interval),
         timeoutSeconds: healthCheck.timeout === undefined ? undefined : durationSeconds(healthCheck.timeout),
@@ -281,10 +188,4 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
 /** Optional fields that the file leaves out stay absent rather than `undefined`. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Paths inside the working directory are shown relative to it, as in the pool's `source`. */
-function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }

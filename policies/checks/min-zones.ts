@@ -3,6 +3,7 @@
  * and the pool's constraints do not pin it to fewer. One zone's stock running out or
  * failing then takes only part of the pool.
  */
+import { admits, readConstraint } from "../../model/pool-rules/constraints";
 import { PolicyCheck, PolicyConfigBase } from "../types";
 
 export interface MinZonesConfig extends PolicyConfigBase {
@@ -31,10 +32,10 @@ export const minZones: PolicyCheck<MinZonesConfig> = {
   },
 };
 
+/** The pool's zone constraints admit the zone; constraints on other attributes do not narrow zones. */
 function allowed(constraints: string[], zone: string): boolean {
-  return constraints.every((c) => {
-    const m = /^\s*zone\s*(==|!=)\s*(\S+)\s*$/.exec(c);
-    if (!m) return true;
-    return m[1] === "==" ? m[2] === zone : m[2] !== zone;
+  return constraints.every((text) => {
+    const parsed = readConstraint(text);
+    return !parsed.ok || parsed.constraint.key !== "zone" || admits(parsed.constraint, zone);
   });
 }

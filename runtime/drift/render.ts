@@ -1,16 +1,12 @@
 /**
- * The outputs of `dcp drift`: JSON (schema/drift.schema.json), and the review report
- * (review/report.ts) that the shared renderers print as a terminal table or a Markdown
- * comment — summary first, one section per kind of drift.
+ * The report of `dcp drift` for the shared renderers (output/): a terminal table or a
+ * Markdown comment, summary first, one section per kind of drift. Its JSON form is the
+ * DriftReport itself, published as schema/drift.schema.json.
  */
-import { Report } from "../../review/report";
+import { Report } from "../../output";
 import { DRIFT_KINDS, DriftKind, DriftReport } from "./types";
 
-const DRIFT_SCHEMA_ID = "https://dcp.local/schema/drift.schema.json";
-
-export function renderJson(report: DriftReport): string {
-  return JSON.stringify({ $schema: DRIFT_SCHEMA_ID, ...report }, null, 2);
-}
+export const DRIFT_SCHEMA_ID = "https://dcp.local/schema/drift.schema.json";
 
 const KIND_TITLES: Record<DriftKind, string> = {
   "missing-container": "Missing containers",

@@ -3,11 +3,9 @@
  * synthesized stack, folded into the drift report. dcp does not second-guess Terraform
  * about cloud resources; it only runs it and reports what it says.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
 import { DcpError } from "../../model/errors";
+import { SynthesizedStack } from "../../model/synth-output";
+import { summary, withStackWorkspaces } from "../terraform";
 import { DriftFinding } from "./types";
 
 /**
@@ -17,7 +15,7 @@ import { DriftFinding } from "./types";
 export function refreshOnlyResult(stack: string, exitCode: number, output: string): DriftFinding[] {
   if (exitCode === 0) return [];
   if (exitCode !== 2) {
-    throw new DcpError(`terraform plan -refresh-only failed for stack ${stack} (exit ${exitCode}): ${lastLines(output)}`);
+    throw new DcpError(`terraform plan -refresh-only failed for stack ${stack} (exit ${exitCode}): ${summary(output)}`);
   }
   const changed = output
     .split("\n")
@@ -42,54 +40,25 @@ export interface TerraformDrift {
 }
 
 /**
- * Runs init + refresh-only plan for each stack in a scratch dir, with the local backend's
- * state where `cdktf deploy` keeps it (`<projectDir>/cdktf.out/stacks/<name>/`), so the
- * project's own cdktf.out is only read. A stack whose providers cannot be installed here
+ * Runs init + refresh-only plan for each stack (runtime/terraform: a scratch copy, the
+ * state where `cdktf deploy` keeps it). A stack whose providers cannot be installed here
  * is not checked, and a note says why.
  */
-export function terraformDrift(binary: string, projectDir: string, stacks: Array<{ name: string; terraform: any }>): TerraformDrift {
+export function terraformDrift(binary: string, projectDir: string, stacks: SynthesizedStack[]): TerraformDrift {
   const findings: DriftFinding[] = [];
   const notes: string[] = [];
-  const work = mkdtempSync(join(tmpdir(), "dcp-drift-tf-"));
-  try {
+  withStackWorkspaces(binary, projectDir, (open) => {
     for (const stack of stacks) {
-      const dir = join(work, stack.name);
-      mkdirSync(dir);
-      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stack.terraform));
-      const run = (args: string[]) => {
-        const r = spawnSync(binary, args, { cwd: dir, encoding: "utf8", timeout: 900_000, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
-        if (r.error) throw new DcpError(`${binary} ${args[0]} failed for stack ${stack.name}: ${r.error.message}`);
-        return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
-      };
-      const local = stack.terraform?.terraform?.backend?.local;
-      const statePath = local ? stateFile(projectDir, stack.name, local.path) : undefined;
-      const init = run(["init", "-input=false", "-no-color", ...(statePath ? [`-backend-config=path=${statePath}`] : [])]);
+      const workspace = open(stack);
+      const init = workspace.init();
       if (init.code !== 0) {
-        notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${lastLines(init.output)}).`);
+        notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${summary(init.output)}).`);
         continue;
       }
-      const plan = run(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+      const plan = workspace.plan("-refresh-only", "-detailed-exitcode");
       findings.push(...refreshOnlyResult(stack.name, plan.code, plan.output));
-      notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${statePath ? ` (state ${statePath})` : ""}.`);
+      notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${workspace.statePath ? ` (state ${workspace.statePath})` : ""}.`);
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
   return { findings, notes };
-}
-
-/** A relative local-backend path is relative to the stack dir `cdktf deploy` runs Terraform in. */
-function stateFile(projectDir: string, stack: string, path: unknown): string {
-  const file = typeof path === "string" ? path : "terraform.tfstate";
-  return isAbsolute(file) ? file : resolve(projectDir, "cdktf.out", "stacks", stack, file);
-}
-
-/** Terraform's own "Error:" lines when it printed any, else its last lines. */
-function lastLines(text: string, n = 3): string {
-  const lines = text
-    .split("\n")
-    .map((l) => l.replace(/^[│╷╵\s]+/, "").trim())
-    .filter(Boolean);
-  const errors = lines.filter((l) => /^Error:/.test(l));
-  return (errors.length > 0 ? errors.slice(0, n) : lines.slice(-n)).join(" / ") || "no output";
 }

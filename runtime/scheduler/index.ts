@@ -27,7 +27,7 @@ import { freshDraw, redrawWinner } from "./strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "./types";
 
 export * from "./types";
-export { parseConstraint } from "./filters/constraint";
+export { parseConstraint } from "../../model/pool-rules/constraints";
 
 export interface ScheduleOptions {
   /** Seed of the random strategy (default 1). */

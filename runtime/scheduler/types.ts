@@ -6,6 +6,7 @@
  */
 import { Resources } from "../../model/container-types";
 import { PlacementStrategy } from "../../model/desired-state";
+import { Constraint } from "../../model/pool-rules/constraints";
 
 export interface SchedulerHost {
   node: string;
@@ -26,11 +27,8 @@ export interface SchedulerHost {
   buffer: boolean;
 }
 
-export interface Constraint {
-  key: string;
-  op: "==" | "!=";
-  value: string;
-}
+/** A parsed placement constraint (model/pool-rules/constraints.ts). */
+export type { Constraint } from "../../model/pool-rules/constraints";
 
 export interface ContainerRequest {
   pool: string;

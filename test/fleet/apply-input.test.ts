@@ -65,7 +65,7 @@ test("invalid desired state file names the field", async () => {
   writeFileSync(file, JSON.stringify({ version: 1, idcs: [], fleets: [], pools: [{ ...bad, containerType: "dP9" }] }));
   const r = await suite.dcp(applyArgs(file));
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`error: ${file}: field pools[0].containerType is "dP9"; must be one of dP01, dP02, dP03, dP04`);
+  expect(r.stderr).toContain(`error: ${file}: field pools[0].containerType must be one of dP01, dP02, dP03, dP04 (got "dP9")`);
   writeFileSync(file, "{ not json");
   const r2 = await suite.dcp(applyArgs(file));
   expect(r2.code).toBe(1);

@@ -1,29 +1,12 @@
-import { DcpError } from "../../../model/errors";
+import { admits } from "../../../model/pool-rules/constraints";
 import { Filter } from "../filter";
-import { Constraint } from "../types";
 
 /**
- * `key==value` / `key!=value` over host attributes (idc, zone, fleet, node and node
- * meta). A missing attribute equals nothing, so `key!=value` accepts it (as in Swarm).
+ * Every placement constraint of the request admits the host (model/pool-rules/constraints.ts:
+ * `key==value` / `key!=value` over idc, zone, fleet, node and node meta).
  */
 export const constraint: Filter = {
   name: "constraint",
   static: true,
-  accepts: (host, request) => {
-    for (const c of request.constraints) if ((host.attributes[c.key] === c.value) !== (c.op === "==")) return false;
-    return true;
-  },
+  accepts: (host, request) => request.constraints.every((c) => admits(c, host.attributes[c.key])),
 };
-
-const CONSTRAINT = /^\s*([A-Za-z0-9_.\-/]+)\s*(==|!=)\s*(\S(?:.*\S)?)\s*$/;
-
-/** Parses a pool's placement constraint; `where` names the pool file or construct for the error. */
-export function parseConstraint(text: string, where = "constraint"): Constraint {
-  const m = CONSTRAINT.exec(text);
-  if (!m) {
-    throw new DcpError(
-      `${where}: invalid placement constraint "${text}": write key==value or key!=value, e.g. zone==cn-beijing-h`
-    );
-  }
-  return { key: m[1], op: m[2] as Constraint["op"], value: m[3] };
-}

@@ -122,27 +122,38 @@ describe("ServicePool", () => {
     expect(p.pool.placement.antiAffinity).toBeUndefined();
   });
   it.each<[string, Partial<PoolDefinition>, string[]]>([
-    ["name", { name: "Feed_API" }, ['pool name "Feed_API" is invalid']],
-    ["image", { image: "feed api:1" }, ["is not an image reference"]],
+    ["name", { name: "Feed_API" }, ['pool "Feed_API": name must be 1-63 lower-case letters, digits and \'-\'', '(got "Feed_API")']],
+    ["image", { image: "feed api:1" }, ["image must be an image reference like registry.local/feed-api:1.4.2"]],
     ["containerType", { containerType: "dP09" as never }, ["must be one of dP01, dP02, dP03, dP04"]],
-    ["replicas", { replicas: 1.5 }, ["replicas must be an integer >= 0"]],
-    ["negative replicas", { replicas: -1 }, ["replicas must be an integer >= 0"]],
-    ["idcs", { idcs: [] }, ["idcs must list at least one IDC"]],
-    ["port range", { ports: [{ name: "http", port: 70000 }] }, ["ports[0].port must be an integer 0-65535"]],
+    ["replicas", { replicas: 1.5 }, ["replicas must be a whole number (got number 1.5)"]],
+    ["negative replicas", { replicas: -1 }, ["replicas must be >= 0 (got number -1)"]],
+    ["idcs", { idcs: [] }, ["idcs must not be empty"]],
+    ["port range", { ports: [{ name: "http", port: 70000 }] }, ["ports[0].port must be <= 65535 (got number 70000)"]],
     ["port unique", { ports: [{ name: "a", port: 80 }, { name: "b", port: 80 }] }, ["port 80 is used twice"]],
-    ["port name", { ports: [{ name: "my-port", port: 80 }] }, ['ports[0].name "my-port"']],
-    ["upstream name", { upstream: { name: "feed-api" } }, ['upstream.name "feed-api" must match [A-Za-z0-9_]+', '"feed_api"']],
-    ["upstream weight", { upstream: { name: "x", weight: 0 } }, ["upstream.weight must be an integer 1-100"]],
-    ["upstream without ports", { ports: [], upstream: { name: "x" } }, ["upstream needs a port"]],
-    ["constraint", { placement: { constraints: ["zone=a"] } }, ['placement.constraints[0] "zone=a" must be key==value or key!=value']],
+    ["port name", { ports: [{ name: "my-port", port: 80 }] }, ["ports[0].name must be letters, digits and '_'", '(got "my-port")']],
+    ["upstream name", { upstream: { name: "feed-api" } }, ["upstream.name must be letters, digits and '_' (an nginx upstream name)", '(got "feed-api")']],
+    ["upstream weight", { upstream: { name: "x", weight: 0 } }, ["upstream.weight must be >= 1 (got number 0)"]],
+    ["upstream without ports", { ports: [], upstream: { name: "x" } }, ["upstream needs the pool's ports"]],
+    ["constraint", { placement: { constraints: ["zone=a"] } }, ['placement.constraints[0] must be key==value or key!=value, e.g. zone!=cn-beijing-j (got "zone=a")']],
     ["strategy", { placement: { strategy: "spraed" as never } }, ["placement.strategy must be one of binpack, spread, random"]],
-    ["timeout", { healthCheck: { path: "/h", port: 8080, intervalSeconds: 2, timeoutSeconds: 3 } }, ["healthCheck.timeout must be > 0 and not longer than the interval"]],
+    ["timeout", { healthCheck: { path: "/h", port: 8080, intervalSeconds: 2, timeoutSeconds: 3 } }, ["healthCheck.timeout 3s is longer than the interval (2s)"]],
+    ["timeout longer than the default interval", { healthCheck: { path: "/h", port: 8080, timeoutSeconds: 10 } }, ["healthCheck.timeout 10s is longer than the interval (5s)"]],
     ["health port", { healthCheck: { path: "/h", port: 9999 } }, ["healthCheck.port 9999 is not one of the pool's ports"]],
-    ["owner", { owner: "" }, ["owner is required"]],
-    ["ratio", { dependencies: [{ pool: "x", ratio: 0 }] }, ["ratio must be a number > 0"]],
+    ["owner", { owner: "" }, ["owner must not be empty"]],
+    ["ratio", { dependencies: [{ pool: "x", ratio: 0 }] }, ["dependencies[0].ratio must be > 0 (got number 0)"]],
+    ["env name", { env: { "9LIVES": "x" } }, ['env.9LIVES name must be an environment variable name']],
   ])("rejects a bad %s and names the field", (_what, change, parts) => {
     const { stack } = topology(app);
     expectError(() => new ServicePool(stack, "p", { ...feedApi, ...change, source: "stacks/pools/feed-api.yaml:5" }), "stacks/pools/feed-api.yaml:5", ...parts);
+  });
+  it("names every problem at once, each at its own field's place", () => {
+    const fieldSources = { image: "stacks/pools/feed-api.yaml:6:8", "ports[0].port": "stacks/pools/feed-api.yaml:12:26" };
+    const { stack } = topology(app);
+    expectError(
+      () => new ServicePool(stack, "p", { ...feedApi, image: "Feed:1", ports: [{ name: "http", port: -1 }], source: "stacks/pools/feed-api.yaml:5", fieldSources }),
+      '2 problems in pool "feed-api":\nstacks/pools/feed-api.yaml:6:8: pool "feed-api": image must be an image reference',
+      '\nstacks/pools/feed-api.yaml:12:26: pool "feed-api": ports[0].port must be >= 0 (got number -1)',
+    );
   });
   it("accepts dynamic ports, several of them", () => {
     const { stack } = topology(app);
@@ -181,7 +192,7 @@ describe("DcpStack", () => {
       'stacks/pools/feed-api.yaml:9:20: pool "feed-api": idcs[1]: IDC "aliyun-sh" is not defined');
     // A field without its own entry points at the nearest enclosing one.
     expectError(() => new ServicePool(topology(app).stack, "p", { ...feedApi, ...at, upstream: { name: "feed-api" } }),
-      'stacks/pools/feed-api.yaml:14:1: pool "feed-api": upstream.name "feed-api" must match');
+      'stacks/pools/feed-api.yaml:14:1: pool "feed-api": upstream.name must be letters');
   });
   it("names a dependency cycle across pools and templates", () => {
     expectError(

@@ -33,7 +33,7 @@ describe("price table", () => {
     const file = join(dir, "prices.yaml");
     writeFileSync(file, "currency: CNY\nregions:\n  cn-beijing:\n    ecs.c7.4xlarge:\n      PostPaid: { hourly: -1 }\n      Prepaid: { monthly: 10 }\n");
     expect(() => loadPrices(file)).toThrow(`${file}:5:27: regions.cn-beijing.ecs.c7.4xlarge.PostPaid.hourly: must be >= 0`);
-    expect(() => loadPrices(file)).toThrow(`${file}:6:16: regions.cn-beijing.ecs.c7.4xlarge.Prepaid: unknown field`);
+    expect(() => loadPrices(file)).toThrow(`${file}:6:7: regions.cn-beijing.ecs.c7.4xlarge.Prepaid: unknown field; did you mean "PrePaid"?`);
     writeFileSync(file, "currency: CNY\nregions: {\n");
     expect(() => loadPrices(file)).toThrow(new RegExp(`^${file}:\\d+:\\d+: `));
   });

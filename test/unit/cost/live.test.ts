@@ -3,7 +3,7 @@ import { costOfInventory, desiredAsLive, BUFFER } from "../../../cost/live";
 import { costOfDesired } from "../../../cost/model";
 import { EXAMPLE_PRICES_FILE, loadPrices } from "../../../cost/prices";
 import { costReport } from "../../../cost/report";
-import { renderMarkdown } from "../../../review/render/markdown";
+import { renderMarkdown } from "../../../output";
 import { Inventory, InventoryContainer, InventoryHost } from "../../../model/inventory";
 import { DCP, REPO } from "../review/pool-sets";
 import { examplePools, snapshot } from "../review/scenario";

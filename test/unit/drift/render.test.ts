@@ -2,9 +2,8 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../../../schema/drift.schema.json";
 import { countByKind, detectDrift } from "../../../runtime/drift/detect";
-import { driftReview, renderJson } from "../../../runtime/drift/render";
-import { renderMarkdown } from "../../../review/render/markdown";
-import { renderTable } from "../../../review/render/table";
+import { DRIFT_SCHEMA_ID, driftReview } from "../../../runtime/drift/render";
+import { renderJson, renderMarkdown, renderTable } from "../../../output";
 import { DRIFT_KINDS, DriftReport } from "../../../runtime/drift/types";
 import { OPTIONS, converged, hostOf } from "./fixture";
 
@@ -29,7 +28,7 @@ describe("drift outputs", () => {
     const report = drifted();
     expect(report.findings.length).toBeGreaterThan(3);
     for (const r of [report, detectDrift(converged().desired, converged().inventory, converged().consul, OPTIONS)]) {
-      const ok = validate(JSON.parse(renderJson(r)));
+      const ok = validate(JSON.parse(renderJson(r, DRIFT_SCHEMA_ID)));
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
     }
@@ -37,7 +36,7 @@ describe("drift outputs", () => {
 
   test("the schema rejects an unknown kind, so it is not a rubber stamp", () => {
     const validate = validator();
-    const json = JSON.parse(renderJson(drifted()));
+    const json = JSON.parse(renderJson(drifted(), DRIFT_SCHEMA_ID));
     json.findings[0].kind = "weird";
     expect(validate(json)).toBe(false);
   });

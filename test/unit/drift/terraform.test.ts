@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTerraform } from "../../../review/terraform-plan";
+import { findTerraform } from "../../../runtime/terraform";
 import { refreshOnlyResult, terraformDrift } from "../../../runtime/drift/terraform";
 
 describe("Terraform refresh-only result", () => {

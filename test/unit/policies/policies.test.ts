@@ -169,7 +169,8 @@ describe("policy file", () => {
     expect(err).toBeInstanceOf(DcpError);
     const msg = (err as Error).message;
     expect(msg).toContain(`${file}:3:15: policies.max-step.severity: must be one of error, warning`);
-    expect(msg).toContain(`${file}:4:16: policies.max-step.maxPercnt: unknown field`);
+    expect(msg).toContain(`${file}:4:5: policies.max-step.maxPercnt: unknown field; did you mean "maxPercent"?`);
+    expect(msg).toContain(`${file}:2:3: policies.max-step: needs maxPercent or maxHosts`);
   });
   test("overriding a policy that is not enabled is an error", () => {
     expect(() => evaluatePolicies(input(base), { policies: {} }, parseOverrides(["max-step=x"]))).toThrow(/not enabled/);

@@ -30,7 +30,7 @@ const fleet = (r: PlanReview, name: string) => r.fleets.find((f) => f.fleet === 
 /** A copy of the project with its own code, as a base directory, with `edit` applied to stacks/example.ts. */
 function projectCopy(edit: (text: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), "dcp-project-"));
-  for (const d of ["constructs", ".gen", "stacks", "model", "cli", "local-site", "hosts", "runtime", "schema"]) cpSync(join(REPO, d), join(dir, d), { recursive: true });
+  for (const d of ["constructs", ".gen", "stacks", "model", "yaml", "cli", "local-site", "hosts", "runtime", "schema"]) cpSync(join(REPO, d), join(dir, d), { recursive: true });
   for (const f of ["tsconfig.json", "package.json"]) cpSync(join(REPO, f), join(dir, f));
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
   const example = join(dir, "stacks", "example.ts");

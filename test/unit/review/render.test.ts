@@ -2,8 +2,7 @@ import { loadPrices, EXAMPLE_PRICES_FILE } from "../../../cost/prices";
 import { loadPolicyConfig, parseOverrides } from "../../../policies";
 import { buildPlanReview, runtimeSection, skippedRuntime } from "../../../review/plan-review";
 import { planReport } from "../../../review/plan-report";
-import { renderMarkdown } from "../../../review/render/markdown";
-import { renderTable } from "../../../review/render/table";
+import { renderMarkdown, renderTable } from "../../../output";
 import { examplePools, snapshot } from "./scenario";
 
 const base = snapshot("origin/main", examplePools());

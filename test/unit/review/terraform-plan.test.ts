@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { actionOf, findTerraform, parseTerraformPlan, terraformPlan } from "../../../review/terraform-plan";
+import { findTerraform } from "../../../runtime/terraform";
+import { actionOf, parseTerraformPlan, terraformPlan } from "../../../review/terraform-plan";
 import { SynthSnapshot } from "../../../review/types";
 
 const fixture = JSON.parse(readFileSync(join(__dirname, "fixtures", "terraform-plan.json"), "utf8"));

@@ -1,5 +1,6 @@
 import { antiAffinity } from "../../../runtime/scheduler/filters/anti-affinity";
-import { constraint, parseConstraint } from "../../../runtime/scheduler/filters/constraint";
+import { constraint } from "../../../runtime/scheduler/filters/constraint";
+import { parseConstraint } from "../../../model/pool-rules/constraints";
 import { health } from "../../../runtime/scheduler/filters/health";
 import { idc } from "../../../runtime/scheduler/filters/idc";
 import { port } from "../../../runtime/scheduler/filters/port";
@@ -52,11 +53,13 @@ describe("constraint filter", () => {
     );
   });
   it("parses constraints and rejects malformed ones with an error that says what to write", () => {
-    expect(parseConstraint(" zone != cn-beijing-h ")).toEqual({ key: "zone", op: "!=", value: "cn-beijing-h" });
+    expect(parseConstraint("zone!=cn-beijing-h")).toEqual({ key: "zone", op: "!=", value: "cn-beijing-h" });
     expect(() => parseConstraint("zone=yf-a", "stacks/pools/feed-api.yaml")).toThrow(DcpError);
     expect(() => parseConstraint("zone=yf-a", "stacks/pools/feed-api.yaml")).toThrow(
-      'stacks/pools/feed-api.yaml: invalid placement constraint "zone=yf-a": write key==value or key!=value'
+      'stacks/pools/feed-api.yaml: invalid placement constraint "zone=yf-a": must be key==value or key!=value'
     );
+    // One syntax everywhere: what a pool file, a construct or --desired accepts, no more.
+    expect(() => parseConstraint(" zone != cn-beijing-h ")).toThrow(DcpError);
     expect(() => parseConstraint("==yf-a")).toThrow(DcpError);
     expect(() => parseConstraint("zone==")).toThrow(DcpError);
   });

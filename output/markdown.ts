@@ -2,7 +2,7 @@
  * Pull-request comment, in the manner of Atlantis and Infracost: the summary first (one
  * line each, readable without expanding anything), details folded in <details>.
  */
-import { Report } from "../report";
+import { Report } from "./report";
 
 /** GitHub comments are limited to 65,536 characters; long details are cut to stay under. */
 const MAX_CHARS = 60_000;

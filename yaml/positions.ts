@@ -1,37 +1,9 @@
 /**
- * Maps a field path of the parsed pool to the place in the YAML text where it was
+ * Maps a field path of the parsed document to the place in the YAML text where it was
  * written, so that every problem names a line and column.
  */
 import { Document, Node, isAlias, isMap, isScalar, isSeq } from "yaml";
-
-export type FieldPath = Array<string | number>;
-
-/** `placement.constraints[0]`, the way a reader names a field. */
-export function formatFieldPath(path: FieldPath): string {
-  let out = "";
-  for (const segment of path) {
-    out += typeof segment === "number" ? `[${segment}]` : out ? `.${segment}` : segment;
-  }
-  return out;
-}
-
-/** A JSON pointer (ajv's instancePath) as a field path; indices become numbers where the data is an array. */
-export function pointerToPath(pointer: string, data: unknown): FieldPath {
-  if (pointer === "") return [];
-  const path: FieldPath = [];
-  let current: unknown = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(current)) {
-      path.push(Number(segment));
-      current = current[Number(segment)];
-    } else {
-      path.push(segment);
-      current = current !== null && typeof current === "object" ? (current as Record<string, unknown>)[segment] : undefined;
-    }
-  }
-  return path;
-}
+import { FieldPath } from "../model/fields";
 
 export interface Position {
   line: number;

@@ -1,7 +1,7 @@
 /**
- * A report is what every dcp review command prints: a title, a summary of one line per
- * item that matters, then sections of rows. Renderers (review/render/) turn it into a
- * terminal table or a pull-request comment; `plan` and `drift` both build one.
+ * A report is what dcp prints for people: a title, a summary of one line per item that
+ * matters, then sections of rows. The renderers beside it turn it into a terminal table
+ * or a pull-request comment; `plan --base`, `drift` and `cost` each build one.
  */
 export interface ReportSection {
   title: string;

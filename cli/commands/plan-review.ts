@@ -1,20 +1,19 @@
 /**
- * `dcp plan --base REF`: the review flavour of `dcp plan`. cli/commands/plan.ts adds the
- * options and hands over here; everything it does lives in review/.
+ * `dcp plan --base REF`: the review flavour of `dcp plan`. plan.ts adds these options to
+ * the command and hands over here; the comparison itself lives in review/.
  */
 import { Command, Option } from "commander";
 import { relative, resolve } from "node:path";
-import { DcpError, EXIT } from "../model/errors";
-import { loadPrices, EXAMPLE_PRICES_FILE } from "../cost/prices";
-import { blocking, DEFAULT_POLICY_FILE, loadPolicyConfig, parseOverrides } from "../policies";
-import { planFromLive, RuntimeOptions } from "../runtime";
-import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
-import { planReport } from "./plan-report";
-import { reviewPlan, runtimeSection, skippedRuntime } from "./plan-review";
-import { renderMarkdown } from "./render/markdown";
-import { renderTable } from "./render/table";
-import { RuntimeSection } from "./types";
-import { Profile } from "../model/profile";
+import { DcpError, EXIT } from "../../model/errors";
+import { Profile } from "../../model/profile";
+import { renderOutput } from "../../output";
+import { loadPrices, EXAMPLE_PRICES_FILE } from "../../cost/prices";
+import { blocking, DEFAULT_POLICY_FILE, loadPolicyConfig, parseOverrides } from "../../policies";
+import { planFromLive, RuntimeOptions } from "../../runtime";
+import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
+import { planReport } from "../../review/plan-report";
+import { reviewPlan, runtimeSection, skippedRuntime } from "../../review/plan-review";
+import { RuntimeSection } from "../../review/types";
 
 export interface PlanReviewCliOptions {
   base: string;
@@ -55,7 +54,7 @@ export async function runPlanReview(options: PlanReviewCliOptions, runtimeOption
   const review = await reviewPlan({
     baseSource: options.base,
     headSource: options.head,
-    repoRoot: resolve(__dirname, ".."),
+    repoRoot: resolve(__dirname, "..", ".."),
     profile: options.profile,
     prices,
     // Shown in the comment: the project path, not the runner's checkout path.
@@ -65,9 +64,7 @@ export async function runPlanReview(options: PlanReviewCliOptions, runtimeOption
     terraform: options.terraform,
     runtime: (head) => (options.runtime ? liveRuntime(head.desired, runtimeOptions) : Promise.resolve(skippedRuntime("not requested (--no-runtime)"))),
   });
-  if (options.json) process.stdout.write(JSON.stringify(review, null, 2) + "\n");
-  else if (options.markdown) process.stdout.write(renderMarkdown(planReport(review)));
-  else process.stdout.write(renderTable(planReport(review)));
+  process.stdout.write(renderOutput(options, { json: review, report: () => planReport(review) }));
   const blocked = blocking(review.policies);
   if (blocked.length > 0) {
     process.stderr.write(`error: blocked by policy ${blocked.map((p) => p.policy).join(", ")}; fix the change or pass --override ${blocked[0].policy}="<reason>"\n`);

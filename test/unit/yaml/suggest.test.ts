@@ -1,5 +1,4 @@
-import { durationSeconds } from "../../../constructs/pool-files/duration";
-import { editDistance, nearest } from "../../../constructs/pool-files/suggest";
+import { editDistance, nearest } from "../../../yaml/suggest";
 
 test("edit distance counts a swap of neighbours as one edit", () => {
   expect(editDistance("spread", "spread")).toBe(0);
@@ -20,13 +19,4 @@ test("nearest suggests close names, case-only differences, and nothing for unrel
   // Short words need to be closer: "nme" is one edit from "name", "xyz" is nothing.
   expect(nearest("nme", fields)).toBe("name");
   expect(nearest("xyz", fields)).toBeUndefined();
-});
-
-test("durations convert to seconds", () => {
-  expect(durationSeconds("500ms")).toBe(0.5);
-  expect(durationSeconds("100ms")).toBe(0.1);
-  expect(durationSeconds("5s")).toBe(5);
-  expect(durationSeconds("1m30s")).toBe(90);
-  expect(durationSeconds("2h")).toBe(7200);
-  expect(durationSeconds("1.5s")).toBe(1.5);
 });

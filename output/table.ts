@@ -1,6 +1,6 @@
 /** Terminal output: summary lines, then one cli-table3 table per section. */
 import Table from "cli-table3";
-import { Report } from "../report";
+import { Report } from "./report";
 
 export function renderTable(report: Report): string {
   const out: string[] = [report.title, ""];

@@ -1,0 +1,104 @@
+/**
+ * The one way dcp runs Terraform (or OpenTofu) over synthesized stacks. Each stack gets a
+ * scratch directory with a copy of its cdk.tf.json; a local backend's state is pointed at
+ * where `cdktf deploy` keeps it (`<project>/cdktf.out/stacks/<name>/`), so the project's
+ * own cdktf.out is only read. Drift runs a refresh-only plan through it, the review a
+ * plan and `show -json`; another command (apply, say) is one more method on the workspace.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { DcpError } from "../../model/errors";
+import { SynthesizedStack } from "../../model/synth-output";
+
+/** `terraform` or `tofu`, whichever is on PATH first. */
+export function findTerraform(): string | undefined {
+  for (const name of ["terraform", "tofu"]) {
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+      if (dir && existsSync(join(dir, name))) return join(dir, name);
+    }
+  }
+  return undefined;
+}
+
+/** What one Terraform command said: its exit code and its stdout and stderr together. */
+export interface TerraformRun {
+  code: number;
+  output: string;
+}
+
+const TIMEOUT_MS = { init: 300_000, plan: 900_000, show: 300_000 };
+
+/** One stack, ready for Terraform commands in its own scratch directory. */
+export class StackWorkspace {
+  /** The state file a local backend reads, when the stack has one. */
+  readonly statePath?: string;
+
+  constructor(
+    readonly binary: string,
+    readonly stack: SynthesizedStack,
+    projectDir: string,
+    readonly dir: string,
+  ) {
+    const local = stack.terraform?.terraform?.backend?.local;
+    this.statePath = local ? deployedStatePath(projectDir, stack.name, local.path) : undefined;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(this.statePath ? withLocalState(stack.terraform, this.statePath) : stack.terraform, null, 2));
+  }
+
+  init(): TerraformRun {
+    return this.run(["init", "-input=false", "-no-color"], TIMEOUT_MS.init);
+  }
+
+  /** `plan` without locking the state (dcp only reads it) plus the given flags. */
+  plan(...flags: string[]): TerraformRun {
+    return this.run(["plan", "-input=false", "-no-color", "-lock=false", ...flags], TIMEOUT_MS.plan);
+  }
+
+  /** `show -json` of a saved plan file. */
+  showJson(planFile: string): unknown {
+    const show = this.run(["show", "-json", planFile], TIMEOUT_MS.show);
+    if (show.code !== 0) throw new DcpError(`${this.binary} show failed for stack ${this.stack.name}: ${summary(show.output)}`);
+    return JSON.parse(show.output);
+  }
+
+  private run(args: string[], timeout: number): TerraformRun {
+    const r = spawnSync(this.binary, args, { cwd: this.dir, encoding: "utf8", timeout, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
+    if (r.error) throw new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${r.error.message}`);
+    // show -json prints only the document on stdout; everything else is read as text.
+    return { code: r.status ?? 1, output: args[0] === "show" && r.status === 0 ? r.stdout : `${r.stdout}\n${r.stderr}` };
+  }
+}
+
+/** Runs `use` with workspaces in one scratch directory, removed afterwards. */
+export function withStackWorkspaces<T>(binary: string, projectDir: string, use: (open: (stack: SynthesizedStack) => StackWorkspace) => T): T {
+  const root = mkdtempSync(join(tmpdir(), "dcp-terraform-"));
+  try {
+    return use((stack) => new StackWorkspace(binary, stack, projectDir, join(root, stack.name)));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** A relative local-backend path is relative to the stack directory `cdktf deploy` runs Terraform in. */
+function deployedStatePath(projectDir: string, stack: string, path: unknown): string {
+  const file = typeof path === "string" ? path : "terraform.tfstate";
+  return isAbsolute(file) ? file : resolve(projectDir, "cdktf.out", "stacks", stack, file);
+}
+
+function withLocalState(terraform: any, statePath: string): any {
+  const copy = JSON.parse(JSON.stringify(terraform));
+  copy.terraform.backend.local.path = statePath;
+  return copy;
+}
+
+/** Terraform's own "Error:" lines when it printed any, else its last lines; one line, for a message. */
+export function summary(output: string, n = 3): string {
+  const lines = output
+    .split("\n")
+    .map((l) => l.replace(/^[│╷╵\s]+/, "").trim())
+    .filter(Boolean);
+  const errors = lines.filter((l) => /^Error:/.test(l));
+  return (errors.length > 0 ? errors.slice(0, n) : lines.slice(-n)).join(" / ") || "no output";
+}

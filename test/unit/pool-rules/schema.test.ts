@@ -1,0 +1,83 @@
+/**
+ * schema/pool.schema.json, published for editors, states the pool rules of model/pool-rules:
+ * the same patterns and messages, number bounds and values. Every pattern, value list and
+ * bound in the schema belongs to a rule here, so neither can change without the other.
+ */
+import poolSchema from "../../../schema/pool.schema.json";
+import { CONTAINER_TYPE_NAMES } from "../../../model/container-types";
+import { CONSTRAINT } from "../../../model/pool-rules/constraints";
+import { RATIO } from "../../../model/pool-rules/dependencies";
+import { HEALTH_PATH } from "../../../model/pool-rules/health-checks";
+import { IMAGE } from "../../../model/pool-rules/images";
+import { ENV_NAME, NAME } from "../../../model/pool-rules/names";
+import { ANTI_AFFINITIES, PLACEMENT_STRATEGIES } from "../../../model/pool-rules/placement";
+import { REPLICAS } from "../../../model/pool-rules/pool";
+import { PORT_NAME, PORT_NUMBER } from "../../../model/pool-rules/ports";
+import { NumberRule, PatternRule } from "../../../model/pool-rules/rule";
+import { MAX_FAILS, UPSTREAM_NAME, UPSTREAM_WEIGHT } from "../../../model/pool-rules/upstreams";
+
+const PATTERNS: Record<string, PatternRule> = {
+  "/properties/name": NAME,
+  "/definitions/identifier": NAME,
+  "/properties/dependencies/items/properties/pool": NAME,
+  "/properties/env/propertyNames": ENV_NAME,
+  "/properties/image": IMAGE,
+  "/properties/ports/items/properties/name": PORT_NAME,
+  "/properties/healthCheck/properties/path": HEALTH_PATH,
+  "/properties/upstream/properties/name": UPSTREAM_NAME,
+  "/properties/placement/properties/constraints/items": CONSTRAINT,
+};
+
+const NUMBERS: Record<string, NumberRule> = {
+  "/properties/replicas": REPLICAS,
+  "/definitions/port": PORT_NUMBER,
+  "/properties/upstream/properties/weight": UPSTREAM_WEIGHT,
+  "/properties/upstream/properties/maxFails": MAX_FAILS,
+  "/properties/dependencies/items/properties/ratio": RATIO,
+};
+
+const VALUES: Record<string, readonly string[]> = {
+  "/properties/containerType": CONTAINER_TYPE_NAMES,
+  "/properties/placement/properties/strategy": PLACEMENT_STRATEGIES,
+  "/properties/placement/properties/antiAffinity": ANTI_AFFINITIES,
+};
+
+/** The file format's own: constructs/pool-files/duration.ts reads this pattern from the schema. */
+const FILE_FORMAT = ["/definitions/duration"];
+
+type Node = Record<string, any>;
+
+function at(pointer: string): Node {
+  return pointer.split("/").slice(1).reduce<Node>((node, key) => node[key], poolSchema as Node);
+}
+
+/** Every schema node (by JSON pointer) that states a pattern, a value list or a number bound. */
+function ruleNodes(node: Node = poolSchema as Node, pointer = ""): string[] {
+  const own = ["pattern", "enum", "minimum", "maximum", "exclusiveMinimum"].some((k) => k in node) ? [pointer] : [];
+  const children = Object.entries(node).flatMap(([key, child]) => (child && typeof child === "object" && !Array.isArray(child) ? ruleNodes(child, `${pointer}/${key}`) : []));
+  return [...own, ...children];
+}
+
+test.each(Object.entries(PATTERNS))("%s has the rule's pattern and message", (pointer, rule) => {
+  const node = at(pointer);
+  expect({ pattern: new RegExp(node.pattern).source, message: node.patternErrorMessage }).toEqual({ pattern: rule.pattern.source, message: rule.message });
+});
+
+test.each(Object.entries(NUMBERS))("%s has the rule's type and bounds", (pointer, rule) => {
+  const { type, minimum, maximum, exclusiveMinimum } = at(pointer);
+  expect(JSON.parse(JSON.stringify({ integer: type === "integer", minimum, maximum, exclusiveMinimum }))).toEqual(rule);
+});
+
+test.each(Object.entries(VALUES))("%s lists the rule's values", (pointer, values) => {
+  expect(at(pointer).enum).toEqual([...values]);
+});
+
+test("IDC lists are not empty and name each IDC once; the owner is not empty", () => {
+  expect(at("/properties/idcs")).toMatchObject({ minItems: 1, uniqueItems: true, items: { $ref: "#/definitions/identifier" } });
+  expect(at("/properties/owner")).toMatchObject({ type: "string", minLength: 1 });
+});
+
+test("every pattern, value list and bound in the schema belongs to a rule", () => {
+  const known = [...Object.keys(PATTERNS), ...Object.keys(NUMBERS), ...Object.keys(VALUES), ...FILE_FORMAT];
+  expect(ruleNodes().filter((p) => !known.includes(p))).toEqual([]);
+});
