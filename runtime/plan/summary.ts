@@ -1,0 +1,21 @@
+/** Per-pool figures of a plan: what runs now, what the plan creates and removes, what is up to date after it. */
+import { PlanContext } from "./context";
+import { InstanceDiff, isHealthy } from "./instances";
+import { Change, PoolSummary, UnplacedContainer } from "./types";
+
+export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[], unplaced: UnplacedContainer[]): PoolSummary[] {
+  return ctx.scope.map((name) => {
+    const pool = ctx.pools.get(name)!;
+    const live = diff.live.get(name) ?? [];
+    return {
+      pool: name,
+      desired: pool.effectiveReplicas,
+      running: live.filter((l) => l.container.running).length,
+      healthy: live.filter((l) => isHealthy(pool, l.container)).length,
+      toCreate: changes.filter((c) => c.kind === "create" && c.pool === name).length,
+      toRemove: changes.filter((c) => c.kind === "remove" && c.pool === name).length,
+      upToDate: pool.effectiveReplicas - unplaced.filter((u) => u.pool === name).length,
+      replaced: diff.replacedLost.get(name) ?? 0,
+    };
+  });
+}
