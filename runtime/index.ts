@@ -2,13 +2,14 @@
  * The runtime's entry points: plan against the live fleet, and apply. Used by `dcp plan`,
  * `dcp apply`, `dcp up` and the review/drift commands.
  */
-import { cpus, hostname } from "node:os";
+import { hostname } from "node:os";
 import pLimit from "p-limit";
 import { DesiredState } from "../model/desired-state";
 import { DcpError } from "../model/errors";
 import { ConsulClient, consulConfigFromEnv } from "./consul/client";
 import { withApplyLock } from "./consul/lock";
 import { DockerHosts } from "./docker/hosts";
+import { cpuScalingNote, CpuScaling } from "./docker/cpu-limit";
 import { readTlsMaterial } from "./docker/driver";
 import { readInventory } from "./inventory/read";
 import { Inventory } from "../model/inventory";
@@ -17,7 +18,8 @@ import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
 import { executePlan, PhaseTiming } from "./apply/execute";
 import { createProgress, ProgressMode } from "./apply/progress";
 
-export interface RuntimeOptions extends PlanOptions {
+/** Plan options, and how Docker CPU limits are scaled (the local profile). */
+export interface RuntimeOptions extends PlanOptions, CpuScaling {
   /** Default: from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN. */
   consul?: ConsulClient;
   /** Dir with the Docker client certificates. Default: env DCP_TLS_DIR. */
@@ -62,8 +64,11 @@ async function withConsul<T>(options: RuntimeOptions, fn: (consul: ConsulClient)
   }
 }
 
-function planOptions(options: RuntimeOptions): PlanOptions {
-  return { machineCores: cpus().length, ...options };
+/** The planner's plan, with the note a reviewer needs when Docker gets scaled-down CPU limits (local profile). */
+function planFor(desired: DesiredState, inventory: Inventory, options: RuntimeOptions): RuntimePlan {
+  const plan = planChanges(desired, inventory, options);
+  const note = cpuScalingNote(inventory.hosts, options);
+  return note ? { ...plan, notes: [...plan.notes, note] } : plan;
 }
 
 /** Refuses before any change: missing TLS material, Consul unreachable. */
@@ -89,7 +94,7 @@ export async function planFromLive(desired: DesiredState, options: RuntimeOption
   return withConsul(options, async (consul) => {
     const dockers = await preconditions(consul, options);
     const inventory = await readInventory(consul, dockers);
-    return { inventory, plan: planChanges(desired, inventory, planOptions(options)) };
+    return { inventory, plan: planFor(desired, inventory, options) };
   });
 }
 
@@ -124,7 +129,7 @@ async function applyLocked(desired: DesiredState, options: ApplyOptions, consul:
   const t0 = Date.now();
   const inventory = await readInventory(consul, dockers);
   const t1 = Date.now();
-  const plan = planChanges(desired, inventory, planOptions(options));
+  const plan = planFor(desired, inventory, options);
   const t2 = Date.now();
   if (plan.unplaced.length > 0) throw unplacedError(plan);
   await pullImages(plan, inventory, dockers);
@@ -136,6 +141,8 @@ async function applyLocked(desired: DesiredState, options: ApplyOptions, consul:
       parallel: options.parallel,
       perHost: options.perHost,
       healthTimeoutMs: options.healthTimeoutMs,
+      profile: options.profile,
+      machineCores: options.machineCores,
       progress,
     });
     const t4 = Date.now();

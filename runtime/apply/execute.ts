@@ -13,6 +13,7 @@ import { DcpError } from "../../model/errors";
 import { ConsulClient } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { diffUpstreams, parseUpstreamKey, parseUpstreamValue, upstreamValue } from "../discovery/upstreams";
+import { cpuLimit, CpuScaling } from "../docker/cpu-limit";
 import { DockerHosts } from "../docker/hosts";
 import { assignmentValue } from "../inventory/read";
 import { Inventory, InventoryHost, UpstreamEntry } from "../../model/inventory";
@@ -43,7 +44,7 @@ export interface PhaseTiming {
   endedAt: number;
 }
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends CpuScaling {
   /** Chains in flight at once. Default 16. */
   parallel?: number;
   /** Docker requests in flight per host daemon. Default 8. */
@@ -239,7 +240,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
         if (change.pools.length > 0) return consul.kvPut(KV.assignment(consul.config.kvRoot, change.node), assignmentValue(change.pools));
         return consul.kvDelete(KV.assignment(consul.config.kvRoot, change.node));
       case "create":
-        await docker().create(change);
+        await docker().create(change, cpuLimit(change.resources.cpu, host!.capacity.cpu, options));
         return;
       case "start":
         return docker().start(change.containerName);

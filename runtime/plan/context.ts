@@ -14,9 +14,6 @@ export interface PlanSettings {
   drainSeconds: number;
   stopTimeoutSeconds: number;
   prune: boolean;
-  cpuScale: (host: InventoryHost) => number;
-  machineCores: number;
-  local: boolean;
 }
 
 export interface PlanContext {
@@ -61,9 +58,6 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
       drainSeconds: options.drainSeconds ?? 2,
       stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
       prune: options.prune === true,
-      cpuScale: (host: InventoryHost) => (options.profile === "local" ? Math.min(1, (options.machineCores ?? 1) / host.capacity.cpu) : 1),
-      machineCores: options.machineCores ?? 1,
-      local: options.profile === "local",
     },
   };
 }
@@ -83,11 +77,3 @@ export function instanceKey(pool: string, instance: string): string {
   return `${pool}/${instance}`;
 }
 
-export function cpuScalingNotes(ctx: PlanContext): string[] {
-  if (!ctx.settings.local) return [];
-  const scales = [...new Set(ctx.hosts.map((h) => ctx.settings.cpuScale(h)))].filter((s) => s < 1);
-  if (scales.length === 0) return [];
-  return [
-    `local profile: Docker refuses CPU limits above the machine's ${ctx.settings.machineCores} core(s), so container CPU limits are scaled by machine cores / host class CPU (×${scales.map((s) => +s.toFixed(4)).join(", ×")}); placement still uses the container types' full CPU`,
-  ];
-}

@@ -13,7 +13,7 @@
  */
 import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
-import { cpuScalingNotes, planContext } from "./context";
+import { planContext } from "./context";
 import { downChains, staleServices, staleUpstreams } from "./down-chains";
 import { assignHosts, releaseHosts } from "./host-chains";
 import { diffInstances } from "./instances";
@@ -35,6 +35,6 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
   const stale = [...staleUpstreams(ctx, ups.wantedServers, downs.handledServers, lastWave), ...staleServices(ctx, placement.removals, lastWave)];
   const releases = releaseHosts(ctx, placement, lastWave + 1);
   const changes = orderChanges([...assigns, ...ups.changes, ...downs.changes, ...stale, ...releases]);
-  const notes = [...diff.notes, ...placement.notes, ...cpuScalingNotes(ctx)];
+  const notes = [...diff.notes, ...placement.notes];
   return { changes, summary: summarize(ctx, diff, changes, placement.unplaced), unplaced: placement.unplaced, notes };
 }

@@ -13,7 +13,6 @@
  */
 import { ContainerTypeName, Resources } from "../../model/container-types";
 import { HealthCheckSpec } from "../../model/desired-state";
-import { Profile } from "../../model/profile";
 
 export type ChangeKind =
   | "assign-host"
@@ -91,9 +90,8 @@ export interface CreateChange extends ContainerChangeBase {
   kind: "create";
   image: string;
   containerType: ContainerTypeName;
+  /** What placement reserves; Docker's CPU limit is scaled down on the local profile (runtime/docker/cpu-limit.ts). */
   resources: Resources;
-  /** CPU limit handed to Docker; lower than resources.cpu on the local profile (see plan notes). */
-  cpuLimit: number;
   ports: ContainerPort[];
   env: Record<string, string>;
   command?: string[];
@@ -203,7 +201,7 @@ export interface RuntimePlan {
   changes: Change[];
   summary: PoolSummary[];
   unplaced: UnplacedContainer[];
-  /** Things a reviewer should know (lost hosts, CPU scaling on the local profile, …). */
+  /** Things a reviewer should know (lost hosts, unplaced containers; the runtime adds CPU scaling on the local profile). */
   notes: string[];
 }
 
@@ -212,12 +210,8 @@ export interface PlanOptions {
   seed?: number;
   /** Only these pools are planned; others are left alone. Default: every desired pool. */
   pools?: string[];
-  /** "local": CPU limits are scaled to the machine's cores. Default "cloud". */
-  profile?: Profile;
   /** Share of a pool replaced per rolling-update wave, 1-100. Default 25. */
   batchPercent?: number;
-  /** Cores of the machine running the local fleet (profile local). Default 1. */
-  machineCores?: number;
   /** Seconds between unpublishing a container and stopping it. Default 2. */
   drainSeconds?: number;
   /** Seconds Docker waits after SIGTERM before SIGKILL. Default 10. */

@@ -36,7 +36,7 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
   const live = new Map(ctx.inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
   const out: UpChains = { changes: [], wantedServers: new Set() };
   const add = (target: UpTarget) => {
-    out.changes.push(...upChain(ctx, target));
+    out.changes.push(...upChain(target));
     const entry = publishUpstream(ctx, target, live);
     if (!entry) return;
     out.wantedServers.add(`${entry.upstream}/${entry.server}`);
@@ -58,14 +58,13 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
 }
 
 /** The container steps of an up chain, in order (its upstream entry is publishUpstream's). */
-export function upChain(ctx: PlanContext, t: UpTarget): Change[] {
+export function upChain(t: UpTarget): Change[] {
   const name = containerName(t.instance, t.hash);
   const base = { wave: t.wave, chain: `up:${name}`, direction: "up" as const, node: t.host.node, reason: t.reason, pool: t.pool.name, instance: t.instance, containerName: name, specHash: t.hash };
   const out: Change[] = [];
   if (t.steps.create) {
     const resources = { ...CONTAINER_TYPES[t.pool.containerType] };
-    const cpuLimit = +(resources.cpu * ctx.settings.cpuScale(t.host)).toFixed(4);
-    out.push({ ...base, kind: "create", image: t.pool.image, containerType: t.pool.containerType, resources, cpuLimit, ports: t.ports, env: t.pool.env, command: t.pool.command });
+    out.push({ ...base, kind: "create", image: t.pool.image, containerType: t.pool.containerType, resources, ports: t.ports, env: t.pool.env, command: t.pool.command });
   }
   const healthCheck = resolveHealthCheck(t.pool, t.ports);
   if (t.steps.start) {

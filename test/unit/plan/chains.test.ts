@@ -58,9 +58,8 @@ describe("up chains", () => {
   });
 
   test("a container without ports is neither registered nor published; without a health check it waits for running", () => {
-    const { ctx } = plan([]);
     const bare = pool("bare", { ports: [], healthCheck: undefined });
-    const changes = upChain(ctx, { pool: bare, hash: "h", instance: "bare-00000", host: host(1), wave: 1, reason: "scale-out", ports: [], steps: { create: true, start: true, register: true } });
+    const changes = upChain({ pool: bare, hash: "h", instance: "bare-00000", host: host(1), wave: 1, reason: "scale-out", ports: [], steps: { create: true, start: true, register: true } });
     expect(kinds(changes)).toEqual(["create", "start", "wait-healthy"]);
     expect(changes[2]).toMatchObject({ healthCheck: undefined });
   });

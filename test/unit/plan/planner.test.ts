@@ -226,13 +226,11 @@ describe("planChanges", () => {
     expect(priv.changes.find((c): c is PublishUpstreamChange => c.kind === "publish-upstream")!.weight).toBe(20);
   });
 
-  test("local profile scales CPU limits to the machine and says so", () => {
+  test("creates reserve the container type's full CPU, whatever the profile", () => {
     const d = desired([pool("feed-api", { replicas: 1, containerType: "dP02" })]);
-    const plan = planChanges(d, inventory([host(1, { capacity: { cpu: 128, memoryMiB: 262144 } })]), { profile: "local", machineCores: 2 });
-    const create = plan.changes.find((c): c is CreateChange => c.kind === "create")!;
-    expect(create.resources.cpu).toBe(4);
-    expect(create.cpuLimit).toBeCloseTo(4 * (2 / 128));
-    expect(plan.notes.join("\n")).toMatch(/CPU limits are scaled/);
+    const plan = planChanges(d, inventory([host(1, { capacity: { cpu: 128, memoryMiB: 262144 } })]));
+    expect(plan.changes.find((c): c is CreateChange => c.kind === "create")!.resources).toEqual({ cpu: 4, memoryMiB: 8192 });
+    expect(plan.notes).toEqual([]);
   });
 
   test("unknown pool and unplaceable containers are reported with reasons", () => {
