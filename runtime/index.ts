@@ -15,7 +15,8 @@ import { readInventory } from "./inventory/read";
 import { Inventory } from "../model/inventory";
 import { planChanges } from "./plan/planner";
 import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
-import { executePlan, PhaseTiming } from "./apply/execute";
+import { executePlan } from "./apply/execute";
+import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
 
 /** Plan options, and how Docker CPU limits are scaled (the local profile). */
