@@ -11,7 +11,8 @@
  */
 import type { UpstreamEntry } from "../../model/inventory";
 import type { KvOp } from "../consul/client";
-import { diffUpstreams, parseUpstreamKey, parseUpstreamValue, upstreamValue } from "./upstreams";
+import { diffUpstreams, parseUpstreamKey, parseUpstreamValue } from "./upstreams";
+import { upstreamValue } from "../../model/upstreams";
 
 /** How long an edit waits for others to share its transaction. */
 export const UPSTREAM_BATCH_MS = 250;

@@ -7,8 +7,8 @@ import { DesiredState, PoolSpec } from "../../model/desired-state";
 import { KV, NODE_META, SERVICE_META } from "../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../../model/inventory";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
-import { cloudWeight } from "../../model/upstreams";
-import { diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
+import { cloudWeight, upstreamValue } from "../../model/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamKey } from "../discovery/upstreams";
 import type { KvOp } from "../consul/client";
 import { DRIFT_KINDS, DriftFinding, DriftKind, DriftReport } from "./types";
 

@@ -2,7 +2,7 @@
 import { UpstreamEntry } from "../../../model/inventory";
 import { KvOp } from "../../../runtime/consul/client";
 import { UPSTREAM_BATCH_MS, UpstreamBatcher } from "../../../runtime/discovery/upstream-batcher";
-import { upstreamValue } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
 
 /** Records each transaction instead of writing it; `fail` makes the next one throw. */
 class RecordedWrites {

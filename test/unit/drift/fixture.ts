@@ -3,7 +3,8 @@ import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { KV } from "../../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost } from "../../../model/inventory";
 import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
-import { upstreamKey, upstreamValue } from "../../../runtime/discovery/upstreams";
+import { upstreamKey } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
 import { ConsulEntries, DetectOptions } from "../../../runtime/drift/detect";
 
 export const OPTIONS: DetectOptions = { kvRoot: "dcp", upstreamPrefix: "upstreams" };

@@ -1,7 +1,8 @@
 /** Small desired states and inventories for planner tests, and a simulator that applies a plan to an inventory the way apply does to the fleet. */
 import { CONTAINER_TYPES } from "../../../model/container-types";
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
-import { diffUpstreams, upstreamValue } from "../../../runtime/discovery/upstreams";
+import { diffUpstreams } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
 import { Inventory, InventoryHost, UpstreamEntry } from "../../../model/inventory";
 import { Change } from "../../../runtime/plan/types";
 
