@@ -14,6 +14,8 @@ export interface PlanSettings {
   drainSeconds: number;
   stopTimeoutSeconds: number;
   prune: boolean;
+  /** Containers to replace in place (PlanOptions.replace). */
+  replace: Set<string>;
 }
 
 export interface PlanContext {
@@ -58,6 +60,7 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
       drainSeconds: options.drainSeconds ?? 2,
       stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
       prune: options.prune === true,
+      replace: new Set(options.replace ?? []),
     },
   };
 }

@@ -46,15 +46,19 @@ export function downChain(ctx: PlanContext, r: Removal, registered: Set<string>,
 }
 
 /**
- * Entries of the planned pools' upstreams that no container of the plan stands behind and
- * no down chain handles. The kept last entry of an emptied upstream (marked down) stays.
+ * Entries of the planned pools' upstreams (with prune, also of upstreams no desired pool
+ * owns) that no container of the plan stands behind and no down chain handles. The kept
+ * last entry of an emptied upstream (marked down) stays.
  */
 export function staleUpstreams(ctx: PlanContext, wanted: Set<string>, handled: Set<string>, wave: number): Change[] {
-  const planned = new Set(ctx.scope.map((n) => ctx.pools.get(n)!.upstream?.name).filter((u): u is string => !!u));
+  const nameOf = (pool: string) => ctx.pools.get(pool)!.upstream?.name;
+  const planned = new Set(ctx.scope.map(nameOf));
+  const owned = new Set([...ctx.pools.keys()].map(nameOf));
+  const judged = (upstream: string) => planned.has(upstream) || (ctx.settings.prune && !owned.has(upstream));
   const out: Change[] = [];
   for (const entry of ctx.inventory.upstreams) {
     const key = `${entry.upstream}/${entry.server}`;
-    if (!planned.has(entry.upstream) || wanted.has(key) || handled.has(key)) continue;
+    if (!judged(entry.upstream) || wanted.has(key) || handled.has(key)) continue;
     if (entry.down && ![...wanted].some((s) => s.startsWith(`${entry.upstream}/`))) continue;
     const node = ctx.hosts.find((h) => entry.server.startsWith(`${h.address}:`))?.node ?? "";
     out.push({ kind: "unpublish-upstream", wave, chain: `down:upstream:${key}`, direction: "down", node, reason: "stale", upstream: entry.upstream, server: entry.server });

@@ -1,23 +1,29 @@
 /**
  * Phase 3c, host assignments. Wave 0: a host takes a pool (from the buffer, or one more
- * pool) before anything of it lands there. Last wave: a pool that ends with no container
- * on a host is taken off it, and a host left with none returns to the buffer.
+ * pool) before anything of it lands there, and a host that runs a kept container of a
+ * pool it is not assigned to is assigned to it. Last wave: a pool that ends with no
+ * container on a host is taken off it, and a host left with none returns to the buffer.
  */
-import { instanceKey, PlanContext, usable } from "./context";
+import { instanceKey, manages, PlanContext, usable } from "./context";
 import { InstanceDiff } from "./instances";
 import { Placement } from "./placement";
-import { Change } from "./types";
+import { AssignHostChange, Change } from "./types";
 
-export function assignHosts(ctx: PlanContext, diff: InstanceDiff, placement: Placement): Change[] {
-  const added = new Map<string, Set<string>>();
+export function assignHosts(ctx: PlanContext, diff: InstanceDiff, placement: Placement): AssignHostChange[] {
+  const added = new Map<string, { pools: Set<string>; placed: boolean }>();
+  const add = (node: string, pool: string, placed: boolean) => {
+    if (ctx.hostsByNode.get(node)!.assignedPools.includes(pool)) return;
+    const entry = added.get(node) ?? { pools: new Set<string>(), placed: false };
+    entry.pools.add(pool);
+    entry.placed ||= placed;
+    added.set(node, entry);
+  };
   for (const n of diff.creates) {
     const node = placement.nodeOf.get(instanceKey(n.pool.name, n.instance));
-    if (!node || ctx.hostsByNode.get(node)!.assignedPools.includes(n.pool.name)) continue;
-    const pools = added.get(node) ?? new Set<string>();
-    pools.add(n.pool.name);
-    added.set(node, pools);
+    if (node) add(node, n.pool.name, true);
   }
-  return [...added].map(([node, pools]): Change => {
+  for (const r of diff.repairs) add(r.located.host.node, r.pool.name, false);
+  return [...added].map(([node, { pools, placed }]): AssignHostChange => {
     const host = ctx.hostsByNode.get(node)!;
     return {
       kind: "assign-host",
@@ -25,24 +31,27 @@ export function assignHosts(ctx: PlanContext, diff: InstanceDiff, placement: Pla
       chain: `host:${node}`,
       direction: "host",
       node,
-      reason: host.assignedPools.length === 0 ? "buffer" : "scale-out",
+      reason: !placed ? "repair" : host.assignedPools.length === 0 ? "buffer" : "scale-out",
       pools: [...new Set([...host.assignedPools, ...pools])].sort(),
       previousPools: [...host.assignedPools],
     };
   });
 }
 
-export function releaseHosts(ctx: PlanContext, placement: Placement, wave: number): Change[] {
+/** Takes off each host the managed pools it ends without, starting from its pools after wave 0. */
+export function releaseHosts(ctx: PlanContext, placement: Placement, assigns: AssignHostChange[], wave: number): Change[] {
   const counts = finalCounts(ctx, placement);
+  const afterAssign = new Map(assigns.map((a) => [a.node, a.pools]));
   const out: Change[] = [];
   for (const h of ctx.hosts) {
-    if (!usable(h) || h.assignedPools.length === 0) continue;
+    const pools = afterAssign.get(h.node) ?? h.assignedPools;
+    if (!usable(h) || pools.length === 0) continue;
     const onHost = counts.get(h.node)!;
     const empty = [...onHost.values()].every((n) => n <= 0);
     // Only pools this plan manages are taken off; an empty host is returned whatever it was assigned to.
-    const remaining = empty ? [] : h.assignedPools.filter((p) => !ctx.inScope.has(p) || (onHost.get(p) ?? 0) > 0);
-    if (remaining.length === h.assignedPools.length) continue;
-    out.push({ kind: "unassign-host", wave, chain: `host:${h.node}`, direction: "host", node: h.node, reason: "buffer", previousPools: [...h.assignedPools], pools: remaining });
+    const remaining = empty ? [] : pools.filter((p) => !manages(ctx, p) || (onHost.get(p) ?? 0) > 0);
+    if (remaining.length === pools.length) continue;
+    out.push({ kind: "unassign-host", wave, chain: `host:${h.node}`, direction: "host", node: h.node, reason: "buffer", previousPools: [...pools], pools: remaining });
   }
   return out;
 }

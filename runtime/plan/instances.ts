@@ -25,6 +25,8 @@ export interface Removal {
   reason: ChangeReason;
   /** `pool/instance` whose new container must be placed first; while it cannot be, this container stays. */
   waitsFor?: string;
+  /** Taken down in the wave before its instance's new container starts: placement does not count it. */
+  inPlace?: boolean;
 }
 
 /** A container that stays; its chain brings it back in line (start, register, publish). */
@@ -51,7 +53,7 @@ export function diffInstances(ctx: PlanContext): InstanceDiff {
     for (const located of live) diff.removals.push({ located, wave: 1, reason: "pool-removed" });
   }
   const lost = lostInstances(ctx);
-  for (const name of ctx.scope) diffPool(ctx.pools.get(name)!, diff.live.get(name) ?? [], lost, ctx.settings.batchPercent, diff);
+  for (const name of ctx.scope) diffPool(ctx, ctx.pools.get(name)!, diff.live.get(name) ?? [], lost, diff);
   return diff;
 }
 
@@ -87,8 +89,7 @@ function liveByPool(ctx: PlanContext): Map<string, Located[]> {
   return live;
 }
 
-function diffPool(pool: PoolSpec, live: Located[], lost: Set<string>, batchPercent: number, diff: InstanceDiff): void {
-  const hash = specHash(pool);
+function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<string>, diff: InstanceDiff): void {
   const wanted = pool.effectiveReplicas;
   const byInstance = new Map<string, Located[]>();
   for (const l of live) push(byInstance, l.container.instance, l);
@@ -96,28 +97,45 @@ function diffPool(pool: PoolSpec, live: Located[], lost: Set<string>, batchPerce
     const index = instanceIndex(pool.name, instance);
     if (index === undefined || index >= wanted) for (const located of list) diff.removals.push({ located, wave: 1, reason: "scale-in" });
   }
-  const nextWave = rollingWaves(wanted, batchPercent);
+  const wanting: WantedInstance = { pool, hash: specHash(pool), nextWave: rollingWaves(wanted, ctx.settings.batchPercent), lost, replace: ctx.settings.replace };
   for (let index = 0; index < wanted; index++) {
     const instance = instanceId(pool.name, index);
-    const list = [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool));
-    const current = list.filter((l) => l.container.specHash === hash);
-    const old = list.filter((l) => l.container.specHash !== hash);
-    const waitsFor = instanceKey(pool.name, instance);
-    if (current.length > 0) {
-      const [keeper, ...extra] = current;
-      diff.repairs.push({ pool, located: keeper });
-      for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
-      for (const located of old) diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
-    } else if (old.length > 0) {
-      const wave = nextWave();
-      diff.creates.push({ pool, hash, instance, wave, reason: "rolling-update" });
-      for (const located of old) diff.removals.push({ located, wave, reason: "rolling-update", waitsFor });
-    } else {
-      const reason = lost.has(instance) ? "replace-lost" : "scale-out";
-      if (reason === "replace-lost") diff.replacedLost.set(pool.name, (diff.replacedLost.get(pool.name) ?? 0) + 1);
-      diff.creates.push({ pool, hash, instance, wave: 1, reason });
-    }
+    diffInstance(wanting, instance, [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool)), diff);
   }
+}
+
+interface WantedInstance {
+  pool: PoolSpec;
+  hash: string;
+  nextWave: () => number;
+  lost: Set<string>;
+  replace: Set<string>;
+}
+
+/** One wanted instance and its live copies, keepers first: keep one, or create one (and what goes when). */
+function diffInstance(w: WantedInstance, instance: string, copies: Located[], diff: InstanceDiff): void {
+  const { pool, hash } = w;
+  const replaced = copies.filter((l) => w.replace.has(l.container.id));
+  const rest = copies.filter((l) => !w.replace.has(l.container.id));
+  const current = rest.filter((l) => l.container.specHash === hash);
+  const old = rest.filter((l) => l.container.specHash !== hash);
+  const waitsFor = instanceKey(pool.name, instance);
+  if (current.length > 0) {
+    const [keeper, ...extra] = current;
+    diff.repairs.push({ pool, located: keeper });
+    for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
+    for (const located of old) diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
+    for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair" });
+    return;
+  }
+  // Replaced in place: down in one wave, the new container (which takes its name) in the next.
+  const downWave = old.length > 0 ? w.nextWave() : 1;
+  const wave = replaced.length > 0 ? downWave + 1 : downWave;
+  for (const located of replaced) diff.removals.push({ located, wave: downWave, reason: "repair", waitsFor, inPlace: true });
+  for (const located of old) diff.removals.push({ located, wave, reason: "rolling-update", waitsFor });
+  const reason = old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
+  if (reason === "replace-lost") diff.replacedLost.set(pool.name, (diff.replacedLost.get(pool.name) ?? 0) + 1);
+  diff.creates.push({ pool, hash, instance, wave, reason });
 }
 
 /** Rolling update: `batchPercent` of the pool per wave, waves 1, 2, …; each call gives the next instance's wave. */

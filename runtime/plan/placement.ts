@@ -1,8 +1,9 @@
 /**
  * Phase 2, placement: the scheduler puts every new container on a host, given what stays
  * (everything live, including containers removed later in the apply, because they still
- * hold their resources while replacements start). A removal that waits for a replacement
- * that cannot be placed is dropped: the old container keeps serving.
+ * hold their resources while replacements start; only a container replaced in place is
+ * gone first). A removal that waits for a replacement that cannot be placed is dropped:
+ * the old container keeps serving.
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { PoolSpec } from "../../model/desired-state";
@@ -30,7 +31,8 @@ export interface Placement {
 }
 
 export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement {
-  const hosts = ctx.hosts.map(schedulerHost);
+  const goneFirst = new Set(diff.removals.filter((r) => r.inPlace).map((r) => r.located.container.id));
+  const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst));
   const requests = diff.creates.map(containerRequest);
   const result = requests.length > 0 ? schedule(hosts, requests, { seed: ctx.settings.seed }) : { placements: [], unplaced: [] };
   const unplaced: UnplacedContainer[] = result.unplaced.map((u) => ({ pool: u.pool, instance: u.instance, reason: u.reason, rejectedBy: u.rejectedBy }));
@@ -45,12 +47,13 @@ export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement
   };
 }
 
-/** The host as the scheduler sees it: what its live containers reserve, and its attributes for constraints. */
-export function schedulerHost(h: InventoryHost): SchedulerHost {
+/** The host as the scheduler sees it: what its live containers (but those `gone`) reserve, and its attributes for constraints. */
+export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): SchedulerHost {
   const reserved = { cpu: 0, memoryMiB: 0 };
   const poolCounts: Record<string, number> = {};
   const usedPorts: number[] = [];
   for (const c of h.containers ?? []) {
+    if (gone.has(c.id)) continue;
     reserved.cpu += c.resources.cpu;
     reserved.memoryMiB += c.resources.memoryMiB;
     poolCounts[c.pool] = (poolCounts[c.pool] ?? 0) + 1;

@@ -33,7 +33,7 @@ export function planChanges(desired: DesiredState, inventory: Inventory, options
   // Clean-up and the return of hosts come after the last wave that creates or removes.
   const lastWave = Math.max(1, ...diff.creates.map((n) => n.wave), ...placement.removals.map((r) => r.wave));
   const stale = [...staleUpstreams(ctx, ups.wantedServers, downs.handledServers, lastWave), ...staleServices(ctx, placement.removals, lastWave)];
-  const releases = releaseHosts(ctx, placement, lastWave + 1);
+  const releases = releaseHosts(ctx, placement, assigns, lastWave + 1);
   const changes = orderChanges([...assigns, ...ups.changes, ...downs.changes, ...stale, ...releases]);
   const notes = [...diff.notes, ...placement.notes];
   return { changes, summary: summarize(ctx, diff, changes, placement.unplaced), unplaced: placement.unplaced, notes };

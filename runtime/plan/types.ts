@@ -34,7 +34,10 @@ export type ChangeReason =
   | "rolling-update"
   /** The container's host is unhealthy or its daemon did not answer: rescheduled elsewhere. */
   | "replace-lost"
-  /** A container exists but is stopped, unregistered or unpublished: brought back in line. */
+  /**
+   * A container exists but is stopped, unregistered or unpublished, a host's assignment
+   * disagrees with what runs on it, or a container is replaced in place: brought back in line.
+   */
   | "repair"
   /** The same instance runs twice (e.g. a host came back after its containers were replaced). */
   | "duplicate"
@@ -217,8 +220,16 @@ export interface PlanOptions {
   /** Seconds Docker waits after SIGTERM before SIGKILL. Default 10. */
   stopTimeoutSeconds?: number;
   /**
-   * Remove containers of pools absent from the desired state. Default false: a pool
-   * missing from a partial desired state is not deleted by accident.
+   * Remove containers of pools absent from the desired state, their hosts' assignments
+   * and the entries of upstreams no desired pool owns. Default false: a pool missing from
+   * a partial desired state is not deleted by accident.
    */
   prune?: boolean;
+  /**
+   * Containers (by Docker id) to replace in place: taken down in one wave, their instance
+   * created again in the next. A container recreated by hand from another image under the
+   * current spec's name would otherwise be kept, and its replacement would need its name
+   * (`dcp drift --fix` passes them). Default none.
+   */
+  replace?: string[];
 }

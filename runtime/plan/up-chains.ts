@@ -7,7 +7,7 @@
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { HealthCheckSpec, PoolSpec } from "../../model/desired-state";
 import { InventoryHost, UpstreamEntry } from "../../model/inventory";
-import { cloudWeight } from "../../model/upstreams";
+import { cloudWeight, upstreamValue } from "../../model/upstreams";
 import { instanceKey, PlanContext } from "./context";
 import { InstanceDiff } from "./instances";
 import { Placement } from "./placement";
@@ -34,6 +34,8 @@ export interface UpChains {
 
 export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placement): UpChains {
   const live = new Map(ctx.inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
+  // A container replaced in place is unpublished a wave before its successor, which may get its ip:port.
+  for (const r of placement.removals) if (r.inPlace) for (const port of r.located.container.ports.slice(0, 1)) deleteServer(live, `${r.located.host.address}:${port}`);
   const out: UpChains = { changes: [], wantedServers: new Set() };
   const add = (target: UpTarget) => {
     out.changes.push(...upChain(target));
@@ -55,6 +57,10 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
   }
   return out;
+}
+
+function deleteServer(live: Map<string, UpstreamEntry>, server: string): void {
+  for (const [key, entry] of live) if (entry.server === server) live.delete(key);
 }
 
 /** The container steps of an up chain, in order (its upstream entry is publishUpstream's). */
@@ -79,17 +85,17 @@ export function upChain(t: UpTarget): Change[] {
 
 /**
  * The upstream entry of an up chain's container (its first port), and the change that
- * publishes it unless the live entry already says exactly that. Undefined: the pool has
- * no upstream or the container no port.
+ * publishes it unless the live value is exactly the one dcp writes (a hand edit that
+ * nginx reads the same way is rewritten too). Undefined: the pool has no upstream or the
+ * container no port.
  */
 function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, UpstreamEntry>): { upstream: string; server: string; change?: PublishUpstreamChange } | undefined {
   const upstream = t.pool.upstream;
   if (!upstream || t.ports.length === 0) return undefined;
   const server = `${t.host.address}:${t.ports[0].port}`;
   const weight = upstreamWeight(ctx, t.pool, t.host);
-  const current = live.get(`${upstream.name}/${server}`);
-  const upToDate = current && !current.down && current.weight === weight && current.maxFails === upstream.maxFails && current.failTimeoutSeconds === upstream.failTimeoutSeconds;
-  if (upToDate) return { upstream: upstream.name, server };
+  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down: false });
+  if (live.get(`${upstream.name}/${server}`)?.raw === value) return { upstream: upstream.name, server };
   const change: PublishUpstreamChange = {
     wave: t.wave,
     chain: `up:${containerName(t.instance, t.hash)}`,

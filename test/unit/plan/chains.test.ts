@@ -8,6 +8,7 @@ import { placeContainers } from "../../../runtime/plan/placement";
 import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
 import { Change } from "../../../runtime/plan/types";
 import { upChain, upChains } from "../../../runtime/plan/up-chains";
+import { upstreamValue } from "../../../model/upstreams";
 import { desired, host, inventory, pool } from "./fixtures";
 
 const kinds = (changes: Change[]) => changes.map((c) => c.kind);
@@ -19,7 +20,11 @@ function live(overrides: Partial<InventoryContainer> = {}): InventoryContainer {
   return { id: "c1", name: containerName(instance, HASH), pool: "web", specHash: HASH, instance, image: web.image, running: true, health: "passing", resources: { cpu: 2, memoryMiB: 4096 }, ports: [20000], createdAt: "", ...overrides };
 }
 
-const entry = (server: string, overrides = {}) => ({ upstream: "web", server, weight: 20, maxFails: 2, failTimeoutSeconds: 10, down: false, raw: "", ...overrides });
+/** A live entry as KV holds it, in dcp's exact format. */
+function entry(server: string, overrides: { upstream?: string; weight?: number; down?: boolean } = {}) {
+  const params = { weight: overrides.weight ?? 20, maxFails: 2, failTimeoutSeconds: 10, down: overrides.down ?? false };
+  return { upstream: overrides.upstream ?? "web", server, ...params, raw: upstreamValue(params) };
+}
 
 function plan(containers: InventoryContainer[], upstreams = [entry("192.168.79.11:20000")], services = true) {
   const inv = inventory([host(1, { assignedPools: ["web"], containers })], upstreams);
@@ -69,7 +74,7 @@ describe("down chains", () => {
   const removal = (c: InventoryContainer) => ({ located: { host: host(1), container: c }, wave: 2, reason: "scale-in" as const });
 
   test("unpublish every entry of its server → drain → stop → remove, and the entries count as handled", () => {
-    const { ctx } = plan([live()], [entry("192.168.79.11:20000"), { ...entry("192.168.79.11:20000"), upstream: "other" }]);
+    const { ctx } = plan([live()], [entry("192.168.79.11:20000"), entry("192.168.79.11:20000", { upstream: "other" })]);
     const handled = new Set<string>();
     const changes = downChain(ctx, removal(live()), new Set(["h1/" + live().name]), handled);
     expect(kinds(changes)).toEqual(["unpublish-upstream", "unpublish-upstream", "drain", "stop", "remove"]);
@@ -115,7 +120,7 @@ describe("host assignments", () => {
     const inv = inventory([host(1, { assignedPools: ["other", "web"], containers: [live(), other] }), host(2, { assignedPools: ["web"], containers: [live({ id: "c2", instance: "web-00001", name: "n2" })] })]);
     const ctx = planContext(desired([pool("web", { replicas: 0 }), pool("other", { replicas: 1 })]), inv, { pools: ["web"] });
     const placement = placeContainers(ctx, diffInstances(ctx));
-    expect(releaseHosts(ctx, placement, 5)).toEqual([
+    expect(releaseHosts(ctx, placement, [], 5)).toEqual([
       { kind: "unassign-host", wave: 5, chain: "host:h1", direction: "host", node: "h1", reason: "buffer", previousPools: ["other", "web"], pools: ["other"] },
       { kind: "unassign-host", wave: 5, chain: "host:h2", direction: "host", node: "h2", reason: "buffer", previousPools: ["web"], pools: [] },
     ]);
