@@ -5,20 +5,17 @@ import { downChain, staleServices, staleUpstreams } from "../../../runtime/plan/
 import { assignHosts, releaseHosts } from "../../../runtime/plan/host-chains";
 import { diffInstances } from "../../../runtime/plan/instances";
 import { placeContainers } from "../../../runtime/plan/placement";
-import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
+import { containerName, specHash } from "../../../runtime/plan/spec";
 import { Change } from "../../../runtime/plan/types";
 import { upChain, upChains } from "../../../runtime/plan/up-chains";
 import { upstreamValue } from "../../../model/upstreams";
-import { desired, host, inventory, pool } from "./fixtures";
+import { container, desired, host, inventory, pool } from "./fixtures";
 
 const kinds = (changes: Change[]) => changes.map((c) => c.kind);
 const web = pool("web", { replicas: 1 });
 const HASH = specHash(web);
 
-function live(overrides: Partial<InventoryContainer> = {}): InventoryContainer {
-  const instance = instanceId("web", 0);
-  return { id: "c1", name: containerName(instance, HASH), pool: "web", specHash: HASH, instance, image: web.image, running: true, health: "passing", resources: { cpu: 2, memoryMiB: 4096 }, ports: [20000], createdAt: "", ...overrides };
-}
+const live = (overrides: Partial<InventoryContainer> = {}) => container(web, 0, { id: "c1", ...overrides });
 
 /** A live entry as KV holds it, in dcp's exact format. */
 function entry(server: string, overrides: { upstream?: string; weight?: number; down?: boolean } = {}) {

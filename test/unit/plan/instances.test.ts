@@ -1,30 +1,11 @@
 /** Phase 1 of the planner: which instances are created, kept or removed, and in which wave. */
 import { planContext } from "../../../runtime/plan/context";
 import { diffInstances, rollingWaves } from "../../../runtime/plan/instances";
-import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
+import { specHash } from "../../../runtime/plan/spec";
 import { InventoryContainer } from "../../../model/inventory";
 import { PoolSpec } from "../../../model/desired-state";
 import { PlanOptions } from "../../../runtime/plan/types";
-import { desired, host, inventory, pool } from "./fixtures";
-
-function container(p: PoolSpec, index: number, overrides: Partial<InventoryContainer> = {}): InventoryContainer {
-  const instance = instanceId(p.name, index);
-  const hash = overrides.specHash ?? specHash(p);
-  return {
-    id: `id-${instance}-${hash}`,
-    name: containerName(instance, hash),
-    pool: p.name,
-    specHash: hash,
-    instance,
-    image: p.image,
-    running: true,
-    health: "passing",
-    resources: { cpu: 2, memoryMiB: 4096 },
-    ports: [20000 + index],
-    createdAt: "",
-    ...overrides,
-  };
-}
+import { container, desired, host, inventory, pool } from "./fixtures";
 
 function diff(pools: PoolSpec[], containers: InventoryContainer[][], options: PlanOptions = {}) {
   const hosts = containers.map((list, i) => host(i + 1, { containers: list, assignedPools: pools.map((p) => p.name) }));

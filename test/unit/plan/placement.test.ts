@@ -2,22 +2,11 @@
 import { planContext } from "../../../runtime/plan/context";
 import { diffInstances } from "../../../runtime/plan/instances";
 import { placeContainers, PortAllocator, schedulerHost } from "../../../runtime/plan/placement";
-import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
-import { desired, host, inventory, pool } from "./fixtures";
+import { specHash } from "../../../runtime/plan/spec";
+import { container, desired, host, inventory, pool } from "./fixtures";
 
-const running = (poolName: string, index: number, hash: string, ports: number[]) => ({
-  id: `id-${poolName}-${index}`,
-  name: containerName(instanceId(poolName, index), hash),
-  pool: poolName,
-  specHash: hash,
-  instance: instanceId(poolName, index),
-  image: "reg:5000/dcp/demo:1",
-  running: true,
-  health: "passing" as const,
-  resources: { cpu: 2, memoryMiB: 4096 },
-  ports,
-  createdAt: "",
-});
+/** A running container of `poolName` on spec `hash`, listening on `ports`. */
+const running = (poolName: string, index: number, hash: string, ports: number[]) => container(pool(poolName, { containerType: "dP01" }), index, { specHash: hash, ports });
 
 describe("placement", () => {
   test("the scheduler sees what live containers reserve, their ports and pools; a buffer host is one with no pool", () => {
