@@ -7,7 +7,8 @@
  * - the key's last segment must be a literal IPv4:port; a host name is skipped;
  * - a value that is not JSON is logged and the server is used with defaults (weight 1,
  *   max_fails 2, fail_timeout 10, down 0), so a typo silently becomes weight 1 — values are
- *   written strictly and read back with the module's own leniency to spot that;
+ *   written strictly (upstreamValue, model/upstreams.ts) and read back here with the
+ *   module's own leniency to spot that;
  * - values are decoded into a 1 KB buffer;
  * - an upstream cannot be emptied through KV (deleting its last key leaves nginx sending to
  *   that server), so the last entry is marked down instead of deleted.

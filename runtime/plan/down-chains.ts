@@ -4,6 +4,7 @@
  * and catalog services with no container behind them (e.g. on a lost host).
  */
 import { SERVICE_META } from "../../model/host-metadata";
+import { Inventory, UpstreamEntry } from "../../model/inventory";
 import { manages, PlanContext, usable } from "./context";
 import { Removal } from "./instances";
 import { Change } from "./types";
@@ -14,29 +15,44 @@ export interface DownChains {
   handledServers: Set<string>;
 }
 
+/** What a down chain looks up: the catalog registrations and the upstream entries by server. */
+export interface LiveEntries {
+  registered: Set<string>;
+  upstreamsOf: Map<string, UpstreamEntry[]>;
+}
+
+export function liveEntries(inventory: Inventory): LiveEntries {
+  const upstreamsOf = new Map<string, UpstreamEntry[]>();
+  for (const entry of inventory.upstreams) {
+    const list = upstreamsOf.get(entry.server);
+    if (list) list.push(entry);
+    else upstreamsOf.set(entry.server, [entry]);
+  }
+  return { registered: new Set((inventory.services ?? []).map((s) => `${s.node}/${s.serviceId}`)), upstreamsOf };
+}
+
 export function downChains(ctx: PlanContext, removals: Removal[]): DownChains {
-  const registered = new Set((ctx.inventory.services ?? []).map((s) => `${s.node}/${s.serviceId}`));
+  const live = liveEntries(ctx.inventory);
   const out: DownChains = { changes: [], handledServers: new Set() };
-  for (const removal of removals) out.changes.push(...downChain(ctx, removal, registered, out.handledServers));
+  for (const removal of removals) out.changes.push(...downChain(ctx, removal, live, out.handledServers));
   return out;
 }
 
 /** One container's down chain; adds the upstream entries it unpublishes to `handled`. */
-export function downChain(ctx: PlanContext, r: Removal, registered: Set<string>, handled: Set<string>): Change[] {
+export function downChain(ctx: PlanContext, r: Removal, live: LiveEntries, handled: Set<string>): Change[] {
   const { host, container } = r.located;
   const pool = ctx.pools.get(container.pool);
   const base = { wave: r.wave, chain: `down:${container.name}@${host.node}`, direction: "down" as const, node: host.node, reason: r.reason };
   const out: Change[] = [];
   const server = container.ports.length > 0 ? `${host.address}:${container.ports[0]}` : undefined;
   if (server) {
-    for (const entry of ctx.inventory.upstreams) {
-      if (entry.server !== server) continue;
+    for (const entry of live.upstreamsOf.get(server) ?? []) {
       handled.add(`${entry.upstream}/${server}`);
       out.push({ ...base, kind: "unpublish-upstream", pool: container.pool, instance: container.instance, upstream: entry.upstream, server });
     }
     if (pool?.upstream) handled.add(`${pool.upstream.name}/${server}`);
   }
-  if (registered.has(`${host.node}/${container.name}`) || container.health !== "unknown") {
+  if (live.registered.has(`${host.node}/${container.name}`) || container.health !== "unknown") {
     out.push({ ...base, kind: "drain", pool: container.pool, instance: container.instance, serviceId: container.name, address: host.address, seconds: ctx.settings.drainSeconds });
   }
   const ids = { pool: container.pool, instance: container.instance, containerName: container.name, specHash: container.specHash, containerId: container.id };

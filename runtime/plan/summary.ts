@@ -4,6 +4,13 @@ import { InstanceDiff, isHealthy } from "./instances";
 import { Change, PoolSummary, UnplacedContainer } from "./types";
 
 export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[], unplaced: UnplacedContainer[]): PoolSummary[] {
+  const count = (kind: "create" | "remove") => {
+    const byPool = new Map<string, number>();
+    for (const c of changes) if (c.kind === kind) byPool.set(c.pool, (byPool.get(c.pool) ?? 0) + 1);
+    return byPool;
+  };
+  const creates = count("create");
+  const removes = count("remove");
   return ctx.scope.map((name) => {
     const pool = ctx.pools.get(name)!;
     const live = diff.live.get(name) ?? [];
@@ -12,8 +19,8 @@ export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[
       desired: pool.effectiveReplicas,
       running: live.filter((l) => l.container.running).length,
       healthy: live.filter((l) => isHealthy(pool, l.container)).length,
-      toCreate: changes.filter((c) => c.kind === "create" && c.pool === name).length,
-      toRemove: changes.filter((c) => c.kind === "remove" && c.pool === name).length,
+      toCreate: creates.get(name) ?? 0,
+      toRemove: removes.get(name) ?? 0,
       upToDate: pool.effectiveReplicas - unplaced.filter((u) => u.pool === name).length,
       replaced: diff.replacedLost.get(name) ?? 0,
     };

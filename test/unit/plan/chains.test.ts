@@ -1,7 +1,7 @@
 /** Phase 3 of the planner: the change chains of containers that come, stay and go, stale entries, host assignments. */
 import { InventoryContainer } from "../../../model/inventory";
 import { planContext } from "../../../runtime/plan/context";
-import { downChain, staleServices, staleUpstreams } from "../../../runtime/plan/down-chains";
+import { downChain, liveEntries, staleServices, staleUpstreams } from "../../../runtime/plan/down-chains";
 import { assignHosts, releaseHosts } from "../../../runtime/plan/host-chains";
 import { diffInstances } from "../../../runtime/plan/instances";
 import { placeContainers } from "../../../runtime/plan/placement";
@@ -73,7 +73,7 @@ describe("down chains", () => {
   test("unpublish every entry of its server → drain → stop → remove, and the entries count as handled", () => {
     const { ctx } = plan([live()], [entry("192.168.79.11:20000"), entry("192.168.79.11:20000", { upstream: "other" })]);
     const handled = new Set<string>();
-    const changes = downChain(ctx, removal(live()), new Set(["h1/" + live().name]), handled);
+    const changes = downChain(ctx, removal(live()), liveEntries(ctx.inventory), handled);
     expect(kinds(changes)).toEqual(["unpublish-upstream", "unpublish-upstream", "drain", "stop", "remove"]);
     expect(changes.every((c) => c.wave === 2 && c.chain === `down:${live().name}@h1`)).toBe(true);
     expect(changes[2]).toMatchObject({ seconds: 2, serviceId: live().name });
@@ -82,7 +82,7 @@ describe("down chains", () => {
 
   test("a stopped, unregistered container is only removed", () => {
     const { ctx } = plan([], []);
-    expect(kinds(downChain(ctx, removal(live({ running: false, health: "unknown" })), new Set(), new Set()))).toEqual(["remove"]);
+    expect(kinds(downChain(ctx, removal(live({ running: false, health: "unknown" })), liveEntries(ctx.inventory), new Set()))).toEqual(["remove"]);
   });
 
   test("stale entries: a planned upstream's server nothing stands behind goes, the kept down entry of an emptied upstream stays", () => {
