@@ -34,8 +34,11 @@ export interface UpChains {
 
 export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placement): UpChains {
   const live = new Map(ctx.inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
-  // A container replaced in place is unpublished a wave before its successor, which may get its ip:port.
-  for (const r of placement.removals) if (r.inPlace) for (const port of r.located.container.ports.slice(0, 1)) deleteServer(live, `${r.located.host.address}:${port}`);
+  // A container replaced in place is unpublished a wave before its successor, which may take its ip:port.
+  for (const r of placement.removals.filter((x) => x.inPlace && x.located.container.ports.length > 0)) {
+    const server = `${r.located.host.address}:${r.located.container.ports[0]}`;
+    for (const [key, entry] of live) if (entry.server === server) live.delete(key);
+  }
   const out: UpChains = { changes: [], wantedServers: new Set() };
   const add = (target: UpTarget) => {
     out.changes.push(...upChain(target));
@@ -57,10 +60,6 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
   }
   return out;
-}
-
-function deleteServer(live: Map<string, UpstreamEntry>, server: string): void {
-  for (const [key, entry] of live) if (entry.server === server) live.delete(key);
 }
 
 /** The container steps of an up chain, in order (its upstream entry is publishUpstream's). */
