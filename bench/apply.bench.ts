@@ -11,6 +11,7 @@
 import pLimit from "p-limit";
 import { CONTAINER_TYPES } from "../model/container-types";
 import { applyDesired } from "../runtime";
+import { cpuLimit } from "../runtime/docker/cpu-limit";
 import { DockerHosts } from "../runtime/docker/hosts";
 import { Benchmark, Figure, median } from "./harness";
 import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
@@ -80,7 +81,7 @@ const bench: Benchmark = {
     await removePools(consul, [pool]);
     for (const h of hosts) await dockers.get(h.node, h.dockerEndpoint).ensureImage(fleet.image);
     // Same CPU limit as dcp gives a dP01 on this host class (local profile).
-    const cpuLimit = +(CONTAINER_TYPES.dP01.cpu * Math.min(1, require("node:os").cpus().length / fleet.hosts[0].cpu)).toFixed(4);
+    const limit = cpuLimit(CONTAINER_TYPES.dP01.cpu, fleet.hosts[0].cpu, { profile: "local" });
     await removeBare(dockers, hosts);
 
     let placement: string[] = [];
@@ -105,7 +106,7 @@ const bench: Benchmark = {
     const runBare = async (): Promise<number> => {
       await waitSettled(consul, fleet);
       try {
-        return await bare(dockers, hosts, placement, fleet.image, cpuLimit);
+        return await bare(dockers, hosts, placement, fleet.image, limit);
       } finally {
         await removeBare(dockers, hosts);
       }

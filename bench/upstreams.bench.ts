@@ -11,7 +11,8 @@ import { existsSync } from "node:fs";
 import { DEFAULT_SITE, siteJsonPath, readSite, TEST_SITE } from "../local-site";
 import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
 import { DiscoveryPublisher } from "../runtime/discovery/publisher";
-import { diffUpstreams, upstreamKey, upstreamValue } from "../runtime/discovery/upstreams";
+import { diffUpstreams, upstreamKey } from "../runtime/discovery/upstreams";
+import { upstreamValue } from "../model/upstreams";
 import type { UpstreamEntry } from "../model/inventory";
 import { Benchmark, Figure, median } from "./harness";
 

@@ -2,22 +2,25 @@
  * The runtime's entry points: plan against the live fleet, and apply. Used by `dcp plan`,
  * `dcp apply`, `dcp up` and the review/drift commands.
  */
-import { cpus, hostname } from "node:os";
+import { hostname } from "node:os";
 import pLimit from "p-limit";
 import { DesiredState } from "../model/desired-state";
 import { DcpError } from "../model/errors";
 import { ConsulClient, consulConfigFromEnv } from "./consul/client";
 import { withApplyLock } from "./consul/lock";
 import { DockerHosts } from "./docker/hosts";
+import { cpuScalingNote, CpuScaling } from "./docker/cpu-limit";
 import { readTlsMaterial } from "./docker/driver";
 import { readInventory } from "./inventory/read";
 import { Inventory } from "../model/inventory";
 import { planChanges } from "./plan/planner";
 import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
-import { executePlan, PhaseTiming } from "./apply/execute";
+import { executePlan } from "./apply/execute";
+import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
 
-export interface RuntimeOptions extends PlanOptions {
+/** Plan options, and how Docker CPU limits are scaled (the local profile). */
+export interface RuntimeOptions extends PlanOptions, CpuScaling {
   /** Default: from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN. */
   consul?: ConsulClient;
   /** Dir with the Docker client certificates. Default: env DCP_TLS_DIR. */
@@ -62,13 +65,15 @@ async function withConsul<T>(options: RuntimeOptions, fn: (consul: ConsulClient)
   }
 }
 
-function planOptions(options: RuntimeOptions): PlanOptions {
-  return { machineCores: cpus().length, ...options };
+/** The planner's plan, with the note a reviewer needs when Docker gets scaled-down CPU limits (local profile). */
+function planFor(desired: DesiredState, inventory: Inventory, options: RuntimeOptions): RuntimePlan {
+  const plan = planChanges(desired, inventory, options);
+  const note = cpuScalingNote(inventory.hosts, options);
+  return note ? { ...plan, notes: [...plan.notes, note] } : plan;
 }
 
-/** Refuses before any change: missing TLS material, Consul unreachable. */
-async function preconditions(consul: ConsulClient, options: RuntimeOptions): Promise<DockerHosts> {
-  // A server that answers without a leader is electing one (e.g. just restarted): give it a moment.
+/** Refuses before any change: Consul unreachable (a server electing a leader gets a moment), TLS material missing. */
+export async function preconditions(consul: ConsulClient, options: RuntimeOptions): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
@@ -79,17 +84,19 @@ async function preconditions(consul: ConsulClient, options: RuntimeOptions): Pro
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  const dockers = new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
   const tlsDir = options.tlsDir ?? process.env.DCP_TLS_DIR;
   if (tlsDir) readTlsMaterial(tlsDir);
-  return dockers;
+}
+
+function dockerHosts(options: RuntimeOptions): DockerHosts {
+  return new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
 }
 
 export async function planFromLive(desired: DesiredState, options: RuntimeOptions = {}): Promise<{ inventory: Inventory; plan: RuntimePlan }> {
   return withConsul(options, async (consul) => {
-    const dockers = await preconditions(consul, options);
-    const inventory = await readInventory(consul, dockers);
-    return { inventory, plan: planChanges(desired, inventory, planOptions(options)) };
+    await preconditions(consul, options);
+    const inventory = await readInventory(consul, dockerHosts(options));
+    return { inventory, plan: planFor(desired, inventory, options) };
   });
 }
 
@@ -111,31 +118,45 @@ async function pullImages(plan: RuntimePlan, inventory: Inventory, dockers: Dock
 export async function applyDesired(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
   const started = Date.now();
   return withConsul(options, async (consul) => {
-    const dockers = await preconditions(consul, options);
+    await preconditions(consul, options);
+    const fleet = { consul, dockers: dockerHosts(options) };
     const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
-    return withApplyLock(consul, holder, () => applyLocked(desired, options, consul, dockers, started), {
-      waitMs: (options.waitLockSeconds ?? 0) * 1000,
-    });
+    const locked = async () => {
+      const readStarted = Date.now();
+      const inventory = await readInventory(consul, fleet.dockers);
+      return applyToInventory(desired, inventory, fleet, options, { started, readStarted });
+    };
+    return withApplyLock(consul, holder, locked, { waitMs: (options.waitLockSeconds ?? 0) * 1000 });
   });
 }
 
-/** Plans inside the lock (what another apply just did is part of the inventory), checks, executes. */
-async function applyLocked(desired: DesiredState, options: ApplyOptions, consul: ConsulClient, dockers: DockerHosts, started: number): Promise<ApplyReport> {
-  const t0 = Date.now();
-  const inventory = await readInventory(consul, dockers);
+/** The live fleet an apply changes: its Consul and its hosts' daemons. */
+export interface Fleet {
+  consul: ConsulClient;
+  dockers: DockerHosts;
+}
+
+/**
+ * Applies the desired state to an inventory read under the apply lock, so what another
+ * apply just did is part of it: plans, refuses containers that cannot be placed and
+ * missing images with nothing changed, then executes. apply and drift --fix end here.
+ */
+export async function applyToInventory(desired: DesiredState, inventory: Inventory, fleet: Fleet, options: ApplyOptions, clock: { started: number; readStarted: number }): Promise<ApplyReport> {
   const t1 = Date.now();
-  const plan = planChanges(desired, inventory, planOptions(options));
+  const plan = planFor(desired, inventory, options);
   const t2 = Date.now();
   if (plan.unplaced.length > 0) throw unplacedError(plan);
-  await pullImages(plan, inventory, dockers);
+  await pullImages(plan, inventory, fleet.dockers);
   const t3 = Date.now();
   const progress = createProgress(plan.changes.length, options.progress);
   for (const note of plan.notes) progress.note(`note: ${note}`);
   try {
-    const result = await executePlan(plan, inventory, consul, dockers, {
+    const result = await executePlan(plan, inventory, fleet.consul, fleet.dockers, {
       parallel: options.parallel,
       perHost: options.perHost,
       healthTimeoutMs: options.healthTimeoutMs,
+      profile: options.profile,
+      machineCores: options.machineCores,
       progress,
     });
     const t4 = Date.now();
@@ -144,11 +165,11 @@ async function applyLocked(desired: DesiredState, options: ApplyOptions, consul:
       applied: result.applied,
       warnings: result.warnings,
       timings: {
-        inventorySeconds: (t1 - t0) / 1000,
+        inventorySeconds: (t1 - clock.readStarted) / 1000,
         scheduleSeconds: (t2 - t1) / 1000,
         preflightSeconds: (t3 - t2) / 1000,
         executeSeconds: (t4 - t3) / 1000,
-        totalSeconds: (t4 - started) / 1000,
+        totalSeconds: (t4 - clock.started) / 1000,
         phases: result.phases,
       },
     };

@@ -44,15 +44,12 @@ export function register(program: Command): void {
       const dockers = new DockerHosts({ insecureDocker: options.insecureDocker });
       try {
         const run = { consul, dockers, pools: options.pool };
-        let report: DriftReport;
         if (options.fix) {
           const apply = { ...runtimeOptions(options), waitLockSeconds, progress: "quiet" as const };
-          const fixed = await fixDrift(desired, { ...run, apply, log: (line) => console.error(`fix: ${line}`) });
-          report = fixed.after;
-        } else {
-          report = (await readDrift(desired, run)).report;
+          await fixDrift(desired, { ...run, apply, log: (line) => console.error(`fix: ${line}`) });
         }
-        report = foldTerraform(report, options, stacks);
+        // After --fix, what dcp could not repair.
+        const report = foldTerraform((await readDrift(desired, run)).report, options, stacks);
         process.stdout.write(renderOutput(options, { json: report, schemaId: DRIFT_SCHEMA_ID, report: () => driftReview(report) }));
         process.exitCode = report.findings.length > 0 ? EXIT.changes : EXIT.ok;
       } finally {

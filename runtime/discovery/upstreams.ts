@@ -7,7 +7,8 @@
  * - the key's last segment must be a literal IPv4:port; a host name is skipped;
  * - a value that is not JSON is logged and the server is used with defaults (weight 1,
  *   max_fails 2, fail_timeout 10, down 0), so a typo silently becomes weight 1 — values are
- *   written strictly and read back with the module's own leniency to spot that;
+ *   written strictly (upstreamValue, model/upstreams.ts) and read back here with the
+ *   module's own leniency to spot that;
  * - values are decoded into a 1 KB buffer;
  * - an upstream cannot be emptied through KV (deleting its last key leaves nginx sending to
  *   that server), so the last entry is marked down instead of deleted.
@@ -16,19 +17,13 @@ import { DcpError } from "../../model/errors";
 import { DEFAULT_UPSTREAM_PREFIX } from "../../model/host-metadata";
 import type { UpstreamEntry } from "../../model/inventory";
 import type { KvOp } from "../consul/client";
+import { UpstreamServerParams, upstreamValue } from "../../model/upstreams";
 
 /** nginx-upsync-module decodes a value into a buffer of this many bytes (NUL included). */
 export const UPSTREAM_VALUE_MAX_BYTES = 1024;
 
 /** The module's defaults for fields that are missing or invalid. */
 export const UPSTREAM_DEFAULTS = { weight: 1, maxFails: 2, failTimeoutSeconds: 10, down: false } as const;
-
-export interface UpstreamServerParams {
-  weight: number;
-  maxFails: number;
-  failTimeoutSeconds: number;
-  down: boolean;
-}
 
 const IPV4_PORT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
 /** nginx upstream names; also keeps the name a single KV path segment. */
@@ -82,18 +77,6 @@ export function parseUpstreamKey(prefix: string, key: string): { upstream: strin
   const rest = key.slice(folder.length).split("/");
   if (rest.length !== 2 || !UPSTREAM_NAME.test(rest[0]) || !isUpstreamServer(rest[1])) return undefined;
   return { upstream: rest[0], server: rest[1] };
-}
-
-/** The exact value dcp writes: strict JSON, integers, fixed field order, nothing else. */
-export function upstreamValue(p: UpstreamServerParams): string {
-  const problems: string[] = [];
-  if (!Number.isInteger(p.weight) || p.weight < 1) problems.push(`weight ${p.weight} must be an integer >= 1`);
-  if (!Number.isInteger(p.maxFails) || p.maxFails < 0) problems.push(`maxFails ${p.maxFails} must be an integer >= 0`);
-  if (!Number.isInteger(p.failTimeoutSeconds) || p.failTimeoutSeconds < 0) {
-    problems.push(`failTimeoutSeconds ${p.failTimeoutSeconds} must be an integer >= 0`);
-  }
-  if (problems.length) throw new DcpError(`upstream server parameters are invalid: ${problems.join("; ")}`);
-  return `{"weight":${p.weight},"max_fails":${p.maxFails},"fail_timeout":${p.failTimeoutSeconds},"down":${p.down ? 1 : 0}}`;
 }
 
 export interface ParsedUpstreamValue extends UpstreamServerParams {

@@ -170,8 +170,11 @@ export class HostDocker {
     }
   }
 
-  /** Creates the container; one that exists under this name already (a re-run after a crash) is reused. Returns its id. */
-  async create(change: CreateChange): Promise<string> {
+  /**
+   * Creates the container with `cpuLimit` CPUs (see cpu-limit.ts); one that exists under this
+   * name already (a re-run after a crash) is reused. Returns its id.
+   */
+  async create(change: CreateChange, cpuLimit: number): Promise<string> {
     const env = [
       ...Object.entries(change.env).map(([k, v]) => `${k}=${v}`),
       ...(change.ports.length > 0 ? [`PORT=${change.ports[0].port}`] : []),
@@ -197,7 +200,7 @@ export class HostDocker {
         NetworkMode: "host",
         Privileged: false,
         SecurityOpt: ["no-new-privileges"],
-        NanoCpus: Math.round(change.cpuLimit * 1e9),
+        NanoCpus: Math.round(cpuLimit * 1e9),
         Memory: change.resources.memoryMiB * 1024 * 1024,
         RestartPolicy: { Name: "unless-stopped" },
       },

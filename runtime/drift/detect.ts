@@ -7,8 +7,8 @@ import { DesiredState, PoolSpec } from "../../model/desired-state";
 import { KV, NODE_META, SERVICE_META } from "../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../../model/inventory";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
-import { cloudWeight } from "../../model/upstreams";
-import { diffUpstreams, parseUpstreamValue, upstreamKey, upstreamValue } from "../discovery/upstreams";
+import { cloudWeight, upstreamValue } from "../../model/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamKey } from "../discovery/upstreams";
 import type { KvOp } from "../consul/client";
 import { DRIFT_KINDS, DriftFinding, DriftKind, DriftReport } from "./types";
 
@@ -176,8 +176,27 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
   return findings;
 }
 
+/**
+ * Containers `--fix` replaces in place: of the pools in scope, they carry the current spec
+ * hash but run another image (recreated by hand with the old labels), so the planner
+ * alone would keep them.
+ */
+export function mislabelledContainers(desired: DesiredState, inventory: Inventory, pools?: string[]): Array<{ id: string; name: string; node: string }> {
+  const found: Array<{ id: string; name: string; node: string }> = [];
+  for (const pool of desired.pools) {
+    if (pools && !pools.includes(pool.name)) continue;
+    const hash = specHash(pool);
+    for (const host of inventory.hosts) {
+      for (const c of host.containers ?? []) {
+        if (c.pool === pool.name && c.specHash === hash && runsOtherImage(c, pool)) found.push({ id: c.id, name: c.name, node: host.node });
+      }
+    }
+  }
+  return found;
+}
+
 /** Docker reports an image id instead of the name once the tag moved; then only the spec hash can tell. */
-export function runsOtherImage(container: InventoryContainer, pool: PoolSpec): boolean {
+function runsOtherImage(container: InventoryContainer, pool: PoolSpec): boolean {
   return !container.image.startsWith("sha256:") && container.image !== pool.image;
 }
 
@@ -224,7 +243,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The upstream entries drift judges, and the KV operations that would make them right. */
-export interface UpstreamRepair {
+interface UpstreamRepair {
   ops: KvOp[];
   live: Map<string, UpstreamEntry>;
   want: Map<string, UpstreamEntry>;
@@ -237,7 +256,7 @@ export interface UpstreamRepair {
  * server is marked down, not deleted) in one place. Entries of pools outside the scope,
  * and servers on hosts whose daemon did not answer, are not judged.
  */
-export function upstreamRepair(desired: DesiredState, inventory: Inventory, options: DetectOptions): UpstreamRepair {
+function upstreamRepair(desired: DesiredState, inventory: Inventory, options: DetectOptions): UpstreamRepair {
   const owners = upstreamOwners(desired);
   const judged = (upstream: string) => {
     const owner = owners.get(upstream);

@@ -1,8 +1,8 @@
 /**
  * `dcp drift` without the CLI: gather the live inputs (inventory, raw keys under dcp's
  * prefixes, agentless catalog nodes), detect, and — for `--fix` — repair through the
- * normal apply path first, then what apply does not own (unowned entries, upstream
- * values edited by hand, assignments, catalog node meta).
+ * planner and the executor, then what a plan does not own (unowned entries, catalog node
+ * meta), all under one apply lock and from one read.
  */
 import { DesiredState } from "../../model/desired-state";
 import { NODE_META } from "../../model/host-metadata";
@@ -10,14 +10,11 @@ import { ConsulClient, KvOp } from "../consul/client";
 import { withApplyLock } from "../consul/lock";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { DockerHosts } from "../docker/hosts";
-import { executePlan } from "../apply/execute";
-import { createProgress } from "../apply/progress";
-import { ApplyOptions, applyDesired } from "../index";
+import { ApplyOptions, applyToInventory, preconditions } from "../index";
 import { readInventory } from "../inventory/read";
 import { Inventory } from "../../model/inventory";
-import { specHash } from "../plan/spec";
 import { Change } from "../plan/types";
-import { ConsulEntries, DetectOptions, detectDrift, runsOtherImage, upstreamRepair } from "./detect";
+import { ConsulEntries, DetectOptions, detectDrift, mislabelledContainers } from "./detect";
 import { DriftFinding, DriftReport } from "./types";
 
 export interface DriftRunOptions {
@@ -64,23 +61,22 @@ function detectOptions(consul: ConsulClient, pools: string[] | undefined): Detec
 
 export interface FixOptions extends DriftRunOptions {
   /** How the repairing apply runs (profile, seed, lock wait, progress…); its pool scope and Consul are the drift run's. */
-  apply?: Omit<ApplyOptions, "pools" | "prune" | "consul">;
+  apply?: Omit<ApplyOptions, "pools" | "prune" | "replace" | "consul">;
   log?: (line: string) => void;
 }
 
 export interface FixResult {
   /** What each repair step did, one line each. */
   actions: string[];
-  /** Drift read again after the repairs: what dcp could not repair. */
-  after: DriftReport;
 }
 
 /**
- * Repairs drift. Containers, assignments of hosts that end empty, stale upstreams and
- * services go through applyDesired like any apply. What an apply leaves alone is then
- * repaired under the same apply lock, from a fresh read: upstream values (the
- * publisher's diff), assignments that disagree with what runs, entries nobody owns, and
- * catalog node meta that differs from the host agent's own configuration.
+ * Repairs drift under one apply lock, from one read of the live state. Containers, host
+ * assignments, upstream entries and services of the pools in scope go through the planner
+ * and the executor like any apply; a container recreated by hand from another image under
+ * the current spec's name is replaced in place. What the plan does not own is repaired
+ * after it: entries nobody owns and catalog node meta that differs from the host agent's
+ * own configuration. Read the drift again to see what is left.
  */
 export async function fixDrift(desired: DesiredState, options: FixOptions): Promise<FixResult> {
   const actions: string[] = [];
@@ -88,101 +84,37 @@ export async function fixDrift(desired: DesiredState, options: FixOptions): Prom
     actions.push(line);
     options.log?.(line);
   };
-  await withApplyLock(
-    options.consul,
-    "dcp drift --fix",
-    async () => {
-      for (const name of await removeMislabelled(desired, options)) act(`removed ${name} first: it runs another image under the current spec's name`);
-    },
-    { waitMs: (options.apply?.waitLockSeconds ?? 0) * 1000 },
-  );
+  const apply = options.apply ?? {};
+  await preconditions(options.consul, apply);
+  const repair = async () => {
+    const started = Date.now();
+    const { report, inventory } = await readDrift(desired, options);
+    const mislabelled = mislabelledContainers(desired, inventory, options.pools);
+    for (const m of mislabelled) act(`replacing ${m.name} on ${m.node}: it runs another image under the current spec's name`);
+    // Without a pool scope the desired state is complete, so pools absent from it are removed.
+    const scope = { pools: options.pools, prune: options.pools === undefined, replace: mislabelled.map((m) => m.id) };
+    const applied = await applyToInventory(desired, inventory, options, { ...apply, ...scope }, { started, readStarted: started });
+    act(`apply: ${applied.applied} change(s)`);
+    for (const line of await repairOutsideApply(report.findings, inventory, applied.plan.changes, options)) act(line);
+  };
+  await withApplyLock(options.consul, apply.holder ?? "dcp drift --fix", repair, { waitMs: (apply.waitLockSeconds ?? 0) * 1000 });
+  return { actions };
+}
 
-  // Without a pool scope the desired state is complete, so pools absent from it are removed.
-  const applied = await applyDesired(desired, { ...options.apply, pools: options.pools, prune: options.pools === undefined, consul: options.consul });
-  act(`apply: ${applied.applied} change(s)`);
-
-  await withApplyLock(
-    options.consul,
-    "dcp drift --fix",
-    async () => {
-      const { report, inventory } = await readDrift(desired, options);
-      for (const line of await repairOutsideApply(desired, inventory, report.findings, options)) act(line);
-    },
-    { waitMs: (options.apply?.waitLockSeconds ?? 0) * 1000 },
-  );
-  const { report } = await readDrift(desired, options);
-  return { actions, after: report };
+/** What the plan does not own, from the same read: unowned entries, catalog node meta. */
+async function repairOutsideApply(findings: DriftFinding[], inventory: Inventory, planned: Change[], options: FixOptions): Promise<string[]> {
+  return [...(await removeUnowned(findings, inventory, planned, options)), ...(await restoreNodeMeta(findings, options.consul))];
 }
 
 /**
- * A container recreated by hand with another image but the old labels carries the current
- * spec hash, so the planner would keep it, and its replacement would have the same name.
- * It is taken down first (unpublish, drain, stop, remove) through the executor, and the
- * apply that follows recreates it.
+ * Entries nobody owns: KV keys, agentless catalog nodes, and services the plan neither
+ * drained nor registered again (e.g. one without pool meta).
  */
-async function removeMislabelled(desired: DesiredState, options: FixOptions): Promise<string[]> {
-  const inventory = await readInventory(options.consul, options.dockers);
-  const changes: Change[] = [];
-  const names: string[] = [];
-  for (const pool of desired.pools) {
-    if (options.pools && !options.pools.includes(pool.name)) continue;
-    const hash = specHash(pool);
-    for (const host of inventory.hosts) {
-      for (const c of host.containers ?? []) {
-        if (c.pool !== pool.name || c.specHash !== hash || !runsOtherImage(c, pool)) continue;
-        const base = { wave: 1, chain: `down:${c.name}@${host.node}`, direction: "down" as const, node: host.node, reason: "repair" as const };
-        const ids = { pool: c.pool, instance: c.instance, containerName: c.name, specHash: c.specHash, containerId: c.id };
-        const server = c.ports.length > 0 ? `${host.address}:${c.ports[0]}` : undefined;
-        for (const e of inventory.upstreams) {
-          if (e.server === server) changes.push({ ...base, kind: "unpublish-upstream", pool: c.pool, instance: c.instance, upstream: e.upstream, server: e.server });
-        }
-        changes.push({ ...base, kind: "drain", pool: c.pool, instance: c.instance, serviceId: c.name, address: host.address, seconds: 0 });
-        if (c.running) changes.push({ ...base, ...ids, kind: "stop", timeoutSeconds: 10 });
-        changes.push({ ...base, ...ids, kind: "remove" });
-        names.push(`${c.name} on ${host.node}`);
-      }
-    }
-  }
-  if (changes.length === 0) return [];
-  await executePlan({ changes, summary: [], unplaced: [], notes: [] }, inventory, options.consul, options.dockers, {
-    progress: createProgress(changes.length, "quiet"),
-  });
-  return names;
-}
-
-async function repairOutsideApply(desired: DesiredState, inventory: Inventory, findings: DriftFinding[], options: FixOptions): Promise<string[]> {
+async function removeUnowned(findings: DriftFinding[], inventory: Inventory, planned: Change[], options: FixOptions): Promise<string[]> {
   const { consul } = options;
   const actions: string[] = [];
   const publisher = new DiscoveryPublisher(consul);
-  const inScope = (pool: string | undefined) => !options.pools || (pool !== undefined && options.pools.includes(pool));
-
-  // Upstreams: the same diff the detector judged with, applied by the publisher.
-  if (findings.some((f) => f.repair === "upstream")) {
-    const { ops } = upstreamRepair(desired, inventory, detectOptions(consul, options.pools));
-    await publisher.apply(ops);
-    actions.push(`upstreams: ${ops.length} KV operation(s) (${ops.map((o) => `${o.verb} ${o.key}`).join(", ")})`);
-  }
-
-  // Assignments: what runs on the host decides (pools outside the scope stay as they are);
-  // a host left with none goes back to the buffer.
-  const assignmentChanges: Change[] = [];
-  const desiredPools = new Set(desired.pools.map((p) => p.name));
-  for (const f of findings.filter((x) => x.kind === "assignment-mismatch")) {
-    const host = inventory.hosts.find((h) => h.node === f.node);
-    if (!host || host.containers === null) continue;
-    const kept = host.assignedPools.filter((p) => !inScope(p));
-    const running = host.containers.filter((c) => c.running && desiredPools.has(c.pool) && inScope(c.pool)).map((c) => c.pool);
-    const pools = [...new Set([...kept, ...running])].sort();
-    const base = { wave: 0, chain: `host:${host.node}`, direction: "host" as const, node: host.node, previousPools: [...host.assignedPools] };
-    assignmentChanges.push(pools.length > 0 ? { ...base, kind: "assign-host", reason: "repair", pools } : { ...base, kind: "unassign-host", reason: "buffer", pools: [] });
-  }
-  if (assignmentChanges.length > 0) {
-    const plan = { changes: assignmentChanges, summary: [], unplaced: [], notes: [] };
-    await executePlan(plan, inventory, consul, options.dockers, { progress: createProgress(assignmentChanges.length, "quiet") });
-    actions.push(`assignments: ${assignmentChanges.map((c) => `${c.node} → ${c.kind === "assign-host" ? c.pools.join(",") : "buffer"}`).join(", ")}`);
-  }
-
-  // Entries nobody owns.
+  const handled = new Set(planned.flatMap((c) => (c.kind === "drain" ? [`${c.node}/${c.serviceId}`] : c.kind === "register" ? [`${c.node}/${c.containerName}`] : [])));
   const kvDeletes: KvOp[] = [];
   for (const f of findings) {
     if (f.repair !== "remove" || !f.entry) continue;
@@ -190,6 +122,7 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
     if (entry.type === "kv") {
       kvDeletes.push({ verb: "delete", key: entry.key });
     } else if (entry.type === "service") {
+      if (handled.has(`${entry.node}/${entry.serviceId}`)) continue;
       const host = inventory.hosts.find((h) => h.node === entry.node);
       const address = host?.address ?? (inventory.services ?? []).find((s) => s.node === entry.node && s.serviceId === entry.serviceId)?.address;
       if (!address) continue;
@@ -204,10 +137,16 @@ async function repairOutsideApply(desired: DesiredState, inventory: Inventory, f
     await consul.txn(kvDeletes);
     actions.push(`kv: deleted ${kvDeletes.map((o) => o.key).join(", ")}`);
   }
+  return actions;
+}
 
-  // Node meta: the host agent's own configuration (from its bootstrap) is the truth.
-  const catalogNodes = findings.some((f) => f.repair === "node-meta") ? await consul.nodes() : [];
-  for (const f of findings.filter((x) => x.repair === "node-meta")) {
+/** Node meta: the host agent's own configuration (from its bootstrap) is the truth. */
+async function restoreNodeMeta(findings: DriftFinding[], consul: ConsulClient): Promise<string[]> {
+  const wrong = findings.filter((f) => f.repair === "node-meta");
+  if (wrong.length === 0) return [];
+  const actions: string[] = [];
+  const catalogNodes = await consul.nodes();
+  for (const f of wrong) {
     const node = catalogNodes.find((n) => n.node === f.node);
     if (!node) continue;
     // A host that is down has no agent to ask.

@@ -13,7 +13,6 @@
  */
 import { ContainerTypeName, Resources } from "../../model/container-types";
 import { HealthCheckSpec } from "../../model/desired-state";
-import { Profile } from "../../model/profile";
 
 export type ChangeKind =
   | "assign-host"
@@ -35,7 +34,10 @@ export type ChangeReason =
   | "rolling-update"
   /** The container's host is unhealthy or its daemon did not answer: rescheduled elsewhere. */
   | "replace-lost"
-  /** A container exists but is stopped, unregistered or unpublished: brought back in line. */
+  /**
+   * A container exists but is stopped, unregistered or unpublished, a host's assignment
+   * disagrees with what runs on it, or a container is replaced in place: brought back in line.
+   */
   | "repair"
   /** The same instance runs twice (e.g. a host came back after its containers were replaced). */
   | "duplicate"
@@ -91,9 +93,8 @@ export interface CreateChange extends ContainerChangeBase {
   kind: "create";
   image: string;
   containerType: ContainerTypeName;
+  /** What placement reserves; Docker's CPU limit is scaled down on the local profile (runtime/docker/cpu-limit.ts). */
   resources: Resources;
-  /** CPU limit handed to Docker; lower than resources.cpu on the local profile (see plan notes). */
-  cpuLimit: number;
   ports: ContainerPort[];
   env: Record<string, string>;
   command?: string[];
@@ -203,7 +204,7 @@ export interface RuntimePlan {
   changes: Change[];
   summary: PoolSummary[];
   unplaced: UnplacedContainer[];
-  /** Things a reviewer should know (lost hosts, CPU scaling on the local profile, …). */
+  /** Things a reviewer should know (lost hosts, unplaced containers; the runtime adds CPU scaling on the local profile). */
   notes: string[];
 }
 
@@ -212,19 +213,23 @@ export interface PlanOptions {
   seed?: number;
   /** Only these pools are planned; others are left alone. Default: every desired pool. */
   pools?: string[];
-  /** "local": CPU limits are scaled to the machine's cores. Default "cloud". */
-  profile?: Profile;
   /** Share of a pool replaced per rolling-update wave, 1-100. Default 25. */
   batchPercent?: number;
-  /** Cores of the machine running the local fleet (profile local). Default 1. */
-  machineCores?: number;
   /** Seconds between unpublishing a container and stopping it. Default 2. */
   drainSeconds?: number;
   /** Seconds Docker waits after SIGTERM before SIGKILL. Default 10. */
   stopTimeoutSeconds?: number;
   /**
-   * Remove containers of pools absent from the desired state. Default false: a pool
-   * missing from a partial desired state is not deleted by accident.
+   * Remove containers of pools absent from the desired state, their hosts' assignments
+   * and the entries of upstreams no desired pool owns. Default false: a pool missing from
+   * a partial desired state is not deleted by accident.
    */
   prune?: boolean;
+  /**
+   * Containers (by Docker id) to replace in place: taken down in one wave, their instance
+   * created again in the next. A container recreated by hand from another image under the
+   * current spec's name would otherwise be kept, and its replacement would need its name
+   * (`dcp drift --fix` passes them). Default none.
+   */
+  replace?: string[];
 }

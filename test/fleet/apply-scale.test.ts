@@ -5,8 +5,10 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { runtimeEnv } from "../../local-site";
+import { CONTAINER_TYPES } from "../../model/container-types";
 import { KV } from "../../model/host-metadata";
 import { applyDesired } from "../../runtime";
+import { cpuLimit } from "../../runtime/docker/cpu-limit";
 import { parseAssignment } from "../../runtime/inventory/read";
 import { Suite, testDesired, testFleet, testPool } from "./support/apply";
 
@@ -22,6 +24,8 @@ test("scale out 0 → 8: containers run, answer as their instance, are registere
   const plan = await suite.plan([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
   expect(plan.code).toBe(2);
   expect(plan.stdout).toMatch(/tscale-web\s*│\s*8\s*│\s*0\s*│\s*0\s*│\s*8/);
+  // The test hosts have more CPUs than this machine: the plan tells the reviewer limits are scaled.
+  expect(plan.stdout).toMatch(/^note: local profile: Docker refuses CPU limits above the machine's \d+ core\(s\)/m);
 
   const out = await suite.apply([{ ...web, replicas: 8, effectiveReplicas: 8 }]);
   expect(out.stderr).not.toMatch(/^failed /m);
@@ -43,6 +47,13 @@ test("scale out 0 → 8: containers run, answer as their instance, are registere
   const entries = await suite.upstreams("tscale_web");
   expect(entries.filter((e) => !e.down).map((e) => e.server).sort()).toEqual(containers.map((c) => `${c.address}:${c.ports[0]}`).sort());
   const inv = await suite.inventory();
+  // The daemon got the container type's CPU scaled to this machine (labels keep the full CPU for placement).
+  const typeCpu = CONTAINER_TYPES[web.containerType].cpu;
+  const first = inv.hosts.find((h) => h.node === containers[0].node)!;
+  const inspected = await suite.dockers.get(first.node, first.dockerEndpoint).docker.getContainer(containers[0].id).inspect();
+  expect(inspected.HostConfig.NanoCpus).toBe(Math.round(cpuLimit(typeCpu, first.capacity.cpu, { profile: "local" }) * 1e9));
+  expect(inspected.HostConfig.NanoCpus).toBeLessThan(typeCpu * 1e9);
+  expect(containers[0].resources.cpu).toBe(typeCpu);
   for (const e of entries) {
     const host = inv.hosts.find((h) => e.server.startsWith(`${h.address}:`))!;
     expect(e.weight).toBe(host.cloud ? 16 : 20);

@@ -11,7 +11,8 @@ import { restartConsul } from "../../local-site";
 import { ConsulClient, consulConfigFromEnv, KvOp, TXN_MAX_OPS } from "../../runtime/consul/client";
 import { withApplyLock } from "../../runtime/consul/lock";
 import { DiscoveryPublisher } from "../../runtime/discovery/publisher";
-import { diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamFolder } from "../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../model/upstreams";
 import type { UpstreamEntry } from "../../model/inventory";
 import { freeLoopbackPort, HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
 

@@ -16,7 +16,8 @@ import { DesiredState, PoolSpec } from "../../model/desired-state";
 import { CONTAINER_LABELS, KV } from "../../model/host-metadata";
 import { applyDesired } from "../../runtime";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
-import { upstreamKey, upstreamValue } from "../../runtime/discovery/upstreams";
+import { upstreamKey } from "../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../model/upstreams";
 import { assignmentValue, parseAssignment, readInventory } from "../../runtime/inventory/read";
 import { DockerHosts } from "../../runtime/docker/hosts";
 import { Inventory } from "../../model/inventory";
@@ -283,6 +284,9 @@ test("every induced drift is reported with its kind (exit 2), then --fix repairs
   const fixed = driftJson("--fix", "--wait-lock", String(LOCK_WAIT_SECONDS));
   expect({ remaining: fixed.report.findings, stderr: fixed.stderr }).toMatchObject({ remaining: [] });
   expect(fixed.code).toBe(0);
+  // The hand-made cache container is replaced in place by the one plan, applied once.
+  expect(fixed.stderr).toMatch(new RegExp(`^fix: replacing ${cache0.c.name} on ${cache0.host.node}: it runs another image`, "m"));
+  expect(fixed.stderr.match(/^fix: apply: \d+ change\(s\)$/gm)).toHaveLength(1);
   relabelled = undefined;
   const again = driftJson();
   expect(again.report.findings).toEqual([]);

@@ -11,8 +11,8 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiscoveryPublisher } from "../../runtime/discovery/publisher";
-import { cloudWeight } from "../../model/upstreams";
-import { diffUpstreams, parseUpstreamValue, upstreamFolder, upstreamValue } from "../../runtime/discovery/upstreams";
+import { cloudWeight, upstreamValue } from "../../model/upstreams";
+import { diffUpstreams, parseUpstreamValue, upstreamFolder } from "../../runtime/discovery/upstreams";
 import type { UpstreamEntry } from "../../model/inventory";
 import { freeLoopbackPort, HostHttpd, sleep, startHostHttpd, testClient, testFleet } from "./support/discovery";
 

@@ -2,16 +2,8 @@ import fc from "fast-check";
 import { DcpError } from "../../../model/errors";
 import type { KvOp } from "../../../runtime/consul/client";
 import type { UpstreamEntry } from "../../../model/inventory";
-import {
-  diffUpstreams,
-  isUpstreamServer,
-  parseUpstreamKey,
-  parseUpstreamValue,
-  upstreamFolder,
-  upstreamKey,
-  upstreamValue,
-} from "../../../runtime/discovery/upstreams";
-import { cloudWeight } from "../../../model/upstreams";
+import { diffUpstreams, isUpstreamServer, parseUpstreamKey, parseUpstreamValue, upstreamFolder, upstreamKey } from "../../../runtime/discovery/upstreams";
+import { cloudWeight, upstreamValue } from "../../../model/upstreams";
 
 const P = "upstreams";
 

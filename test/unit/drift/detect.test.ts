@@ -1,7 +1,7 @@
 import { detectDrift, expectedUpstreams } from "../../../runtime/drift/detect";
 import { DriftKind, DriftReport } from "../../../runtime/drift/types";
 import { containerName, instanceId } from "../../../runtime/plan/spec";
-import { upstreamValue } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
 import { OPTIONS, World, container, converged, hostOf } from "./fixture";
 
 function detect(world: World, options = OPTIONS): DriftReport {

@@ -2,9 +2,10 @@
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { KV } from "../../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost } from "../../../model/inventory";
-import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
-import { upstreamKey, upstreamValue } from "../../../runtime/discovery/upstreams";
+import { upstreamKey } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
 import { ConsulEntries, DetectOptions } from "../../../runtime/drift/detect";
+import { container as planContainer } from "../plan/fixtures";
 
 export const OPTIONS: DetectOptions = { kvRoot: "dcp", upstreamPrefix: "upstreams" };
 
@@ -41,23 +42,9 @@ export function desiredState(): DesiredState {
   };
 }
 
+/** A running, passing container of instance `index` of `p` on its fixed port. */
 export function container(p: PoolSpec, index: number, overrides: Partial<InventoryContainer> = {}): InventoryContainer {
-  const instance = instanceId(p.name, index);
-  const hash = specHash(p);
-  return {
-    id: `id-${instance}`,
-    name: containerName(instance, hash),
-    pool: p.name,
-    specHash: hash,
-    instance,
-    image: p.image,
-    running: true,
-    health: "passing",
-    resources: { cpu: 2, memoryMiB: 4096 },
-    ports: [p.ports[0].port],
-    createdAt: "2026-01-01T00:00:00Z",
-    ...overrides,
-  };
+  return planContainer(p, index, { ports: [p.ports[0].port], createdAt: "2026-01-01T00:00:00Z", ...overrides });
 }
 
 function host(node: string, address: string, cloud: boolean, assignedPools: string[], containers: InventoryContainer[]): InventoryHost {

@@ -1,8 +1,10 @@
 /** Small desired states and inventories for planner tests, and a simulator that applies a plan to an inventory the way apply does to the fleet. */
 import { CONTAINER_TYPES } from "../../../model/container-types";
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
-import { diffUpstreams, upstreamValue } from "../../../runtime/discovery/upstreams";
-import { Inventory, InventoryHost, UpstreamEntry } from "../../../model/inventory";
+import { diffUpstreams } from "../../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../../model/upstreams";
+import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../../../model/inventory";
+import { containerName, instanceId, specHash } from "../../../runtime/plan/spec";
 import { Change } from "../../../runtime/plan/types";
 
 export function pool(name: string, overrides: Partial<PoolSpec> = {}): PoolSpec {
@@ -54,6 +56,26 @@ export function host(n: number, overrides: Partial<InventoryHost> = {}): Invento
     initialised: true,
     assignedPools: [],
     containers: [],
+    ...overrides,
+  };
+}
+
+/** A live container of instance `index` of `p`: current spec (unless overridden), running, passing, dynamic port 20000 + index. */
+export function container(p: PoolSpec, index: number, overrides: Partial<InventoryContainer> = {}): InventoryContainer {
+  const instance = instanceId(p.name, index);
+  const hash = overrides.specHash ?? specHash(p);
+  return {
+    id: `id-${instance}-${hash}`,
+    name: containerName(instance, hash),
+    pool: p.name,
+    specHash: hash,
+    instance,
+    image: p.image,
+    running: true,
+    health: "passing",
+    resources: { ...CONTAINER_TYPES[p.containerType] },
+    ports: [20000 + index],
+    createdAt: "",
     ...overrides,
   };
 }

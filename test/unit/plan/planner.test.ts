@@ -145,6 +145,90 @@ describe("planChanges", () => {
     expect(converge(desired([pool("a", { replicas: 1 }), pool("b", { replicas: 0 })]), inv).hosts[0].assignedPools).toEqual(["a"]);
   });
 
+  test("a host that takes a new pool while its last container of another goes keeps the new pool", () => {
+    const a = pool("a", { replicas: 1 });
+    const b = pool("b", { replicas: 1 });
+    const inv = converge(desired([a]), inventory([host(1)]));
+    const swap = desired([{ ...a, replicas: 0, effectiveReplicas: 0 }, b]);
+    const plan = planChanges(swap, inv);
+    expect(plan.changes.filter((c) => c.direction === "host").map((c) => [c.kind, c.wave, (c as { pools: string[] }).pools])).toEqual([
+      ["assign-host", 0, ["a", "b"]],
+      ["unassign-host", 2, ["b"]],
+    ]);
+    const after = simulate(inv, plan.changes);
+    expect(after.hosts[0].assignedPools).toEqual(["b"]);
+    expect(containersOf(after, "b")).toHaveLength(1);
+  });
+
+  test("a host running a kept container of a pool it is not assigned to is assigned to it first", () => {
+    const d = desired([pool("feed-api", { replicas: 1 })]);
+    const inv = converge(d, inventory([host(1)]));
+    inv.hosts[0].assignedPools = [];
+    const plan = planChanges(d, inv);
+    expect(plan.changes).toEqual([
+      { kind: "assign-host", wave: 0, chain: "host:h1", direction: "host", node: "h1", reason: "repair", pools: ["feed-api"], previousPools: [] },
+    ]);
+  });
+
+  test("with prune, pools and upstreams absent from the desired state are taken off hosts and emptied", () => {
+    const old = pool("old-api", { replicas: 2 });
+    const inv = converge(desired([old]), inventory([host(1)]));
+    // An entry of old-api's upstream with no container behind it.
+    inv.upstreams.push({ ...inv.upstreams[0], server: "192.168.79.11:29999" });
+    const none = desired([pool("feed-api", { replicas: 0 })]);
+    expect(planChanges(none, inv).changes).toEqual([]);
+    const pruned = planChanges(none, inv, { prune: true });
+    expect(pruned.changes.filter((c) => c.kind === "remove")).toHaveLength(2);
+    expect(pruned.changes.find((c) => c.kind === "unpublish-upstream" && c.reason === "stale")).toMatchObject({ upstream: "old_api", server: "192.168.79.11:29999" });
+    const done = simulate(inv, pruned.changes);
+    expect(done.hosts[0].assignedPools).toEqual([]);
+    expect(done.upstreams.map((u) => u.down)).toEqual([true]);
+    expect(planChanges(none, done, { prune: true }).changes).toEqual([]);
+  });
+
+  test("an upstream value edited by hand is written again in dcp's exact format, even when nginx reads the same weight", () => {
+    const d = desired([pool("feed-api", { replicas: 1 })]);
+    const inv = converge(d, inventory([host(1)]));
+    inv.upstreams[0].raw = '{"weight":20,"max_fails":2,"fail_timeout":10,"down":0,"note":"x"}';
+    const plan = planChanges(d, inv);
+    expect(plan.changes).toMatchObject([{ kind: "publish-upstream", reason: "repair", weight: 20, server: inv.upstreams[0].server }]);
+    expect(planChanges(d, simulate(inv, plan.changes)).changes).toEqual([]);
+  });
+
+  test("a container replaced in place goes down in wave 1 and its instance comes back in wave 2, on the resources it freed", () => {
+    const big = pool("feed-api", { replicas: 1, containerType: "dP04", ports: [{ name: "http", port: 8080 }] });
+    const inv = converge(desired([big]), inventory([host(1, { capacity: { cpu: 16, memoryMiB: 32768 } })]));
+    const mislabelled = inv.hosts[0].containers![0];
+    mislabelled.image = "reg:5000/dcp/other:9";
+    const plan = planChanges(desired([big]), inv, { replace: [mislabelled.id] });
+    expect(plan.unplaced).toEqual([]);
+    expect(plan.changes.map((c) => [c.wave, c.kind, c.reason])).toEqual([
+      [1, "unpublish-upstream", "repair"],
+      [1, "drain", "repair"],
+      [1, "stop", "repair"],
+      [1, "remove", "repair"],
+      [2, "create", "repair"],
+      [2, "start", "repair"],
+      [2, "wait-healthy", "repair"],
+      [2, "register", "repair"],
+      [2, "publish-upstream", "repair"],
+    ]);
+    const create = plan.changes.find((c): c is CreateChange => c.kind === "create")!;
+    expect([create.node, create.containerName, create.ports[0].port]).toEqual(["h1", mislabelled.name, 8080]);
+    const after = simulate(inv, plan.changes);
+    expect(containersOf(after, "feed-api").map((c) => c.image)).toEqual([big.image]);
+    expect(planChanges(desired([big]), after).changes).toEqual([]);
+  });
+
+  test("a container replaced in place stays while its instance cannot be placed again", () => {
+    const web = pool("feed-api", { replicas: 1, placement: { strategy: "spread", constraints: ["zone==yf-a"] } });
+    const inv = converge(desired([web]), inventory([host(1)]));
+    inv.hosts[0].zone = "yf-b";
+    const plan = planChanges(desired([web]), inv, { replace: [inv.hosts[0].containers![0].id] });
+    expect(plan.unplaced).toHaveLength(1);
+    expect(plan.changes.filter((c) => c.kind === "stop" || c.kind === "remove")).toEqual([]);
+  });
+
   test("rolling update replaces 25% per wave, new containers serve before old ones go", () => {
     const v1 = pool("feed-api", { replicas: 8 });
     const inv = converge(desired([v1]), inventory([host(1), host(2)]));
@@ -226,13 +310,11 @@ describe("planChanges", () => {
     expect(priv.changes.find((c): c is PublishUpstreamChange => c.kind === "publish-upstream")!.weight).toBe(20);
   });
 
-  test("local profile scales CPU limits to the machine and says so", () => {
+  test("creates reserve the container type's full CPU, whatever the profile", () => {
     const d = desired([pool("feed-api", { replicas: 1, containerType: "dP02" })]);
-    const plan = planChanges(d, inventory([host(1, { capacity: { cpu: 128, memoryMiB: 262144 } })]), { profile: "local", machineCores: 2 });
-    const create = plan.changes.find((c): c is CreateChange => c.kind === "create")!;
-    expect(create.resources.cpu).toBe(4);
-    expect(create.cpuLimit).toBeCloseTo(4 * (2 / 128));
-    expect(plan.notes.join("\n")).toMatch(/CPU limits are scaled/);
+    const plan = planChanges(d, inventory([host(1, { capacity: { cpu: 128, memoryMiB: 262144 } })]));
+    expect(plan.changes.find((c): c is CreateChange => c.kind === "create")!.resources).toEqual({ cpu: 4, memoryMiB: 8192 });
+    expect(plan.notes).toEqual([]);
   });
 
   test("unknown pool and unplaceable containers are reported with reasons", () => {

@@ -1,0 +1,98 @@
+/**
+ * Runs the chains of one step of a wave (its host, up or down changes): chains in
+ * parallel, the changes of a chain in order, a chain stopping at its first failure.
+ * Docker is the bottleneck: its requests are bounded overall and per daemon. Waiting for
+ * health, registering and publishing hold no slot, so the daemons stay busy meanwhile.
+ */
+import pLimit from "p-limit";
+import { UpstreamBatcher } from "../discovery/upstream-batcher";
+import { Change } from "../plan/types";
+import { Progress } from "./progress";
+import { PhaseClock } from "./timing";
+
+/** Steps that talk to a host's Docker daemon: bounded overall and per daemon. */
+const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove"]);
+
+export interface ChainLimits {
+  /** Docker requests in flight over all daemons. */
+  docker: ReturnType<typeof pLimit>;
+  /** Docker requests in flight on one daemon. */
+  perHost: number;
+  /**
+   * Chains in flight: enough to keep Docker busy while others wait for health, few enough
+   * that a chain's start is not queued behind every other chain's create.
+   */
+  chains: number;
+}
+
+export class ChainRunner {
+  applied = 0;
+  /** Failures tolerated because the host is lost anyway (e.g. removing from a dead daemon). */
+  readonly warnings: string[] = [];
+  private readonly hostLimits = new Map<string, ReturnType<typeof pLimit>>();
+  private readonly chainLimit: ReturnType<typeof pLimit>;
+
+  constructor(
+    private readonly perform: (change: Change) => Promise<void>,
+    private readonly limits: ChainLimits,
+    private readonly upstreams: UpstreamBatcher,
+    private readonly clock: PhaseClock,
+    private readonly progress: Progress,
+    /** The host is lost: a failed down step there is a warning, retried by the next apply. */
+    private readonly lost: (node: string) => boolean,
+  ) {
+    this.chainLimit = pLimit(limits.chains);
+  }
+
+  /** Runs every chain of `changes`; returns one message per failed chain. */
+  async run(changes: Change[]): Promise<string[]> {
+    const chains = new Map<string, Change[]>();
+    for (const c of changes) {
+      const chain = chains.get(c.chain);
+      if (chain) chain.push(c);
+      else chains.set(c.chain, [c]);
+    }
+    const errors: string[] = [];
+    await Promise.all([...chains.values()].map((chain) => this.chainLimit(() => this.upstreams.writer(() => this.runChain(chain, errors)))));
+    return errors;
+  }
+
+  private async runChain(chain: Change[], errors: string[]): Promise<void> {
+    for (let i = 0; i < chain.length; ) {
+      // Consecutive Docker steps of one container (create → start, stop → remove) share one
+      // slot, as `docker run` does: a created container starts at once instead of queueing
+      // behind every other chain's create.
+      const onDocker = DOCKER_STEPS.has(chain[i].kind);
+      let end = i + 1;
+      if (onDocker) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
+      const steps = chain.slice(i, end);
+      const ok = onDocker ? await this.limits.docker(() => this.hostLimit(steps[0].node)(() => this.runSteps(steps, errors))) : await this.runSteps(steps, errors);
+      if (!ok) return;
+      i = end;
+    }
+  }
+
+  private async runSteps(steps: Change[], errors: string[]): Promise<boolean> {
+    for (const change of steps) {
+      try {
+        await this.clock.time(change, () => this.perform(change));
+        this.applied++;
+        this.progress.done(change);
+      } catch (err) {
+        this.progress.done(change, err);
+        const message = `${change.kind} ${"instance" in change ? change.instance ?? "" : ""} on ${change.node}: ${(err as Error).message ?? err}`;
+        // A lost host cannot be cleaned up now; the next apply retries when it is back.
+        if (change.direction === "down" && this.lost(change.node)) this.warnings.push(message);
+        else errors.push(message);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private hostLimit(node: string): ReturnType<typeof pLimit> {
+    let limit = this.hostLimits.get(node);
+    if (!limit) this.hostLimits.set(node, (limit = pLimit(this.limits.perHost)));
+    return limit;
+  }
+}

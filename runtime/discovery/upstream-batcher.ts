@@ -1,0 +1,150 @@
+/**
+ * Upstream edits made while an apply runs, written together. Edits are queued per
+ * upstream; a flush applies every edit that arrived within the batch window to what KV
+ * holds, diffs (diffUpstreams: the last entry of an emptied upstream is marked down) and
+ * writes one transaction, split at 64 operations. Each transaction is a Raft write with an
+ * fsync on the servers: a 300-container scale-out wrote about one per container, and with
+ * this about one per window.
+ *
+ * Edits come from writers (the executor's chains). When every writer in flight waits on a
+ * queue, nothing more can arrive, e.g. at the end of an apply: the flush goes at once.
+ */
+import type { UpstreamEntry } from "../../model/inventory";
+import type { KvOp } from "../consul/client";
+import { diffUpstreams, parseUpstreamKey, parseUpstreamValue } from "./upstreams";
+import { upstreamValue } from "../../model/upstreams";
+
+/** How long an edit waits for others to share its transaction. */
+export const UPSTREAM_BATCH_MS = 250;
+
+/** Where the operations go: DiscoveryPublisher.apply (one Consul transaction per 64). */
+export interface UpstreamWrites {
+  apply(ops: KvOp[]): Promise<void>;
+}
+
+export interface UpstreamServer {
+  upstream: string;
+  server: string;
+  weight: number;
+  maxFails: number;
+  failTimeoutSeconds: number;
+}
+
+type Edit = { edit: (entries: UpstreamEntry[]) => UpstreamEntry[]; resolve: () => void; reject: (err: unknown) => void };
+
+export class UpstreamBatcher {
+  /** What KV holds, by upstream then server: each flush diffs only its own upstream. */
+  private readonly kv = new Map<string, Map<string, UpstreamEntry>>();
+  private readonly queues = new Map<string, Edit[]>();
+  private readonly flushing = new Set<string>();
+  private readonly wakers = new Set<() => void>();
+  private writers = 0;
+  private queued = 0;
+
+  constructor(
+    private readonly writes: UpstreamWrites,
+    private readonly prefix: string,
+    live: UpstreamEntry[],
+    private readonly windowMs: number = UPSTREAM_BATCH_MS,
+  ) {
+    for (const u of live) this.entries(u.upstream).set(u.server, u);
+  }
+
+  /** Sets the server's entry (weight, max_fails, fail_timeout, up); resolves once it is in KV. */
+  publish(s: UpstreamServer): Promise<void> {
+    const params = { weight: s.weight, maxFails: s.maxFails, failTimeoutSeconds: s.failTimeoutSeconds, down: false };
+    const entry: UpstreamEntry = { upstream: s.upstream, server: s.server, ...params, raw: upstreamValue(params) };
+    return this.change(s.upstream, (entries) => [...entries.filter((e) => e.server !== s.server), entry]);
+  }
+
+  /** Takes the server out of the upstream; resolves once KV says so. */
+  unpublish(upstream: string, server: string): Promise<void> {
+    return this.change(upstream, (entries) => entries.filter((e) => e.server !== server));
+  }
+
+  /** Runs `work` as a writer: while it runs and is not waiting on a queue, flushes wait their window for its edits. */
+  async writer<T>(work: () => Promise<T>): Promise<T> {
+    this.writers++;
+    try {
+      return await work();
+    } finally {
+      this.writers--;
+      this.wakeIfAllWaiting();
+    }
+  }
+
+  /** The entries of an upstream as KV holds them after the flushes so far. */
+  current(upstream: string): UpstreamEntry[] {
+    return [...this.entries(upstream).values()];
+  }
+
+  private entries(upstream: string): Map<string, UpstreamEntry> {
+    let entries = this.kv.get(upstream);
+    if (!entries) this.kv.set(upstream, (entries = new Map()));
+    return entries;
+  }
+
+  private change(upstream: string, edit: Edit["edit"]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!this.queues.has(upstream)) this.queues.set(upstream, []);
+      this.queues.get(upstream)!.push({ edit, resolve, reject });
+      this.queued++;
+      if (!this.flushing.has(upstream)) void this.flush(upstream);
+      else this.wakeIfAllWaiting();
+    });
+  }
+
+  private async flush(upstream: string): Promise<void> {
+    this.flushing.add(upstream);
+    const queue = this.queues.get(upstream)!;
+    while (queue.length > 0) {
+      await this.window();
+      const batch = queue.splice(0);
+      this.queued -= batch.length;
+      try {
+        await this.write(upstream, batch);
+        batch.forEach((e) => e.resolve());
+      } catch (err) {
+        batch.forEach((e) => e.reject(err));
+      }
+    }
+    this.flushing.delete(upstream);
+  }
+
+  /** One diff of the batch's edits against KV, written; what KV holds is updated from the operations. */
+  private async write(upstream: string, batch: Edit[]): Promise<void> {
+    const entries = this.entries(upstream);
+    const live = [...entries.values()];
+    const desired = batch.reduce((list, e) => e.edit(list), live.filter((u) => !u.down));
+    const ops = diffUpstreams(desired, live, this.prefix);
+    if (ops.length > 0) await this.writes.apply(ops);
+    for (const op of ops) {
+      const k = parseUpstreamKey(this.prefix, op.key);
+      if (!k) continue;
+      if (op.verb === "set") {
+        const v = parseUpstreamValue(op.value);
+        entries.set(k.server, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
+      } else {
+        entries.delete(k.server);
+      }
+    }
+  }
+
+  /** The batch window: ends after windowMs, or at once when every writer waits on a queue. */
+  private window(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.windowMs);
+      this.wakers.add(wake);
+      this.wakeIfAllWaiting();
+    });
+  }
+
+  private wakeIfAllWaiting(): void {
+    if (this.queued >= this.writers) for (const wake of [...this.wakers]) wake();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Phase 3a, up chains: create → start → wait-healthy → register → publish-upstream for
+ * each placed new container, and the part of that chain a kept container still needs
+ * (a stopped one is started, an unregistered one registered, a missing or stale upstream
+ * entry published).
+ */
+import { CONTAINER_TYPES } from "../../model/container-types";
+import { HealthCheckSpec, PoolSpec } from "../../model/desired-state";
+import { InventoryHost, UpstreamEntry } from "../../model/inventory";
+import { cloudWeight, upstreamValue } from "../../model/upstreams";
+import { instanceKey, PlanContext } from "./context";
+import { InstanceDiff } from "./instances";
+import { Placement } from "./placement";
+import { containerName } from "./spec";
+import { Change, ChangeReason, ContainerPort, PublishUpstreamChange } from "./types";
+
+/** One container's up chain: which container, where, and which of its steps are still to do. */
+export interface UpTarget {
+  pool: PoolSpec;
+  hash: string;
+  instance: string;
+  host: InventoryHost;
+  wave: number;
+  reason: ChangeReason;
+  ports: ContainerPort[];
+  steps: { create: boolean; start: boolean; register: boolean };
+}
+
+export interface UpChains {
+  changes: Change[];
+  /** `upstream/server` of every entry the plan wants published, changed or not. */
+  wantedServers: Set<string>;
+}
+
+export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placement): UpChains {
+  const live = new Map(ctx.inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
+  // A container replaced in place is unpublished a wave before its successor, which may take its ip:port.
+  for (const r of placement.removals.filter((x) => x.inPlace && x.located.container.ports.length > 0)) {
+    const server = `${r.located.host.address}:${r.located.container.ports[0]}`;
+    for (const [key, entry] of live) if (entry.server === server) live.delete(key);
+  }
+  const out: UpChains = { changes: [], wantedServers: new Set() };
+  const add = (target: UpTarget) => {
+    out.changes.push(...upChain(target));
+    const entry = publishUpstream(ctx, target, live);
+    if (!entry) return;
+    out.wantedServers.add(`${entry.upstream}/${entry.server}`);
+    if (entry.change) out.changes.push(entry.change);
+  };
+  for (const n of diff.creates) {
+    const node = placement.nodeOf.get(instanceKey(n.pool.name, n.instance));
+    if (!node) continue;
+    const ports = placement.ports.allocate(n.pool, node);
+    add({ ...n, host: ctx.hostsByNode.get(node)!, ports, steps: { create: true, start: true, register: true } });
+  }
+  for (const { pool, located } of diff.repairs) {
+    const { host, container } = located;
+    const ports = pool.ports.map((p, i) => ({ name: p.name, port: container.ports[i] ?? p.port }));
+    const steps = { create: false, start: !container.running, register: !container.running || container.health === "unknown" };
+    add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
+  }
+  return out;
+}
+
+/** The container steps of an up chain, in order (its upstream entry is publishUpstream's). */
+export function upChain(t: UpTarget): Change[] {
+  const name = containerName(t.instance, t.hash);
+  const base = { wave: t.wave, chain: `up:${name}`, direction: "up" as const, node: t.host.node, reason: t.reason, pool: t.pool.name, instance: t.instance, containerName: name, specHash: t.hash };
+  const out: Change[] = [];
+  if (t.steps.create) {
+    const resources = { ...CONTAINER_TYPES[t.pool.containerType] };
+    out.push({ ...base, kind: "create", image: t.pool.image, containerType: t.pool.containerType, resources, ports: t.ports, env: t.pool.env, command: t.pool.command });
+  }
+  const healthCheck = resolveHealthCheck(t.pool, t.ports);
+  if (t.steps.start) {
+    out.push({ ...base, kind: "start" });
+    out.push({ ...base, kind: "wait-healthy", healthCheck: healthCheck && { ...healthCheck, address: t.host.address } });
+  }
+  if (t.steps.register && t.ports.length > 0) {
+    out.push({ ...base, kind: "register", address: t.host.address, port: t.ports[0].port, healthCheck, healthVerified: t.steps.start && healthCheck !== undefined });
+  }
+  return out;
+}
+
+/**
+ * The upstream entry of an up chain's container (its first port), and the change that
+ * publishes it unless the live value is exactly the one dcp writes (a hand edit that
+ * nginx reads the same way is rewritten too). Undefined: the pool has no upstream or the
+ * container no port.
+ */
+function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, UpstreamEntry>): { upstream: string; server: string; change?: PublishUpstreamChange } | undefined {
+  const upstream = t.pool.upstream;
+  if (!upstream || t.ports.length === 0) return undefined;
+  const server = `${t.host.address}:${t.ports[0].port}`;
+  const weight = upstreamWeight(ctx, t.pool, t.host);
+  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down: false });
+  if (live.get(`${upstream.name}/${server}`)?.raw === value) return { upstream: upstream.name, server };
+  const change: PublishUpstreamChange = {
+    wave: t.wave,
+    chain: `up:${containerName(t.instance, t.hash)}`,
+    direction: "up",
+    node: t.host.node,
+    reason: t.reason,
+    kind: "publish-upstream",
+    pool: t.pool.name,
+    instance: t.instance,
+    upstream: upstream.name,
+    server,
+    weight,
+    maxFails: upstream.maxFails,
+    failTimeoutSeconds: upstream.failTimeoutSeconds,
+  };
+  return { upstream: upstream.name, server, change };
+}
+
+/** Health check port: 0 means the first port; a declared dynamic port resolves to the host port picked for it. */
+function resolveHealthCheck(pool: PoolSpec, ports: ContainerPort[]): HealthCheckSpec | undefined {
+  const hc = pool.healthCheck;
+  if (!hc || ports.length === 0) return hc;
+  if (hc.port === 0) return { ...hc, port: ports[0].port };
+  return hc;
+}
+
+/** Cloud hosts get the IDC's weight factor (DCP: cloud hosts are about 20% slower). */
+function upstreamWeight(ctx: PlanContext, pool: PoolSpec, host: InventoryHost): number {
+  const weight = pool.upstream!.weight;
+  if (!host.cloud) return weight;
+  return cloudWeight(weight, ctx.idcs.get(host.idc)?.cloudWeightFactor ?? 1);
+}

@@ -1,0 +1,116 @@
+/** Upstream edits of an apply: batched per upstream within a window, at once when every writer waits, diffed against what KV holds. */
+import { UpstreamEntry } from "../../../model/inventory";
+import { KvOp } from "../../../runtime/consul/client";
+import { UPSTREAM_BATCH_MS, UpstreamBatcher } from "../../../runtime/discovery/upstream-batcher";
+import { upstreamValue } from "../../../model/upstreams";
+
+/** Records each transaction instead of writing it; `fail` makes the next one throw. */
+class RecordedWrites {
+  readonly transactions: KvOp[][] = [];
+  fail?: Error;
+  async apply(ops: KvOp[]): Promise<void> {
+    if (this.fail) {
+      const err = this.fail;
+      this.fail = undefined;
+      throw err;
+    }
+    this.transactions.push(ops);
+  }
+}
+
+const server = (n: number) => ({ upstream: "web", server: `10.0.0.${n}:8080`, weight: 20, maxFails: 2, failTimeoutSeconds: 10 });
+const live = (n: number, down = false): UpstreamEntry => {
+  const params = { weight: 20, maxFails: 2, failTimeoutSeconds: 10, down };
+  return { upstream: "web", server: `10.0.0.${n}:8080`, ...params, raw: upstreamValue(params) };
+};
+const keys = (ops: KvOp[]) => ops.map((o) => `${o.verb} ${o.key}`);
+
+/** A writer that stays busy until released: flushes must wait their window for it. */
+function busyWriter(batcher: UpstreamBatcher): { release: () => void; done: Promise<void> } {
+  let release!: () => void;
+  const done = batcher.writer(() => new Promise<void>((resolve) => (release = resolve)));
+  return { release, done };
+}
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+test("edits that arrive within the window share one transaction; none is written before the window ends", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", []);
+  const busy = busyWriter(batcher);
+  const first = batcher.writer(() => batcher.publish(server(1)));
+  const second = batcher.writer(() => batcher.publish(server(2)));
+  await jest.advanceTimersByTimeAsync(UPSTREAM_BATCH_MS - 1);
+  expect(writes.transactions).toEqual([]);
+  await jest.advanceTimersByTimeAsync(1);
+  await Promise.all([first, second]);
+  expect(writes.transactions.map(keys)).toEqual([["set upstreams/web/10.0.0.1:8080", "set upstreams/web/10.0.0.2:8080"]]);
+  busy.release();
+  await busy.done;
+});
+
+test("when every writer waits on a queue nothing more can arrive: the flush goes at once", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", []);
+  const done = Promise.all([1, 2, 3].map((n) => batcher.writer(() => batcher.publish(server(n)))));
+  await jest.advanceTimersByTimeAsync(0);
+  await done;
+  expect(writes.transactions).toHaveLength(1);
+  expect(writes.transactions[0]).toHaveLength(3);
+});
+
+test("a writer that finishes without an edit lets the others' flush go at once", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", []);
+  const busy = busyWriter(batcher);
+  const edit = batcher.writer(() => batcher.publish(server(1)));
+  await jest.advanceTimersByTimeAsync(0);
+  expect(writes.transactions).toEqual([]);
+  busy.release();
+  await busy.done;
+  await jest.advanceTimersByTimeAsync(0);
+  await edit;
+  expect(writes.transactions).toHaveLength(1);
+});
+
+test("what KV holds is diffed: an entry already right is not written, the last entry of an emptied upstream is marked down", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", [live(1), live(2)]);
+  await batcher.writer(() => batcher.publish(server(1)));
+  expect(writes.transactions).toEqual([]);
+  await batcher.writer(async () => {
+    await Promise.all([batcher.unpublish("web", "10.0.0.1:8080"), batcher.unpublish("web", "10.0.0.2:8080")]);
+  });
+  expect(writes.transactions).toEqual([
+    [
+      { verb: "set", key: "upstreams/web/10.0.0.1:8080", value: '{"weight":20,"max_fails":2,"fail_timeout":10,"down":1}' },
+      { verb: "delete", key: "upstreams/web/10.0.0.2:8080" },
+    ],
+  ]);
+  expect(batcher.current("web").map((e) => [e.server, e.down])).toEqual([["10.0.0.1:8080", true]]);
+  // A real server again: the down placeholder goes.
+  await batcher.writer(() => batcher.publish(server(3)));
+  expect(keys(writes.transactions[1])).toEqual(["set upstreams/web/10.0.0.3:8080", "delete upstreams/web/10.0.0.1:8080"]);
+});
+
+test("each upstream is flushed on its own", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", []);
+  await Promise.all([batcher.writer(() => batcher.publish(server(1))), batcher.writer(() => batcher.publish({ ...server(2), upstream: "api" }))]);
+  expect(writes.transactions.map(keys).sort()).toEqual([["set upstreams/api/10.0.0.2:8080"], ["set upstreams/web/10.0.0.1:8080"]]);
+});
+
+test("a failed write rejects every edit of its batch, leaves KV's copy as it was, and later edits still go", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", [live(1)]);
+  writes.fail = new Error("txn refused");
+  const both = [batcher.writer(() => batcher.unpublish("web", "10.0.0.1:8080")), batcher.writer(() => batcher.publish(server(2)))];
+  await expect(Promise.allSettled(both)).resolves.toEqual([
+    { status: "rejected", reason: new Error("txn refused") },
+    { status: "rejected", reason: new Error("txn refused") },
+  ]);
+  expect(batcher.current("web").map((e) => e.server)).toEqual(["10.0.0.1:8080"]);
+  await batcher.writer(() => batcher.publish(server(2)));
+  expect(writes.transactions.map(keys)).toEqual([["set upstreams/web/10.0.0.2:8080"]]);
+});
