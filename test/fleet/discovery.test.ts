@@ -117,7 +117,8 @@ describe("apply lock", () => {
   it("a holder killed with SIGKILL loses the lock when its session TTL runs out", async () => {
     const ttlSeconds = 10;
     const script = `
-      const { ConsulClient, consulConfigFromEnv, withApplyLock } = require(${JSON.stringify(join(REPO, "runtime/consul/client"))});
+      const { ConsulClient, consulConfigFromEnv } = require(${JSON.stringify(join(REPO, "runtime/consul/client"))});
+      const { withApplyLock } = require(${JSON.stringify(join(REPO, "runtime/consul/lock"))});
       const c = new ConsulClient(consulConfigFromEnv(${JSON.stringify({ address: fleet.consulHttp, kvRoot: root })}));
       withApplyLock(c, "doomed apply", () => { console.log("locked"); return new Promise(() => {}); }, { ttlSeconds: ${ttlSeconds}, waitMs: ${RIDE_OUT_LOCK_DELAY.waitMs} });
     `;
