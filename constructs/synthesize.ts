@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../model/errors";
 import { DesiredState } from "../model/desired-state";
-import { DcpStack, DcpStackProps } from "./dcp-stack";
+import { DcpStack, DcpStackProps, StackInput } from "./dcp-stack";
 import { isProfile, Profile, PROFILES } from "../model/profile";
 import { FleetSummary } from "./sizing";
 
@@ -33,6 +33,8 @@ export interface SynthesizeResult {
   stacks: Array<{ name: string; terraform: any }>;
   desired: DesiredState;
   summary: FleetSummary;
+  /** What the first apply of each stack needs from outside (variables, services over the IDC link). */
+  inputs: Array<StackInput & { stack: string }>;
 }
 
 /** What `<projectDir>/stacks/index.ts` exports. */
@@ -79,6 +81,7 @@ export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: strin
         allocations: stacks.flatMap((s) => s.summary.allocations),
         fleets: stacks.flatMap((s) => s.summary.fleets),
       },
+      inputs: stacks.flatMap((s) => s.inputs.map((i) => ({ stack: s.node.id, ...i }))),
     };
     if (outDir) {
       // Next to the Terraform: what `dcp plan --desired` and reviewers read.
