@@ -41,23 +41,49 @@ export interface TerraformDrift {
   notes: string[];
 }
 
+export interface TerraformDriftOptions {
+  /** `-var-file`s passed to every plan, as `cdktf deploy` was given them. @default none */
+  varFiles?: string[];
+  /** Where TF_VAR_<name> values come from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Variables of a stack that have no default and no TF_VAR_<name> value: without a var
+ * file, a plan would stop asking for them. Refresh-only plans need the same inputs as the
+ * apply that made the state.
+ */
+export function missingVariables(terraform: any, options: TerraformDriftOptions = {}): string[] {
+  if ((options.varFiles ?? []).length > 0) return [];
+  const env = options.env ?? process.env;
+  return Object.entries<{ default?: unknown }>(terraform?.variable ?? {})
+    .filter(([name, v]) => v.default === undefined && env[`TF_VAR_${name}`] === undefined)
+    .map(([name]) => name);
+}
+
 /**
  * Runs init + refresh-only plan for each stack in a scratch dir, with the local backend's
  * state where `cdktf deploy` keeps it (`<projectDir>/cdktf.out/stacks/<name>/`), so the
  * project's own cdktf.out is only read. A stack whose providers cannot be installed here
  * is not checked, and a note says why.
  */
-export function terraformDrift(binary: string, projectDir: string, stacks: Array<{ name: string; terraform: any }>): TerraformDrift {
+export function terraformDrift(binary: string, projectDir: string, stacks: Array<{ name: string; terraform: any }>, options: TerraformDriftOptions = {}): TerraformDrift {
   const findings: DriftFinding[] = [];
   const notes: string[] = [];
+  const varFiles = (options.varFiles ?? []).map((f) => resolve(projectDir, f));
   const work = mkdtempSync(join(tmpdir(), "dcp-drift-tf-"));
   try {
     for (const stack of stacks) {
+      const missing = missingVariables(stack.terraform, options);
+      if (missing.length > 0) {
+        notes.push(`Terraform not checked for stack ${stack.name}: variables ${missing.join(", ")} have no value; export TF_VAR_<name> as for cdktf deploy, or pass --var-file.`);
+        continue;
+      }
       const dir = join(work, stack.name);
       mkdirSync(dir);
       writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stack.terraform));
       const run = (args: string[]) => {
-        const r = spawnSync(binary, args, { cwd: dir, encoding: "utf8", timeout: 900_000, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
+        const r = spawnSync(binary, args, { cwd: dir, encoding: "utf8", timeout: 900_000, env: { ...(options.env ?? process.env), TF_IN_AUTOMATION: "1" } });
         if (r.error) throw new DcpError(`${binary} ${args[0]} failed for stack ${stack.name}: ${r.error.message}`);
         return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
       };
@@ -68,7 +94,7 @@ export function terraformDrift(binary: string, projectDir: string, stacks: Array
         notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${lastLines(init.output)}).`);
         continue;
       }
-      const plan = run(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+      const plan = run(["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", ...varFiles.map((f) => `-var-file=${f}`)]);
       findings.push(...refreshOnlyResult(stack.name, plan.code, plan.output));
       notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${statePath ? ` (state ${statePath})` : ""}.`);
     }
