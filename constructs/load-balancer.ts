@@ -15,6 +15,8 @@ import { ServicePool } from "./service-pool";
 
 /** A CLB instance takes 200 backend servers by default. */
 export const MAX_CLB_BACKENDS = 200;
+/** Entries one CLB access control list holds (provider: resource_alicloud_slb_acl.go, entry_list MaxItems). */
+export const MAX_ACL_ENTRIES = 300;
 /** Where CLB health checks (and layer-7 forwarding) come from. */
 export const CLB_SOURCE_CIDR = "100.64.0.0/10";
 
@@ -180,7 +182,7 @@ function checkEntryPool(props: LoadBalancerProps, where: string): number {
 }
 
 function checkClients(cidrs: string[], where: string): string[] {
-  if (cidrs.length === 0) throw new DcpError(`${where}: clientCidrs must list at least one range`);
+  if (cidrs.length === 0 || cidrs.length > MAX_ACL_ENTRIES) throw new DcpError(`${where}: clientCidrs must list 1 to ${MAX_ACL_ENTRIES} ranges, what one CLB access control list holds (got ${cidrs.length})`);
   cidrs.forEach((c, i) => {
     if (!parseCidr(c)) throw new DcpError(`${where}: clientCidrs[${i}] "${c}" is not an IPv4 CIDR`);
   });

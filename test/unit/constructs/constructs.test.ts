@@ -7,6 +7,9 @@ import { DependencyTemplate, Fleet, HostBuffer, Idc, LoadBalancer, Network, Serv
 import { synthesizeStacks } from "../../../constructs/synthesize";
 import { PoolDefinition } from "../../../model/desired-state";
 import fc from "fast-check";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { CERTIFICATE_ALLOWANCE_BYTES, MAX_USER_DATA_BYTES, renderUserData } from "../../../constructs/bootstrap";
 import { topology } from "../../support/stack-fixture";
 
 let outdir: string;
@@ -164,6 +167,17 @@ describe("Fleet: scaling groups that stay as the fleet grows", () => {
   });
 });
 
+describe("cloud user data", () => {
+  it("fits what ECS takes (16 KB), with room for the two CA certificates, or synth says to shorten the bootstrap", () => {
+    const env = { role: "host" as const, idc: "aliyun-bj", fleet: "f", cpu: 16, memoryMiB: 32768, consulJoin: "10.0.0.4:8301", kvRoot: "dcp", enrolmentUrl: "https://10.10.0.30:8443" };
+    const cas = { dockerClientCaPem: "${var.a}", hostCaPem: "${var.b}" };
+    const script = readFileSync(join(__dirname, "..", "..", "..", "hosts", "bootstrap.sh"), "utf8");
+    expect(Buffer.byteLength(renderUserData(script, env, cas)) + 2 * CERTIFICATE_ALLOWANCE_BYTES).toBeLessThanOrEqual(MAX_USER_DATA_BYTES);
+    const incompressible = randomBytes(12 * 1024).toString("base64");
+    expectError(() => renderUserData(incompressible, env, cas), "ECS takes 16384", "shorten hosts/bootstrap.sh");
+  });
+});
+
 describe("Fleet and HostBuffer", () => {
   it("validates cloud and private fleets", () => {
     const { stack, bj, yf, network } = topology(app);
@@ -248,6 +262,7 @@ describe("LoadBalancer", () => {
     expectError(() => new LoadBalancer(t.stack, "e3", { pool: nginx(t, { name: "ssh", ports: [{ name: "ssh", port: 22 }] }), fleet: entryFleet(t) }), "listens on SSH port 22");
     expectError(() => new LoadBalancer(t.stack, "e4", { pool: nginx(t, { name: "wide" }), fleet: entryFleet(t, 500) }), "a CLB takes 200 backend servers by default");
     expectError(() => new LoadBalancer(t.stack, "e5", { pool: nginx(t, { name: "bad-clients" }), fleet: entryFleet(t), clientCidrs: ["everyone"] }), 'clientCidrs[0] "everyone"');
+    expectError(() => new LoadBalancer(t.stack, "e6", { pool: nginx(t, { name: "many-clients" }), fleet: entryFleet(t), clientCidrs: Array(301).fill("10.0.0.0/8") }), "1 to 300 ranges");
   });
   it("takes its fleet for itself: no second load balancer, no buffer", () => {
     const t = topology(app);
