@@ -76,9 +76,9 @@ export class ExampleStack extends DcpStack {
       hostClass: { cpu: 16, memoryMiB: 32 * 1024 },
       instanceTypes: ["ecs.c7.4xlarge", "ecs.c6.4xlarge", "ecs.c8i.4xlarge"],
       chargeType: "PostPaid",
-      // Room for a breaking-news burst (feed-api at 40× needs about 1,700 hosts); it fixes
-      // the scaling groups: 4 of up to 500 hosts in each zone.
-      maxHosts: 2000,
+      // Room for a breaking-news burst (feed-api at 40× needs about 1,700 hosts, a platform-wide
+      // peak about 3,000); it fixes the scaling groups: 7 of up to 500 hosts in each zone.
+      maxHosts: 3500,
     });
     new HostBuffer(this, "bj-buffer", { fleet: bjFleet, hosts: 10 });
     // The entry tier's own hosts: each is an SLB backend and runs one nginx-entry.
