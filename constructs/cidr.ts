@@ -32,3 +32,27 @@ export function carve(parent: Cidr, prefix: number, count: number): Cidr[] {
   const size = 2 ** (32 - prefix);
   return Array.from({ length: count }, (_, i) => ({ base: (parent.base + i * size) >>> 0, prefix }));
 }
+
+/** The last `count` subnets of length `prefix` inside `parent`, in order (lowest first). */
+export function carveFromEnd(parent: Cidr, prefix: number, count: number): Cidr[] {
+  const all = 2 ** (prefix - parent.prefix);
+  return carve(parent, prefix, all).slice(all - count);
+}
+
+/** True when `inner` lies wholly inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && lastAddress(inner) <= lastAddress(outer) && inner.base >= outer.base;
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.base <= lastAddress(b) && b.base <= lastAddress(a);
+}
+
+/** The address `offset` places after the network address, e.g. offset 4 of 10.0.0.0/28 is 10.0.0.4. */
+export function addressAt(c: Cidr, offset: number): string {
+  return formatCidr({ base: (c.base + offset) >>> 0, prefix: 32 }).replace(/\/32$/, "");
+}
+
+function lastAddress(c: Cidr): number {
+  return (c.base + 2 ** (32 - c.prefix) - 1) >>> 0;
+}

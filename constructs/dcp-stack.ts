@@ -2,10 +2,9 @@ import { Construct } from "constructs";
 import { Aspects, LocalBackend, OssBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DcpError } from "../model/errors";
 import { CONTAINER_TYPES } from "../model/container-types";
-import { DesiredState, FleetSpec, PoolSpec } from "../model/desired-state";
-import { DataAlicloudImages } from "../.gen/providers/alicloud/data-alicloud-images";
+import { DesiredState, FleetSpec, IdcSpec, PoolSpec } from "../model/desired-state";
 import { AlicloudProvider } from "../.gen/providers/alicloud/provider";
-import { readBootstrapScript, renderUserData } from "./bootstrap";
+import { HostCertificates, readBootstrapScript, renderUserData } from "./bootstrap";
 import { DependencyTemplate } from "./dependency-template";
 import { resolveDependencies } from "./dependencies";
 import { Fleet } from "./fleet";
@@ -13,6 +12,7 @@ import { HostBuffer } from "./host-buffer";
 import { Idc } from "./idc";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
+import { isPrivateName, registryHostOf } from "./private-dns";
 import { Profile } from "../model/profile";
 import { PROFILE_CONTEXT_KEY } from "./profile";
 import { ResolvedPool, ServicePool } from "./service-pool";
@@ -25,6 +25,10 @@ import { addTags, TagResources } from "./tags";
  * 120 feed-api containers become 3 on a laptop-sized fleet.
  */
 export const LOCAL_REPLICA_DIVISOR = 40;
+/** Terraform (or OpenTofu) versions the synthesized JSON is written for. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.5.0, < 2.0.0";
+/** The provider release whose schema the bindings and the schema tests come from, and its patch releases. */
+export const ALICLOUD_PROVIDER_VERSION = "~> 1.289.0";
 
 export type BackendOptions =
   | { readonly kind: "local"; /** @default "terraform.<stack id>.tfstate" */ readonly path?: string }
@@ -70,6 +74,15 @@ export interface DcpStackProps {
   readonly kvRoot?: string;
 }
 
+/** Something the stack needs from outside before its first apply. */
+export interface StackInput {
+  /** A Terraform variable name, or what is reached (e.g. "aliyun-bj: host enrolment"). */
+  name: string;
+  /** `variable`: set it as for any Terraform variable (TF_VAR_<name>, -var-file); `over the IDC link`: must answer there. */
+  kind: "variable" | "over the IDC link";
+  description: string;
+}
+
 interface Resolved {
   desired: DesiredState;
   summary: FleetSummary;
@@ -77,9 +90,9 @@ interface Resolved {
 
 /**
  * A Terraform stack of dcp constructs. At synth time it resolves dependency ratios,
- * sizes the fleets, creates the scaling groups at that size, registers the provider and
- * backend, tags every taggable resource, adds the outputs the runtime needs, and builds
- * the desired state.
+ * sizes the fleets, creates the scaling groups and Consul servers, registers the provider
+ * and backend, tags every taggable resource, adds the outputs the runtime needs, and
+ * builds the desired state.
  */
 export class DcpStack extends TerraformStack {
   readonly profile: Profile;
@@ -110,6 +123,18 @@ export class DcpStack extends TerraformStack {
     return this.resolve().summary;
   }
 
+  /** What the first apply needs from outside: Terraform variables, and services reached over the IDC link. */
+  get inputs(): StackInput[] {
+    this.resolve();
+    const variables = this.find(TerraformVariable).map((v): StackInput => ({ name: v.friendlyUniqueId, kind: "variable", description: v.description ?? "" }));
+    const overLink = this.find(Network).flatMap((n): StackInput[] => [
+      { name: `${n.idc.name}: host enrolment`, kind: "over the IDC link", description: `${n.hostEnrolmentUrl} signs each host's certificate and issues its Consul agent token` },
+      ...n.imageRegistries.map((r): StackInput => ({ name: `${n.idc.name}: registry ${r.host}`, kind: "over the IDC link", description: `${r.address} serves ${r.host} (PrivateZone record in the VPC)` })),
+      ...(n.idc.spec.consulAddress ? [{ name: `${n.idc.name}: Consul`, kind: "over the IDC link" as const, description: `hosts join ${n.idc.spec.consulAddress}` }] : []),
+    ]);
+    return [...variables, ...overLink];
+  }
+
   prepareStack(): void {
     this.resolve();
     super.prepareStack();
@@ -123,72 +148,17 @@ export class DcpStack extends TerraformStack {
     if (this.resolved) return this.resolved;
     const idcs = this.find(Idc);
     const fleets = this.find(Fleet);
-    const buffers = this.find(HostBuffer);
     const pools = this.find(ServicePool);
-    const templates = this.find(DependencyTemplate);
-    const balancers = this.find(LoadBalancer);
-
-    unique("IDC", idcs.map((i) => [i.name, i.node.path]));
-    unique("fleet", fleets.map((f) => [f.name, f.node.path]));
-    unique("pool", pools.map((p) => [p.name, p.pool.source]));
-    unique("upstream", pools.filter((p) => p.pool.upstream).map((p) => [p.pool.upstream!.name, p.sourceOf("upstream.name")]));
-    for (const f of fleets) {
-      if (!idcs.includes(f.idc)) throw new DcpError(`Fleet ${f.node.path}: its IDC "${f.idc.name}" belongs to another stack; create fleets in the stack of their IDC`);
-    }
-    const idcNames = new Set(idcs.map((i) => i.name));
-    for (const p of pools) {
-      p.pool.idcs.forEach((name, i) => {
-        if (!idcNames.has(name)) {
-          throw new DcpError(`${p.sourceOf(`idcs[${i}]`)}: pool "${p.name}": idcs[${i}]: IDC "${name}" is not defined; defined IDCs: ${[...idcNames].join(", ") || "none"}`);
-        }
-      });
-    }
-
-    // Dependency templates declared anywhere in the stack attach to their dependent pool.
-    const dependencies = new Map<string, Array<{ pool: string; ratio: number }>>(pools.map((p) => [p.name, []]));
-    const seen = new Map<string, string>();
-    for (const t of templates) {
-      const list = dependencies.get(t.pool);
-      if (!list) throw new DcpError(`${t.source}: dependency template names pool "${t.pool}", which is not defined`);
-      const key = `${t.pool} → ${t.dependsOn}`;
-      if (seen.has(key)) throw new DcpError(`${t.source}: dependency ${key} is declared twice (also at ${seen.get(key)}); keep one`);
-      seen.set(key, t.source);
-      list.push({ pool: t.dependsOn, ratio: t.ratio });
-    }
+    this.checkNames(idcs, fleets, pools);
 
     const local = this.profile === "local";
     const replicasOf = (p: ServicePool) =>
       local && p.pool.replicas > 0 ? Math.max(1, Math.ceil(p.pool.replicas / LOCAL_REPLICA_DIVISOR)) : p.pool.replicas;
+    const dependencies = this.dependencyTemplates(pools);
     const effective = resolveDependencies(
       pools.map((p) => ({ name: p.name, replicas: replicasOf(p), dependencies: dependencies.get(p.name)!, source: p.pool.source })),
     );
-
-    const bufferOf = new Map<Fleet, number>();
-    for (const b of buffers) bufferOf.set(b.fleet, (bufferOf.get(b.fleet) ?? 0) + b.hosts);
-    for (const idc of new Set(pools.flatMap((p) => p.pool.idcs))) {
-      if (!fleets.some((f) => f.idc.name === idc)) {
-        const users = pools.filter((p) => p.pool.idcs.includes(idc)).map((p) => p.name);
-        throw new DcpError(`IDC "${idc}" has no Fleet, but pools ${users.join(", ")} list it; add a Fleet in "${idc}" or remove it from their idcs`);
-      }
-    }
-
-    let summary: FleetSummary;
-    try {
-      summary = sizeFleets(
-        idcs.map((i) => ({ name: i.name, kind: i.spec.kind })),
-        fleets.map((f) => ({ name: f.name, idc: f.idc.name, hostClass: f.hostClass, bufferHosts: bufferOf.get(f) ?? 0, freeHosts: f.freeHosts })),
-        pools.map((p) => ({
-          name: p.name,
-          replicas: replicasOf(p),
-          container: CONTAINER_TYPES[p.pool.containerType],
-          effectiveReplicas: effective.get(p.name)!,
-          idcs: p.pool.idcs,
-          antiAffinity: p.pool.placement.antiAffinity === "host",
-        })),
-      );
-    } catch (err) {
-      throw new DcpError(`fleet sizing: ${(err as Error).message}`);
-    }
+    const summary = this.size(idcs, fleets, pools, replicasOf, effective);
 
     const fleetSpecs: FleetSpec[] = fleets.map((f) => {
       const s = summary.fleets.find((x) => x.fleet === f.name)!;
@@ -205,78 +175,137 @@ export class DcpStack extends TerraformStack {
       };
     });
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
-      ...(local ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1") : p.pool),
+      ...(local ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1") : withFleetConstraints(p.pool, fleets)),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
       dependencies: dependencies.get(p.name)!,
     }));
 
-    if (!local) this.addCloudResources(idcs, fleets, fleetSpecs, balancers, pools);
-
-    this.resolved = { desired: { version: 1, idcs: idcs.map((i) => ({ ...i.spec })), fleets: fleetSpecs, pools: poolSpecs }, summary };
+    const networks = this.find(Network);
+    if (!local) {
+      checkRegistries(pools, networks);
+      this.addCloudResources(idcs, fleets, fleetSpecs, networks);
+    }
+    this.resolved = { desired: { version: 1, idcs: idcs.map((i) => idcSpec(i, networks)), fleets: fleetSpecs, pools: poolSpecs }, summary };
     return this.resolved;
   }
 
-  private addCloudResources(idcs: Idc[], fleets: Fleet[], specs: FleetSpec[], balancers: LoadBalancer[], pools: ServicePool[]): void {
-    const cloudIdcs = idcs.filter((i) => i.isCloud);
-    const regions = [...new Set(cloudIdcs.map((i) => i.spec.region!))];
+  private checkNames(idcs: Idc[], fleets: Fleet[], pools: ServicePool[]): void {
+    unique("IDC", idcs.map((i) => [i.name, i.node.path]));
+    unique("fleet", fleets.map((f) => [f.name, f.node.path]));
+    unique("pool", pools.map((p) => [p.name, p.pool.source]));
+    unique("upstream", pools.filter((p) => p.pool.upstream).map((p) => [p.pool.upstream!.name, p.sourceOf("upstream.name")]));
+    for (const f of fleets) {
+      if (!idcs.includes(f.idc)) throw new DcpError(`Fleet ${f.node.path}: its IDC "${f.idc.name}" belongs to another stack; create fleets in the stack of their IDC`);
+    }
+    const idcNames = new Set(idcs.map((i) => i.name));
+    for (const p of pools) {
+      p.pool.idcs.forEach((name, i) => {
+        if (!idcNames.has(name)) {
+          throw new DcpError(`${p.sourceOf(`idcs[${i}]`)}: pool "${p.name}": idcs[${i}]: IDC "${name}" is not defined; defined IDCs: ${[...idcNames].join(", ") || "none"}`);
+        }
+      });
+    }
+    for (const idc of new Set(pools.flatMap((p) => p.pool.idcs))) {
+      if (!fleets.some((f) => f.idc.name === idc)) {
+        const users = pools.filter((p) => p.pool.idcs.includes(idc)).map((p) => p.name);
+        throw new DcpError(`IDC "${idc}" has no Fleet, but pools ${users.join(", ")} list it; add a Fleet in "${idc}" or remove it from their idcs`);
+      }
+    }
+  }
+
+  /** Dependency templates declared anywhere in the stack, attached to their dependent pool. */
+  private dependencyTemplates(pools: ServicePool[]): Map<string, Array<{ pool: string; ratio: number }>> {
+    const dependencies = new Map<string, Array<{ pool: string; ratio: number }>>(pools.map((p) => [p.name, []]));
+    const seen = new Map<string, string>();
+    for (const t of this.find(DependencyTemplate)) {
+      const list = dependencies.get(t.pool);
+      if (!list) throw new DcpError(`${t.source}: dependency template names pool "${t.pool}", which is not defined`);
+      const key = `${t.pool} → ${t.dependsOn}`;
+      if (seen.has(key)) throw new DcpError(`${t.source}: dependency ${key} is declared twice (also at ${seen.get(key)}); keep one`);
+      seen.set(key, t.source);
+      list.push({ pool: t.dependsOn, ratio: t.ratio });
+    }
+    return dependencies;
+  }
+
+  private size(idcs: Idc[], fleets: Fleet[], pools: ServicePool[], replicasOf: (p: ServicePool) => number, effective: Map<string, number>): FleetSummary {
+    const bufferOf = new Map<Fleet, number>();
+    for (const b of this.find(HostBuffer)) {
+      if (b.fleet.dedicatedPool) {
+        throw new DcpError(`HostBuffer ${b.node.path}: fleet "${b.fleet.name}" serves only pool "${b.fleet.dedicatedPool}" behind a load balancer, where every host is a backend; an unassigned buffer host would be an unhealthy backend — remove the buffer`);
+      }
+      bufferOf.set(b.fleet, (bufferOf.get(b.fleet) ?? 0) + b.hosts);
+    }
+    try {
+      return sizeFleets(
+        idcs.map((i) => ({ name: i.name, kind: i.spec.kind })),
+        fleets.map((f) => ({ name: f.name, idc: f.idc.name, hostClass: f.hostClass, bufferHosts: bufferOf.get(f) ?? 0, freeHosts: f.freeHosts, dedicatedTo: f.dedicatedPool })),
+        pools.map((p) => ({
+          name: p.name,
+          replicas: replicasOf(p),
+          container: CONTAINER_TYPES[p.pool.containerType],
+          effectiveReplicas: effective.get(p.name)!,
+          idcs: p.pool.idcs,
+          antiAffinity: p.pool.placement.antiAffinity === "host",
+        })),
+      );
+    } catch (err) {
+      throw new DcpError(`fleet sizing: ${(err as Error).message}`);
+    }
+  }
+
+  private addCloudResources(idcs: Idc[], fleets: Fleet[], specs: FleetSpec[], networks: Network[]): void {
+    const regions = [...new Set(idcs.filter((i) => i.isCloud).map((i) => i.spec.region!))];
     if (regions.length > 1) {
       throw new DcpError(`DcpStack ${this.node.id}: cloud IDCs in regions ${regions.join(", ")}; Terraform state is per region here: use one DcpStack per region`);
     }
     this.addBackend(regions[0]);
     if (regions.length === 0) return;
     new AlicloudProvider(this, "alicloud", { region: regions[0] });
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    this.addOverride("terraform.required_providers.alicloud.version", ALICLOUD_PROVIDER_VERSION);
 
     const cloudFleets = fleets.filter((f) => f.idc.isCloud);
-    for (const n of this.find(Network)) {
+    for (const n of networks) checkAddressRoom(n, cloudFleets.filter((f) => f.network === n));
+    const image = cloudFleets.length > 0 || networks.some((n) => n.consulServers) ? hostImageVariable(this) : undefined;
+    const script = image ? readBootstrapScript(this.projectDir) : "";
+    for (const n of networks) {
       addTags(n, { "dcp:idc": n.idc.name });
-      const id = logical(n.idc.name);
-      output(this, `${id}_vpc_id`, n.vpc!.id, `VPC of IDC ${n.idc.name}`);
-      output(this, `${id}_vswitch_ids`, n.vswitches.map((v) => v.id), `vSwitches of IDC ${n.idc.name}, zone priority order ${n.idc.spec.zones.join(", ")}`);
-      output(this, `${id}_security_group_id`, n.securityGroup!.id, `host security group of IDC ${n.idc.name}`);
+      n.consulServers?.materialize({ imageId: image!, userData: renderUserData(script, { role: "consul-server", consulJoin: n.consulJoin, bootstrapExpect: n.consulServers.count }) });
+      this.networkOutputs(n);
     }
-    if (cloudFleets.length > 0) {
-      const tlsVar = (name: string, what: string) =>
-        new TerraformVariable(this, name, { type: "string", sensitive: true, description: `${what} (PEM), written to hosts' DCP_TLS_DIR` });
-      const tls = {
-        caPem: tlsVar("dcp_tls_ca_pem", "CA certificate that signs Docker server and client certificates").stringValue,
-        serverCertPem: tlsVar("dcp_tls_server_cert_pem", "Docker server certificate").stringValue,
-        serverKeyPem: tlsVar("dcp_tls_server_key_pem", "Docker server private key").stringValue,
-      };
-      const script = readBootstrapScript(this.projectDir);
-      let image: DataAlicloudImages | undefined;
-      for (const f of cloudFleets) {
-        const spec = specs.find((s) => s.name === f.name)!;
-        if (!f.imageId && !image) {
-          image = new DataAlicloudImages(this, "host-image", { nameRegex: "^ubuntu_22_04_x64", owners: "system", mostRecent: true });
-        }
-        addTags(f, { "dcp:fleet": f.name, "dcp:idc": f.idc.name });
-        f.materialize({
-          desiredHosts: spec.desiredHosts,
-          bufferHosts: spec.bufferHosts,
-          imageId: f.imageId ?? image!.images.get(0).id,
-          userData: renderUserData(
-            script,
-            {
-              idc: f.idc.name,
-              fleet: f.name,
-              cpu: f.hostClass.cpu,
-              memoryMiB: f.hostClass.memoryMiB,
-              consulJoin: f.idc.spec.consulAddress,
-              kvRoot: this.props.kvRoot ?? "dcp",
-            },
-            tls,
-          ),
-        });
-        output(this, `${logical(f.name)}_scaling_group_ids`, f.scalingGroups.map((g) => g.id), `ESS scaling groups of fleet ${f.name}`);
-      }
+    const certificates = cloudFleets.length > 0 ? certificateVariables(this) : undefined;
+    for (const f of cloudFleets) {
+      const network = f.network!;
+      addTags(f, { "dcp:fleet": f.name, "dcp:idc": f.idc.name });
+      f.materialize({
+        desiredHosts: specs.find((s) => s.name === f.name)!.desiredHosts,
+        imageId: image!,
+        dependsOn: network.hostPrerequisites,
+        userData: renderUserData(
+          script,
+          { role: "host", idc: f.idc.name, fleet: f.name, cpu: f.hostClass.cpu, memoryMiB: f.hostClass.memoryMiB, consulJoin: network.consulJoin, kvRoot: this.props.kvRoot ?? "dcp", enrolmentUrl: network.hostEnrolmentUrl },
+          certificates,
+        ),
+      });
+      output(this, `${logical(f.name)}_scaling_groups`, f.zoneGroups.map((z) => ({ zone: z.zone, priority: z.priority, ids: z.groups.map((g) => g.id) })), `ESS scaling groups of fleet ${f.name} per zone, in zone priority order`);
     }
-    for (const lb of balancers) {
-      const pool = pools.find((p) => p === lb.pool)!;
+    for (const lb of this.find(LoadBalancer)) {
+      const pool = lb.pool;
       addTags(lb, { "dcp:pool": pool.name, owner: pool.pool.owner, "cost-centre": pool.pool.costCentre });
       lb.attachScalingGroups();
-      output(this, `${logical(pool.name)}_slb_address`, lb.slb!.address, `SLB address of entry pool ${pool.name}`);
+      if (lb.slb) output(this, `${logical(pool.name)}_slb_address`, lb.slb.address, `SLB address of entry pool ${pool.name}`);
     }
+  }
+
+  private networkOutputs(n: Network): void {
+    if (!n.vpc) return;
+    const id = logical(n.idc.name);
+    output(this, `${id}_vpc_id`, n.vpc.id, `VPC of IDC ${n.idc.name}`);
+    output(this, `${id}_vswitch_ids`, n.vswitches.map((v) => v.id), `host vSwitches of IDC ${n.idc.name}, zone priority order ${n.idc.spec.zones.join(", ")}`);
+    output(this, `${id}_security_group_id`, n.securityGroup!.id, `host security group of IDC ${n.idc.name}`);
+    if (n.consulServers) output(this, `${id}_consul_servers`, n.consulServers.addresses, `fixed addresses of the Consul servers of IDC ${n.idc.name}`);
   }
 
   private addBackend(region: string | undefined): void {
@@ -302,10 +331,86 @@ export class DcpStack extends TerraformStack {
   }
 }
 
+/**
+ * Each zone's groups may have to hold a whole fleet (spill-over), so each host vSwitch
+ * must have an address for every host of every fleet on it; Alibaba Cloud keeps the first
+ * and the last three addresses of a vSwitch.
+ */
+function checkAddressRoom(network: Network, fleets: Fleet[]): void {
+  const prefix = Number(network.vswitchCidrs[0].split("/")[1]);
+  const room = 2 ** (32 - prefix) - 4;
+  const wanted = fleets.reduce((n, f) => n + f.maxHosts, 0);
+  if (wanted > room) {
+    throw new DcpError(
+      `Network ${network.node.path}: fleets ${fleets.map((f) => `${f.name} (maxHosts ${f.maxHosts})`).join(", ")} may put ${wanted} hosts in one zone, but a /${prefix} vSwitch has ${room} addresses; use a shorter vswitchPrefixLength or lower maxHosts`,
+    );
+  }
+}
+
+/** The IDC as the runtime sees it: a cloud IDC whose Network creates the servers joins those. */
+function idcSpec(idc: Idc, networks: Network[]): IdcSpec {
+  const consulAddress = idc.spec.consulAddress ?? networks.find((n) => n.idc === idc)?.consulJoin;
+  if (consulAddress === undefined) throw new DcpError(`Idc ${idc.node.path}: cloud IDC "${idc.name}" has neither consulAddress nor a Network that creates Consul servers; add its Network`);
+  return { ...idc.spec, consulAddress };
+}
+
 /** The local image replaces the pool's, so the pool's command (meant for its own image) goes too. */
 function withLocalImage(pool: ResolvedPool, image: string): ResolvedPool {
   const { command: _command, ...rest } = pool;
   return { ...rest, image };
+}
+
+/**
+ * A fleet behind a load balancer runs its entry pool and nothing else: the entry pool is
+ * constrained to it, every other pool of that IDC away from it (the scheduler's constraint
+ * filter). The local site has no such fleet, so the local profile adds nothing.
+ */
+function withFleetConstraints(pool: ResolvedPool, fleets: Fleet[]): ResolvedPool {
+  const added = fleets
+    .filter((f) => f.dedicatedPool && pool.idcs.includes(f.idc.name))
+    .map((f) => (f.dedicatedPool === pool.name ? `fleet==${f.name}` : `fleet!=${f.name}`));
+  return added.length === 0 ? pool : { ...pool, placement: { ...pool.placement, constraints: [...pool.placement.constraints, ...added] } };
+}
+
+/**
+ * Every image a cloud IDC runs must come from a registry that resolves there: one the
+ * IDC's Network declares (PrivateZone), or a public one when the hosts have NAT egress.
+ */
+function checkRegistries(pools: ServicePool[], networks: Network[]): void {
+  for (const p of pools) {
+    for (const n of networks.filter((n) => p.pool.idcs.includes(n.idc.name))) {
+      const host = registryHostOf(p.pool.image);
+      if (n.imageRegistries.some((r) => r.host === host)) continue;
+      const why = isPrivateName(host) ? "a private name" : n.egress ? undefined : "public, but the network has no NAT egress";
+      if (why) {
+        throw new DcpError(
+          `${p.sourceOf("image")}: pool "${p.name}": image ${p.pool.image} comes from ${host}, ${why}, which does not resolve inside the VPC of IDC "${n.idc.name}"; declare it in that Network's imageRegistries (a PrivateZone record to a mirror) or use a registry reachable there`,
+        );
+      }
+    }
+  }
+}
+
+function hostImageVariable(stack: DcpStack): string {
+  const v = new TerraformVariable(stack, "dcp_host_image_id", {
+    type: "string",
+    description: "The dcp host image (hosts/image/README.md): a custom image m-… with Docker Engine, Consul, curl and openssl; every host and Consul server boots it",
+    validation: [{ condition: '${can(regex("^m-[0-9a-z]+$", var.dcp_host_image_id))}', errorMessage: "Use the id (m-…) of the custom image built from hosts/image, not a public image." }],
+  });
+  return v.stringValue;
+}
+
+function certificateVariables(stack: DcpStack): HostCertificates {
+  const pem = (name: string, description: string) =>
+    new TerraformVariable(stack, name, {
+      type: "string",
+      description,
+      validation: [{ condition: `\${can(regex("-----BEGIN CERTIFICATE-----", var.${name}))}`, errorMessage: "A PEM certificate (public; never a private key)." }],
+    }).stringValue;
+  return {
+    dockerClientCaPem: pem("dcp_docker_client_ca_pem", "CA certificate (PEM, public) that signs the runtime's Docker client certificates; hosts' dockerd admit only clients it signed"),
+    hostCaPem: pem("dcp_host_ca_pem", "CA certificate (PEM, public) of the host enrolment service, which signs each host's Docker server certificate"),
+  };
 }
 
 function unique(kind: string, entries: Array<[string, string]>): void {

@@ -15,8 +15,13 @@ export interface IdcProps {
   readonly region?: string;
   /** Zones in priority order: hosts are created in the first zone with stock. At least one. */
   readonly zones: string[];
-  /** `host[:port]` of the IDC's Consul server, which hosts join. */
-  readonly consulAddress: string;
+  /**
+   * `host[:port]` of the IDC's Consul server, which hosts join. Required for a private
+   * IDC. For a cloud IDC it names an existing server outside the IDC's own VPC (reached
+   * over the IDC link); without it the IDC's Network creates the Consul servers.
+   * @default for a cloud IDC: the servers its Network creates
+   */
+  readonly consulAddress?: string;
   /**
    * Multiplier on upstream weight for hosts in this IDC when it is a cloud IDC: cloud
    * hosts run slower than private ones for the same shape.
@@ -25,9 +30,12 @@ export interface IdcProps {
   readonly cloudWeightFactor?: number;
 }
 
+/** The IDC as declared; the stack fills in a cloud IDC's Consul servers when its Network creates them. */
+export type IdcDeclaration = Omit<IdcSpec, "consulAddress"> & { consulAddress?: string };
+
 /** A private data centre or an Alibaba Cloud region. */
 export class Idc extends Construct {
-  readonly spec: IdcSpec;
+  readonly spec: IdcDeclaration;
 
   constructor(scope: Construct, id: string, props: IdcProps) {
     super(scope, id);
@@ -46,7 +54,10 @@ export class Idc extends Construct {
     if (props.zones.length === 0) throw new DcpError(`${where}: zones must list at least one zone, in priority order`);
     const dup = props.zones.find((z, i) => props.zones.indexOf(z) !== i);
     if (dup) throw new DcpError(`${where}: zone "${dup}" is listed twice; list each zone once, in priority order`);
-    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(props.consulAddress)) {
+    if (props.consulAddress === undefined && props.kind === "private") {
+      throw new DcpError(`${where}: a private IDC needs consulAddress, the host[:port] of its Consul server`);
+    }
+    if (props.consulAddress !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(props.consulAddress)) {
       throw new DcpError(`${where}: consulAddress must be host[:port], e.g. "10.0.0.10:8301" (got "${props.consulAddress}")`);
     }
     const factor = props.cloudWeightFactor ?? 0.8;
@@ -58,7 +69,7 @@ export class Idc extends Construct {
       kind: props.kind,
       ...(props.region ? { region: props.region } : {}),
       zones: [...props.zones],
-      consulAddress: props.consulAddress,
+      ...(props.consulAddress !== undefined ? { consulAddress: props.consulAddress } : {}),
       cloudWeightFactor: factor,
     };
   }

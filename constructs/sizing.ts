@@ -9,8 +9,9 @@
  *     pool's last choice, it takes only the fleet's declared free hosts, less the
  *     fleet's buffer (the buffer stays free for scale-outs); what does not fit overflows
  *     to the next IDC. A cloud IDC, or the pool's last choice, takes all that remains.
- *  3. Within an IDC, a pool goes to the first fleet whose host class can hold one of
- *     its containers.
+ *  3. Within an IDC, a pool goes to the fleet dedicated to it (an entry pool's fleet
+ *     behind a load balancer) if there is one, else to the first fleet that is dedicated
+ *     to no pool and whose host class can hold one of its containers.
  * A private fleet whose desiredHosts ends above zero is short of hosts: nothing can be
  * bought there, somebody must add hosts (the summary says so).
  */
@@ -42,6 +43,8 @@ export interface SizingFleet {
   bufferHosts: number;
   /** Declared free private hosts; 0 for cloud fleets. */
   freeHosts: number;
+  /** The only pool this fleet runs (a load balancer's backends), if any. */
+  dedicatedTo?: string;
 }
 
 /** One line of the synth summary: pool → replicas → hosts → fleet. */
@@ -151,7 +154,8 @@ export function sizeFleets(idcs: SizingIdc[], fleets: SizingFleet[], pools: Sizi
     pool.idcs.forEach((idcName, i) => {
       const idc = idcByName.get(idcName);
       if (!idc) throw new Error(`pool "${pool.name}" names IDC "${idcName}", which is not defined`);
-      const fleet = fleets.find((f) => f.idc === idcName && fits(f.hostClass, pool.container));
+      const inIdc = fleets.filter((f) => f.idc === idcName);
+      const fleet = inIdc.find((f) => f.dedicatedTo === pool.name) ?? inIdc.find((f) => !f.dedicatedTo && fits(f.hostClass, pool.container));
       const last = i === pool.idcs.length - 1;
       if (!fleet) {
         if (last && placedIn.size === 0) {

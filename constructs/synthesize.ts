@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../model/errors";
 import { DesiredState } from "../model/desired-state";
 import { SynthOutput } from "../model/synth-output";
-import { DcpStack, DcpStackProps } from "./dcp-stack";
+import { DcpStack, DcpStackProps, StackInput } from "./dcp-stack";
 import { isProfile, Profile, PROFILES } from "../model/profile";
 import { FleetSummary } from "./sizing";
 
@@ -32,6 +32,8 @@ export interface SynthesizeOptions {
 
 export interface SynthesizeResult extends SynthOutput {
   summary: FleetSummary;
+  /** What the first apply of each stack needs from outside (variables, services over the IDC link). */
+  inputs: Array<StackInput & { stack: string }>;
 }
 
 /** What `<projectDir>/stacks/index.ts` exports. */
@@ -78,6 +80,7 @@ export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: strin
         allocations: stacks.flatMap((s) => s.summary.allocations),
         fleets: stacks.flatMap((s) => s.summary.fleets),
       },
+      inputs: stacks.flatMap((s) => s.inputs.map((i) => ({ stack: s.node.id, ...i }))),
     };
     if (outDir) {
       // Next to the Terraform: what `dcp plan --desired` and reviewers read.

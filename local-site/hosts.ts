@@ -29,8 +29,6 @@ function bootstrapEnv(fleet: LocalSite, host: LocalSiteHost): Record<string, str
     DCP_TLS_DIR: hostTlsDir(fleet, host.node),
     DCP_STATE_DIR: hostStateDir(fleet, host.node),
     DCP_INSECURE_REGISTRY: fleet.registry,
-    // `dcp up` installed everything already (scripts/install-deps.sh).
-    DCP_INSTALL: "0",
   };
 }
 

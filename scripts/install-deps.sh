@@ -5,7 +5,7 @@
 #   Debian packages: docker.io (dockerd per host), docker-registry (the fleet's image
 #   registry), busybox-static (the demo image's rootfs), openssl (fleet CA and certs),
 #   haproxy (a DNS SRV consumer in tests), iproute2/util-linux (ip netns, nsenter), curl,
-#   dnsutils (dig, to query Consul DNS).
+#   dnsutils (dig, to query Consul DNS), systemd (systemd-analyze checks the cloud hosts' units).
 #   Consul: bookworm has no package, so consul 1.8.7 is taken from bullseye through a
 #   private apt sources list and state dir; the system's own apt lists stay untouched.
 #   npm dependencies: only when node_modules is missing or on CI (a fresh clone), and
@@ -26,7 +26,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for pkg in docker.io docker-registry busybox-static openssl haproxy iproute2 util-linux curl ca-certificates dnsutils; do
+for pkg in docker.io docker-registry busybox-static openssl haproxy iproute2 util-linux curl ca-certificates dnsutils systemd; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi

@@ -55,17 +55,20 @@ export class ExampleStack extends DcpStack {
       kind: "cloud",
       region: "cn-beijing",
       zones: ["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"],
-      // The region's Consul servers run on fixed hosts outside the burst fleet.
-      consulAddress: "172.16.0.10:8301",
+      // No consulAddress: the network creates the region's Consul servers on fixed addresses.
       cloudWeightFactor: 0.8,
     });
     const bjNetwork = new Network(this, "bj-network", {
       idc: bj,
       cidrBlock: "172.16.0.0/16",
-      // The runtime runs in the private IDC and reaches cloud hosts over the leased line.
-      adminCidrs: ["10.10.0.0/16"],
-      // SLB forwards and health-checks from 100.64.0.0/10.
-      ingress: [{ port: 80, cidr: "100.64.0.0/10", description: "SLB to nginx-entry" }],
+      // yf-private reaches the VPC over its Express Connect circuit, carried by CEN; the
+      // runtime there reaches cloud hosts over it (adminCidrs default to these ranges).
+      idcLink: { idcCidrs: ["10.10.0.0/16"] },
+      // Next to the runtime in yf-private: signs each cloud host's certificate.
+      hostEnrolmentUrl: "https://10.10.0.30:8443",
+      // Pool images name registry.local, yf-private's registry; inside the VPC the name
+      // resolves to it over the link.
+      imageRegistries: [{ host: "registry.local", address: "10.10.0.20" }],
     });
     const bjFleet = new Fleet(this, "bj-standard", {
       idc: bj,
@@ -73,14 +76,25 @@ export class ExampleStack extends DcpStack {
       hostClass: { cpu: 16, memoryMiB: 32 * 1024 },
       instanceTypes: ["ecs.c7.4xlarge", "ecs.c6.4xlarge", "ecs.c8i.4xlarge"],
       chargeType: "PostPaid",
+      // Room for a breaking-news burst (feed-api at 40× needs about 1,700 hosts, a platform-wide
+      // peak about 3,000); it fixes the scaling groups: 7 of up to 500 hosts in each zone.
+      maxHosts: 3500,
     });
     new HostBuffer(this, "bj-buffer", { fleet: bjFleet, hosts: 10 });
+    // The entry tier's own hosts: each is an SLB backend and runs one nginx-entry.
+    const bjEntry = new Fleet(this, "bj-entry", {
+      idc: bj,
+      network: bjNetwork,
+      hostClass: { cpu: 8, memoryMiB: 16 * 1024 },
+      instanceTypes: ["ecs.c7.2xlarge", "ecs.c6.2xlarge"],
+      maxHosts: 200,
+    });
 
     const projectDir = this.projectDir;
     const pools = [...loadPoolFiles(props.poolsDir ?? join(projectDir, "stacks", "pools")), ...TYPESCRIPT_POOLS];
     const byName = new Map(pools.map((p) => [p.name, new ServicePool(this, p.name, p)]));
 
     const entry = byName.get("nginx-entry");
-    if (entry) new LoadBalancer(this, "entry", { pool: entry, fleet: bjFleet, listeners: [{ frontendPort: 80 }] });
+    if (entry) new LoadBalancer(this, "entry", { pool: entry, fleet: bjEntry, listeners: [{ frontendPort: 80 }] });
   }
 }

@@ -23,6 +23,7 @@ interface DriftCliOptions extends RuntimeCliOptions {
   markdown?: boolean;
   fix?: boolean;
   waitLock: string;
+  varFile?: string[];
 }
 
 export function register(program: Command): void {
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .addOption(new Option("--markdown", "Markdown for an issue or pull-request comment").conflicts("json"))
     .option("--fix", "repair the drift through the normal apply path, then report what is left")
     .option("--wait-lock <seconds>", "with --fix: wait this long for another apply to finish instead of refusing", "0")
+    .option("--var-file <files...>", "Terraform variable files for the refresh-only plan, as given to cdktf deploy (TF_VAR_<name> values are used too)")
     .action(async (options: DriftCliOptions) => {
       const waitLockSeconds = Number(options.waitLock);
       if (!Number.isFinite(waitLockSeconds) || waitLockSeconds < 0) throw new DcpError(`--wait-lock ${options.waitLock}: must be a number >= 0`);
@@ -71,7 +73,7 @@ function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: Sy
   const binary = findTerraform();
   if (!binary) return note("Terraform not checked: neither terraform nor tofu is on PATH, so infrastructure drift (refresh-only plan) is unknown.");
   if (stacks.length === 0) return note(`Terraform: profile ${options.profile} has no stack with resources; nothing to refresh.`);
-  const tf = terraformDrift(binary, process.cwd(), stacks);
+  const tf = terraformDrift(binary, process.cwd(), stacks, { varFiles: options.varFile });
   const findings = [...report.findings, ...tf.findings];
   return { ...report, findings, counts: countByKind(findings), notes: [...report.notes, ...tf.notes] };
 }

@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import Table from "cli-table3";
 import { Profile } from "../../model/profile";
 import { FleetSummary } from "../../constructs/sizing";
+import { SynthesizeResult } from "../../constructs/synthesize";
 import { synthesizeProject } from "../runtime-input";
 
 interface SynthOptions {
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .action(async (options: SynthOptions) => {
       const result = await synthesizeProject(options.profile, options.out);
       console.log(formatSummary(result.summary));
+      if (result.inputs.length > 0) console.log(formatInputs(result.inputs));
       const resources = result.stacks.reduce(
         (n, s) => n + Object.values<Record<string, unknown>>(s.terraform.resource ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0),
         0,
@@ -31,6 +33,13 @@ export function register(program: Command): void {
         `profile ${options.profile}: ${result.stacks.length} stack(s), ${resources} Terraform resources, ${result.desired.pools.length} pools → ${options.out}/stacks/<stack>/cdk.tf.json, ${options.out}/desired.json`,
       );
     });
+}
+
+/** What the first apply needs from outside the stack: Terraform variables to set, services that must answer over the IDC link. */
+export function formatInputs(inputs: SynthesizeResult["inputs"]): string {
+  const table = new Table({ head: ["input", "kind", "what"], colWidths: [null, null, 72], wordWrap: true, style: { head: [], border: [] } });
+  for (const i of inputs) table.push([`${i.stack}: ${i.name}`, i.kind, i.description]);
+  return `inputs of the first apply (set variables as TF_VAR_<name> or in a .tfvars file):\n${table.toString()}`;
 }
 
 /** Two tables: pools (replicas → containers and hosts per fleet) and fleets (hosts needed, buffer, free, desired). */

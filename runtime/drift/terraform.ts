@@ -3,6 +3,7 @@
  * synthesized stack, folded into the drift report. dcp does not second-guess Terraform
  * about cloud resources; it only runs it and reports what it says.
  */
+import { resolve } from "node:path";
 import { DcpError } from "../../model/errors";
 import { SynthesizedStack } from "../../model/synth-output";
 import { summary, withStackWorkspaces } from "../terraform";
@@ -39,26 +40,52 @@ export interface TerraformDrift {
   notes: string[];
 }
 
+export interface TerraformDriftOptions {
+  /** `-var-file`s passed to every plan, as `cdktf deploy` was given them. @default none */
+  varFiles?: string[];
+  /** Where TF_VAR_<name> values come from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Variables of a stack that have no default and no TF_VAR_<name> value: without a var
+ * file, a plan would stop asking for them. Refresh-only plans need the same inputs as the
+ * apply that made the state.
+ */
+export function missingVariables(terraform: any, options: TerraformDriftOptions = {}): string[] {
+  if ((options.varFiles ?? []).length > 0) return [];
+  const env = options.env ?? process.env;
+  return Object.entries<{ default?: unknown }>(terraform?.variable ?? {})
+    .filter(([name, v]) => v.default === undefined && env[`TF_VAR_${name}`] === undefined)
+    .map(([name]) => name);
+}
+
 /**
  * Runs init + refresh-only plan for each stack (runtime/terraform: a scratch copy, the
  * state where `cdktf deploy` keeps it). A stack whose providers cannot be installed here
  * is not checked, and a note says why.
  */
-export function terraformDrift(binary: string, projectDir: string, stacks: SynthesizedStack[]): TerraformDrift {
+export function terraformDrift(binary: string, projectDir: string, stacks: SynthesizedStack[], options: TerraformDriftOptions = {}): TerraformDrift {
   const findings: DriftFinding[] = [];
   const notes: string[] = [];
+  const varFiles = (options.varFiles ?? []).map((f) => resolve(projectDir, f));
   withStackWorkspaces(binary, projectDir, (open) => {
     for (const stack of stacks) {
+      const missing = missingVariables(stack.terraform, options);
+      if (missing.length > 0) {
+        notes.push(`Terraform not checked for stack ${stack.name}: variables ${missing.join(", ")} have no value; export TF_VAR_<name> as for cdktf deploy, or pass --var-file.`);
+        continue;
+      }
       const workspace = open(stack);
       const init = workspace.init();
       if (init.code !== 0) {
         notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${summary(init.output)}).`);
         continue;
       }
-      const plan = workspace.plan("-refresh-only", "-detailed-exitcode");
+      const plan = workspace.plan("-refresh-only", "-detailed-exitcode", ...varFiles.map((f) => `-var-file=${f}`));
       findings.push(...refreshOnlyResult(stack.name, plan.code, plan.output));
       notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${workspace.statePath ? ` (state ${workspace.statePath})` : ""}.`);
     }
-  });
+  }, options.env);
   return { findings, notes };
 }

@@ -24,19 +24,25 @@ export const RESOURCES = [
   "alicloud_vswitch",
   "alicloud_security_group",
   "alicloud_security_group_rule",
+  "alicloud_instance",
   "alicloud_ess_scaling_group",
   "alicloud_ess_scaling_configuration",
+  "alicloud_ess_lifecycle_hook",
   "alicloud_ess_scalinggroup_vserver_groups",
-  "alicloud_ecs_instance_set",
   "alicloud_slb_load_balancer",
   "alicloud_slb_listener",
   "alicloud_slb_server_group",
+  "alicloud_slb_acl",
   "alicloud_nat_gateway",
   "alicloud_eip_address",
   "alicloud_eip_association",
   "alicloud_snat_entry",
+  "alicloud_cen_instance_attachment",
+  "alicloud_pvtz_zone",
+  "alicloud_pvtz_zone_record",
+  "alicloud_pvtz_zone_attachment",
 ];
-export const DATA_SOURCES = ["alicloud_images"];
+export const DATA_SOURCES: string[] = [];
 
 const here = __dirname;
 const subsetPath = join(here, "schema", "provider-schema.subset.json");
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
   const code = new CodeMaker();
   new TerraformProviderGenerator(code, schema).generateAll();
   await code.save(workDir);
-    rmSync(outDir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   renameSync(join(workDir, "providers", "alicloud"), outDir);
   rmSync(workDir, { recursive: true, force: true });
   console.log(`bindings for ${RESOURCES.length} resources and ${DATA_SOURCES.length} data sources written to ${outDir}`);

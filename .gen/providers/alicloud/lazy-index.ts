@@ -3,17 +3,22 @@ Object.defineProperty(exports, 'vpc', { get: function () { return require('./vpc
 Object.defineProperty(exports, 'vswitch', { get: function () { return require('./vswitch'); } });
 Object.defineProperty(exports, 'securityGroup', { get: function () { return require('./security-group'); } });
 Object.defineProperty(exports, 'securityGroupRule', { get: function () { return require('./security-group-rule'); } });
+Object.defineProperty(exports, 'instance', { get: function () { return require('./instance'); } });
 Object.defineProperty(exports, 'essScalingGroup', { get: function () { return require('./ess-scaling-group'); } });
 Object.defineProperty(exports, 'essScalingConfiguration', { get: function () { return require('./ess-scaling-configuration'); } });
+Object.defineProperty(exports, 'essLifecycleHook', { get: function () { return require('./ess-lifecycle-hook'); } });
 Object.defineProperty(exports, 'essScalinggroupVserverGroups', { get: function () { return require('./ess-scalinggroup-vserver-groups'); } });
-Object.defineProperty(exports, 'ecsInstanceSet', { get: function () { return require('./ecs-instance-set'); } });
 Object.defineProperty(exports, 'slbLoadBalancer', { get: function () { return require('./slb-load-balancer'); } });
 Object.defineProperty(exports, 'slbListener', { get: function () { return require('./slb-listener'); } });
 Object.defineProperty(exports, 'slbServerGroup', { get: function () { return require('./slb-server-group'); } });
+Object.defineProperty(exports, 'slbAcl', { get: function () { return require('./slb-acl'); } });
 Object.defineProperty(exports, 'natGateway', { get: function () { return require('./nat-gateway'); } });
 Object.defineProperty(exports, 'eipAddress', { get: function () { return require('./eip-address'); } });
 Object.defineProperty(exports, 'eipAssociation', { get: function () { return require('./eip-association'); } });
 Object.defineProperty(exports, 'snatEntry', { get: function () { return require('./snat-entry'); } });
-Object.defineProperty(exports, 'dataAlicloudImages', { get: function () { return require('./data-alicloud-images'); } });
+Object.defineProperty(exports, 'cenInstanceAttachment', { get: function () { return require('./cen-instance-attachment'); } });
+Object.defineProperty(exports, 'pvtzZone', { get: function () { return require('./pvtz-zone'); } });
+Object.defineProperty(exports, 'pvtzZoneRecord', { get: function () { return require('./pvtz-zone-record'); } });
+Object.defineProperty(exports, 'pvtzZoneAttachment', { get: function () { return require('./pvtz-zone-attachment'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

@@ -6,6 +6,10 @@ import { DcpError } from "../../../model/errors";
 import { DependencyTemplate, Fleet, HostBuffer, Idc, LoadBalancer, Network, ServicePool } from "../../../constructs";
 import { synthesizeStacks } from "../../../constructs/synthesize";
 import { PoolDefinition } from "../../../model/desired-state";
+import fc from "fast-check";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { CERTIFICATE_ALLOWANCE_BYTES, MAX_USER_DATA_BYTES, renderUserData } from "../../../constructs/bootstrap";
 import { topology } from "../../support/stack-fixture";
 
 let outdir: string;
@@ -26,6 +30,8 @@ const feedApi: PoolDefinition = {
   upstream: { name: "feed_api" },
   owner: "feed-team",
 };
+/** The props every cloud Network needs: the IDC link and the enrolment service behind it. */
+const link = { idcLink: { idcCidrs: ["10.10.0.0/16"] }, hostEnrolmentUrl: "https://10.10.0.30:8443" };
 const expectError = (fn: () => unknown, ...parts: string[]) => {
   let error: unknown;
   try {
@@ -45,9 +51,13 @@ describe("Idc", () => {
       kind: "cloud",
       region: "cn-beijing",
       zones: ["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"],
-      consulAddress: "172.16.0.10:8301",
       cloudWeightFactor: 0.8,
     });
+  });
+  it("needs a Consul address for a private IDC; a cloud IDC may leave it to its Network", () => {
+    const { stack } = topology(app);
+    expectError(() => new Idc(stack, "p0", { kind: "private", zones: ["a"] }), "a private IDC needs consulAddress");
+    expect(new Idc(stack, "c0", { kind: "cloud", region: "cn-beijing", zones: ["z"] }).spec.consulAddress).toBeUndefined();
   });
   it("says what to change", () => {
     const { stack } = topology(app);
@@ -68,24 +78,104 @@ describe("Network", () => {
   });
   it("refuses to open SSH, Docker or Consul ports to the internet", () => {
     const { stack, bj } = topology(app);
-    expectError(() => new Network(stack, "n1", { idc: bj, ingress: [{ port: 22, cidr: "0.0.0.0/0" }] }), "opens SSH (port 22) to 0.0.0.0/0", "adminCidrs");
-    expectError(() => new Network(stack, "n2", { idc: bj, ingress: [{ port: [2000, 3000], cidr: "0.0.0.0/0" }] }), "Docker API");
-    expectError(() => new Network(stack, "n3", { idc: bj, ingress: [{ port: 8500, cidr: "0.0.0.0/1" }] }), "Consul HTTP");
-    expectError(() => new Network(stack, "n4", { idc: bj, ingress: [{ port: 8301, protocol: "udp", cidr: "0.0.0.0/0" }] }), "Consul RPC/Serf");
-    expectError(() => new Network(stack, "n5", { idc: bj, adminCidrs: ["0.0.0.0/0"] }), "adminCidrs[0] is 0.0.0.0/0");
+    expectError(() => new Network(stack, "n1", { ...link, idc: bj, ingress: [{ port: 22, cidr: "0.0.0.0/0" }] }), "opens SSH (port 22) to 0.0.0.0/0", "adminCidrs");
+    expectError(() => new Network(stack, "n2", { ...link, idc: bj, ingress: [{ port: [2000, 3000], cidr: "0.0.0.0/0" }] }), "Docker API");
+    expectError(() => new Network(stack, "n3", { ...link, idc: bj, ingress: [{ port: 8500, cidr: "0.0.0.0/1" }] }), "Consul HTTP");
+    expectError(() => new Network(stack, "n4", { ...link, idc: bj, ingress: [{ port: 8301, protocol: "udp", cidr: "0.0.0.0/0" }] }), "Consul RPC/Serf");
+    expectError(() => new Network(stack, "n5", { ...link, idc: bj, adminCidrs: ["0.0.0.0/0"] }), "adminCidrs[0] is 0.0.0.0/0");
   });
   it("allows public web ports and private ranges for control ports", () => {
     const { stack, bj } = topology(app);
-    expect(() => new Network(stack, "ok", { idc: bj, ingress: [{ port: 80, cidr: "0.0.0.0/0" }, { port: 22, cidr: "10.0.0.0/8" }] })).not.toThrow();
+    expect(() => new Network(stack, "ok", { ...link, idc: bj, ingress: [{ port: 80, cidr: "0.0.0.0/0" }, { port: 22, cidr: "10.0.0.0/8" }] })).not.toThrow();
   });
   it("validates ranges", () => {
     const { stack, bj, yf } = topology(app);
-    expectError(() => new Network(stack, "n6", { idc: yf }), "is private");
-    expectError(() => new Network(stack, "n7", { idc: bj, cidrBlock: "10.0.0.1/16" }), 'cidrBlock "10.0.0.1/16"');
-    expectError(() => new Network(stack, "n8", { idc: bj, cidrBlock: "10.0.0.0/24", vswitchPrefixLength: 25 }), "cannot carve 3 vSwitches");
-    expectError(() => new Network(stack, "n9", { idc: bj, ingress: [{ port: 0, cidr: "0.0.0.0/0" }] }), "port must be 1-65535");
-    expectError(() => new Network(stack, "n10", { idc: bj, natBandwidthMbps: -1 }), "natBandwidthMbps must be an integer 0-5000");
-    expect(new Network(stack, "no-nat", { idc: bj, natBandwidthMbps: 0 }).natGateway).toBeUndefined();
+    expectError(() => new Network(stack, "n6", { ...link, idc: yf }), "is private");
+    expectError(() => new Network(stack, "n7", { ...link, idc: bj, cidrBlock: "10.0.0.1/16" }), 'cidrBlock "10.0.0.1/16"');
+    expectError(() => new Network(stack, "n8", { ...link, idc: bj, cidrBlock: "10.0.0.0/24", vswitchPrefixLength: 25 }), "cannot carve 3 vSwitches");
+    expectError(() => new Network(stack, "n9", { ...link, idc: bj, ingress: [{ port: 0, cidr: "0.0.0.0/0" }] }), "port must be 1-65535");
+    expectError(() => new Network(stack, "n10", { ...link, idc: bj, natBandwidthMbps: -1 }), "natBandwidthMbps must be 0 (no NAT gateway) or 1-200");
+    expectError(() => new Network(stack, "n11", { ...link, idc: bj, natBandwidthMbps: 201 }), "1-200, the bandwidth Alibaba Cloud sells for a pay-by-traffic EIP");
+    expect(new Network(stack, "no-nat", { ...link, idc: bj, natBandwidthMbps: 0 }).egress).toBeUndefined();
+  });
+});
+
+describe("Network: the IDC link, Consul servers, registries", () => {
+  it("needs the link's ranges, keeps admin ranges and the enrolment service inside them", () => {
+    const { stack, bj } = topology(app);
+    expectError(() => new Network(stack, "l1", { ...link, idc: bj, idcLink: { idcCidrs: [] } }), "idcLink.idcCidrs must list");
+    expectError(() => new Network(stack, "l2", { ...link, idc: bj, idcLink: { idcCidrs: ["10.0.0.0/8"] } }), "overlaps the VPC 10.0.0.0/16");
+    expectError(() => new Network(stack, "l3", { ...link, idc: bj, adminCidrs: ["192.168.0.0/24"] }), "adminCidrs[0] 192.168.0.0/24 is not inside idcLink.idcCidrs");
+    expectError(() => new Network(stack, "l4", { ...link, idc: bj, hostEnrolmentUrl: "http://10.10.0.30" }), "hostEnrolmentUrl \"http://10.10.0.30\" must be an https:// URL");
+    expectError(() => new Network(stack, "l5", { ...link, idc: bj, hostEnrolmentUrl: "https://192.168.1.1:8443" }), "is not inside idcLink.idcCidrs");
+    expectError(() => new Network(stack, "l6", { ...link, idc: bj, idcLink: { idcCidrs: ["10.10.0.0/16"], cenInstanceId: "vbr-1" } }), "not a CEN instance id");
+    expect(new Network(stack, "l7", { ...link, idc: bj }).adminCidrs).toEqual(["10.10.0.0/16"]);
+  });
+  it("creates Consul servers on reserved addresses at the end of the VPC, spread over zones in priority order", () => {
+    const { network } = topology(app);
+    expect(network.consulServers!.placements).toEqual([
+      { zone: "cn-beijing-h", cidr: "172.16.255.208/28", address: "172.16.255.212" },
+      { zone: "cn-beijing-i", cidr: "172.16.255.224/28", address: "172.16.255.228" },
+      { zone: "cn-beijing-j", cidr: "172.16.255.240/28", address: "172.16.255.244" },
+    ]);
+    expect(network.consulJoin).toBe("172.16.255.212:8301,172.16.255.228:8301,172.16.255.244:8301");
+  });
+  it("refuses a Consul address inside the VPC it creates, and servers next to an external one", () => {
+    const { stack } = topology(app);
+    const inside = new Idc(stack, "in", { kind: "cloud", region: "cn-beijing", zones: ["z1"], consulAddress: "10.0.0.10:8301" });
+    expectError(() => new Network(stack, "c1", { ...link, idc: inside }), "consulAddress 10.0.0.10:8301 is inside the VPC 10.0.0.0/16", "ESS may give the address to a burst host");
+    const outside = new Idc(stack, "out", { kind: "cloud", region: "cn-beijing", zones: ["z1"], consulAddress: "10.10.0.10:8301" });
+    expectError(() => new Network(stack, "c2", { ...link, idc: outside, consulServers: { count: 3 } }), "remove consulServers");
+    expect(new Network(stack, "c3", { ...link, idc: outside }).consulServers).toBeUndefined();
+    expectError(() => new Network(stack, "c4", { ...link, idc: new Idc(stack, "even", { kind: "cloud", region: "cn-beijing", zones: ["z1"] }), consulServers: { count: 2 as 3 } }), "count must be 1, 3 or 5");
+  });
+  it("validates image registries: a DNS name, once, at an address the VPC reaches", () => {
+    const { stack, bj } = topology(app);
+    expectError(() => new Network(stack, "r1", { ...link, idc: bj, imageRegistries: [{ host: "registry", address: "10.10.0.20" }] }), 'host "registry" must be a lower-case DNS name');
+    expectError(() => new Network(stack, "r2", { ...link, idc: bj, imageRegistries: [{ host: "a.local", address: "10.10.0.20" }, { host: "a.local", address: "10.10.0.21" }] }), "declared twice");
+    expectError(() => new Network(stack, "r3", { ...link, idc: bj, imageRegistries: [{ host: "a.local", address: "192.168.9.9" }] }), "neither in the VPC nor in idcLink.idcCidrs");
+  });
+});
+
+describe("Fleet: scaling groups that stay as the fleet grows", () => {
+  const synthWith = (maxHosts: number, replicas: number) =>
+    synthesizeStacks((a) => {
+      const t = topology(a, {}, "test", { bjFleet: { maxHosts } });
+      new ServicePool(t.stack, "big", { name: "big", image: "registry.local/r/big:1", containerType: "dP04", replicas, idcs: ["aliyun-bj"], owner: "t" });
+      return [t.stack];
+    }).stacks[0].terraform;
+  const groupNames = (tf: any) => Object.keys(tf.resource.alicloud_ess_scaling_group);
+
+  it("keeps every scaling group when the need grows, and when maxHosts is raised", () => {
+    fc.assert(
+      // Up to 4,000 hosts: what one /20 vSwitch per zone of the fixture holds.
+      fc.property(fc.integer({ min: 10, max: 2000 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 2000 }), (smallMax, extra, replicas) => {
+        const small = synthWith(smallMax, Math.min(replicas, smallMax - 3));
+        const large = synthWith(smallMax + extra, Math.min(replicas, smallMax - 3) + extra);
+        expect(groupNames(large)).toEqual(expect.arrayContaining(groupNames(small)));
+      }),
+      { numRuns: 4, endOnFailure: true },
+    );
+  }, 60_000);
+  it("needs an address in each zone's vSwitch for every host the zone may take", () => {
+    expect(() => synthWith(5000, 10)).toThrow(/may put 5000 hosts in one zone, but a \/20 vSwitch has 4092 addresses/);
+  });
+  it("validates maxHosts and the drain timeout", () => {
+    const { stack, bj, network } = topology(app);
+    const hostClass = { cpu: 16, memoryMiB: 32768 };
+    expectError(() => new Fleet(stack, "m1", { idc: bj, network, hostClass, instanceTypes: ["a"], maxHosts: 0 }), "maxHosts must be an integer >= 1");
+    expectError(() => new Fleet(stack, "m2", { idc: bj, network, hostClass, instanceTypes: ["a"], drainTimeoutSeconds: 10 }), "drainTimeoutSeconds must be an integer 30-21600");
+  });
+});
+
+describe("cloud user data", () => {
+  it("fits what ECS takes (16 KB), with room for the two CA certificates, or synth says to shorten the bootstrap", () => {
+    const env = { role: "host" as const, idc: "aliyun-bj", fleet: "f", cpu: 16, memoryMiB: 32768, consulJoin: "10.0.0.4:8301", kvRoot: "dcp", enrolmentUrl: "https://10.10.0.30:8443" };
+    const cas = { dockerClientCaPem: "${var.a}", hostCaPem: "${var.b}" };
+    const script = readFileSync(join(__dirname, "..", "..", "..", "hosts", "bootstrap.sh"), "utf8");
+    expect(Buffer.byteLength(renderUserData(script, env, cas)) + 2 * CERTIFICATE_ALLOWANCE_BYTES).toBeLessThanOrEqual(MAX_USER_DATA_BYTES);
+    const incompressible = randomBytes(12 * 1024).toString("base64");
+    expectError(() => renderUserData(incompressible, env, cas), "ECS takes 16384", "shorten hosts/bootstrap.sh");
   });
 });
 
@@ -163,13 +253,41 @@ describe("ServicePool", () => {
 });
 
 describe("LoadBalancer", () => {
+  let fleets = 0;
+  const entryFleet = (t: ReturnType<typeof topology>, maxHosts = 200) =>
+    new Fleet(t.stack, `entry-${++fleets}`, { idc: t.bj, network: t.network, hostClass: { cpu: 8, memoryMiB: 16384 }, instanceTypes: ["ecs.c7.2xlarge"], maxHosts });
+  const nginx = (t: ReturnType<typeof topology>, change: Partial<PoolDefinition> = {}) =>
+    new ServicePool(t.stack, change.name ?? "web", { ...feedApi, name: "web", upstream: undefined, idcs: ["aliyun-bj"], placement: { antiAffinity: "host" }, ports: [{ name: "http", port: 80 }], ...change });
+
   it("needs a fixed first port and a cloud fleet the pool runs in", () => {
-    const { stack, bjFleet, yfFleet } = topology(app);
-    const dyn = new ServicePool(stack, "dyn", { ...feedApi, name: "dyn", ports: [{ name: "http", port: 0 }], upstream: undefined });
-    expectError(() => new LoadBalancer(stack, "lb1", { pool: dyn, fleet: bjFleet }), "needs a fixed first port");
-    const web = new ServicePool(stack, "web", { ...feedApi, name: "web", upstream: undefined, idcs: ["yf-private"] });
-    expectError(() => new LoadBalancer(stack, "lb2", { pool: web, fleet: yfFleet }), "is private");
-    expectError(() => new LoadBalancer(stack, "lb3", { pool: web, fleet: bjFleet }), 'does not run in IDC "aliyun-bj"');
+    const t = topology(app);
+    const dyn = new ServicePool(t.stack, "dyn", { ...feedApi, name: "dyn", ports: [{ name: "http", port: 0 }], upstream: undefined });
+    expectError(() => new LoadBalancer(t.stack, "lb1", { pool: dyn, fleet: t.bjFleet }), "needs a fixed first port");
+    const web = new ServicePool(t.stack, "web", { ...feedApi, name: "web", upstream: undefined, idcs: ["yf-private"] });
+    expectError(() => new LoadBalancer(t.stack, "lb2", { pool: web, fleet: t.yfFleet }), "is private");
+    expectError(() => new LoadBalancer(t.stack, "lb3", { pool: web, fleet: t.bjFleet }), 'does not run in IDC "aliyun-bj"');
+  });
+  it("needs an entry pool of one IDC, one per host, never on an admin port, on a fleet within the CLB's backend quota", () => {
+    const t = topology(app);
+    expectError(() => new LoadBalancer(t.stack, "e1", { pool: nginx(t, { name: "two", idcs: ["yf-private", "aliyun-bj"] }), fleet: entryFleet(t) }), 'list only IDC "aliyun-bj" in idcs');
+    expectError(() => new LoadBalancer(t.stack, "e2", { pool: nginx(t, { name: "packed", placement: {} }), fleet: entryFleet(t) }), "needs placement.antiAffinity: host");
+    expectError(() => new LoadBalancer(t.stack, "e3", { pool: nginx(t, { name: "ssh", ports: [{ name: "ssh", port: 22 }] }), fleet: entryFleet(t) }), "listens on SSH port 22");
+    expectError(() => new LoadBalancer(t.stack, "e4", { pool: nginx(t, { name: "wide" }), fleet: entryFleet(t, 500) }), "a CLB takes 200 backend servers by default");
+    expectError(() => new LoadBalancer(t.stack, "e5", { pool: nginx(t, { name: "bad-clients" }), fleet: entryFleet(t), clientCidrs: ["everyone"] }), 'clientCidrs[0] "everyone"');
+    expectError(() => new LoadBalancer(t.stack, "e6", { pool: nginx(t, { name: "many-clients" }), fleet: entryFleet(t), clientCidrs: Array(301).fill("10.0.0.0/8") }), "1 to 300 ranges");
+  });
+  it("takes its fleet for itself: no second load balancer, no buffer", () => {
+    const t = topology(app);
+    const fleet = entryFleet(t);
+    new LoadBalancer(t.stack, "first", { pool: nginx(t, { name: "a" }), fleet });
+    expectError(() => new LoadBalancer(t.stack, "second", { pool: nginx(t, { name: "b" }), fleet }), 'already serves pool "a"');
+    expectError(() => synthesizeStacks((a) => {
+      const u = topology(a);
+      const f = entryFleet(u);
+      new LoadBalancer(u.stack, "lb", { pool: nginx(u), fleet: f });
+      new HostBuffer(u.stack, "spare", { fleet: f, hosts: 2 });
+      return [u.stack];
+    }), 'HostBuffer test/spare: fleet', 'serves only pool "web"', "remove the buffer");
   });
 });
 

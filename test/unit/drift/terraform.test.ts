@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTerraform } from "../../../runtime/terraform";
-import { refreshOnlyResult, terraformDrift } from "../../../runtime/drift/terraform";
+import { missingVariables, refreshOnlyResult, terraformDrift } from "../../../runtime/drift/terraform";
 
 describe("Terraform refresh-only result", () => {
   test("exit 0: no finding; exit 2: one finding quoting what changed", () => {
@@ -44,6 +44,18 @@ const tf = findTerraform();
 
   test("a plan Terraform refuses is an error naming the stack and Terraform's error", () => {
     expect(() => terraformDrift(tf!, project, [stack({ terraform_data: { marker: { bogus: "v1" } } })])).toThrow(/stack s1 \(exit 1\): Error: Extraneous JSON object property/);
+  });
+
+  test("variables come from TF_VAR_ or var files, as for the apply; without a value the stack is not checked and the note names them", () => {
+    const withVariable = (terraform: object) => ({ name: "s3", terraform: { ...terraform, variable: { image: { type: "string" } }, resource: { terraform_data: { marker: { input: "${var.image}" } } } } });
+    const s3 = withVariable({ terraform: { backend: { local: { path: "terraform.s3.tfstate" } } } });
+    const none = terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH } });
+    expect(none.notes).toEqual(["Terraform not checked for stack s3: variables image have no value; export TF_VAR_<name> as for cdktf deploy, or pass --var-file."]);
+    expect(missingVariables(s3.terraform, { env: { TF_VAR_image: "m-1" } })).toEqual([]);
+    expect(terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH, TF_VAR_image: "m-1" } }).findings).toEqual([]);
+    writeFileSync(join(project, "values.tfvars.json"), JSON.stringify({ image: "m-2" }));
+    const fromFile = terraformDrift(tf!, project, [s3], { varFiles: ["values.tfvars.json"], env: { PATH: process.env.PATH } });
+    expect(fromFile.notes.join(" ")).toContain("plan -refresh-only for stack s3");
   });
 
   test("providers that cannot be installed here: the stack is not checked, and a note says why", () => {

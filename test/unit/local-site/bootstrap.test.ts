@@ -21,7 +21,7 @@ const COMPLETE = {
 
 test.each(Object.keys(COMPLETE))("without %s it exits 1 naming the variable and creates nothing", (missing) => {
   const state = join(mkdtempSync(join(tmpdir(), "dcp-bootstrap-")), "state");
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", ...COMPLETE, DCP_STATE_DIR: state, DCP_INSTALL: "0" };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", ...COMPLETE, DCP_STATE_DIR: state };
   delete env[missing];
   const result = spawnSync("bash", [SCRIPT], { env, encoding: "utf8" });
   expect(result.status).toBe(1);

@@ -7,6 +7,7 @@ import { PROTECTED_PORTS } from "../../../constructs/network";
 import { synthesize, synthesizeStacks, SynthesizeResult } from "../../../constructs/synthesize";
 import { LOCAL_REPLICA_DIVISOR } from "../../../constructs/dcp-stack";
 import { PROJECT_DIR, topology } from "../../support/stack-fixture";
+import { embeddedBootstrap, userDataEnv, userDataScript } from "../../support/terraform-json";
 
 let cloud: SynthesizeResult;
 let local: SynthesizeResult;
@@ -29,13 +30,13 @@ describe("the example stack, cloud profile", () => {
     expect(byName["feed-cache"]).toMatchObject({ replicas: 4, effectiveReplicas: 4 + Math.ceil(0.2 * 120) });
   });
 
-  it("sizes the cloud fleet into the scaling group's desired capacity", () => {
+  it("sizes the cloud fleet into its scaling groups' initial capacity", () => {
     const bj = cloud.desired.fleets.find((f) => f.name === "bj-standard")!;
     const summary = cloud.summary.fleets.find((f) => f.fleet === "bj-standard")!;
     expect(bj.desiredHosts).toBe(summary.hostsForPools + summary.bufferHosts);
-    const [group] = resources("alicloud_ess_scaling_group");
-    expect(group).toMatchObject({ desired_capacity: bj.desiredHosts, min_size: 10, multi_az_policy: "PRIORITY" });
-    expect(group.max_size).toBeGreaterThanOrEqual(group.desired_capacity);
+    const groups = resources("alicloud_ess_scaling_group").filter((g) => g.tags["dcp:fleet"] === "bj-standard");
+    expect(groups.reduce((n, g) => n + g.desired_capacity, 0)).toBe(bj.desiredHosts);
+    for (const g of groups) expect(g).toMatchObject({ min_size: 0, max_size: 500 });
     // Every container of every pool is accounted for in some fleet.
     for (const p of cloud.desired.pools) {
       const placed = cloud.summary.allocations.filter((a) => a.pool === p.name).reduce((n, a) => n + a.containers, 0);
@@ -43,30 +44,29 @@ describe("the example stack, cloud profile", () => {
     }
   });
 
-  it("spreads the scaling group over the vSwitches in zone priority order", () => {
-    const [group] = resources("alicloud_ess_scaling_group");
-    const zones = group.vswitch_ids.map((ref: string) => {
-      const name = /alicloud_vswitch\.([^.]+)\.id/.exec(ref)![1];
-      return tf.resource.alicloud_vswitch[name].zone_id;
-    });
-    expect(zones).toEqual(["cn-beijing-h", "cn-beijing-i", "cn-beijing-j"]);
-  });
-
   it("launches the fallback instance types with the bootstrap script as user data", () => {
-    const [config] = resources("alicloud_ess_scaling_configuration");
+    const config = resources("alicloud_ess_scaling_configuration").find((c) => c.tags["dcp:fleet"] === "bj-standard")!;
     expect(config.instance_types).toEqual(["ecs.c7.4xlarge", "ecs.c6.4xlarge", "ecs.c8i.4xlarge"]);
-    const userData: string = config.user_data;
-    expect(userData.startsWith("${base64encode(")).toBe(true);
-    for (const v of ["dcp_tls_ca_pem", "dcp_tls_server_cert_pem", "dcp_tls_server_key_pem"]) {
-      expect(userData).toContain(`\${var.${v}}`);
-      expect(tf.variable[v]).toMatchObject({ sensitive: true, type: "string" });
+    const script = userDataScript(config.user_data);
+    for (const v of ["dcp_docker_client_ca_pem", "dcp_host_ca_pem"]) {
+      expect(script).toContain(`\${var.${v}}`);
+      expect(tf.variable[v]).toMatchObject({ type: "string" });
     }
-    const script = /base64 -d > \/usr\/local\/lib\/dcp\/bootstrap\.sh <<'DCP_BOOTSTRAP'\\n([A-Za-z0-9+/=\\n]+?)DCP_BOOTSTRAP/.exec(userData)![1];
-    const decoded = Buffer.from(script.replace(/\\n/g, ""), "base64").toString("utf8");
-    expect(decoded).toBe(readFileSync(join(PROJECT_DIR, "hosts", "bootstrap.sh"), "utf8"));
-    for (const env of ["DCP_IDC=aliyun-bj", "DCP_FLEET=bj-standard", "DCP_CPU=16", "DCP_MEMORY_MIB=32768", "DCP_CLOUD=true", "DCP_CONSUL_JOIN=172.16.0.10:8301", "DCP_TLS_DIR=/etc/dcp/tls", "DCP_INSTALL=1"]) {
-      expect(userData).toContain(env);
-    }
+    expect(embeddedBootstrap(script)).toBe(readFileSync(join(PROJECT_DIR, "hosts", "bootstrap.sh"), "utf8"));
+    const servers = cloud.desired.idcs.find((i) => i.name === "aliyun-bj")!.consulAddress;
+    expect(userDataEnv(script)).toMatchObject({
+      DCP_ROLE: "host",
+      DCP_IDC: "aliyun-bj",
+      DCP_FLEET: "bj-standard",
+      DCP_CPU: "16",
+      DCP_MEMORY_MIB: "32768",
+      DCP_CLOUD: "true",
+      DCP_CONSUL_JOIN: servers,
+      DCP_CONSUL_ACL: "1",
+      DCP_SUPERVISOR: "systemd",
+      DCP_TLS_DIR: "/etc/dcp/tls",
+      DCP_ENROL_URL: "https://10.10.0.30:8443",
+    });
   });
 
   it("tags every taggable resource with owner, cost centre and its fleet or pool", () => {
@@ -80,23 +80,24 @@ describe("the example stack, cloud profile", () => {
       }
     }
     for (const r of [...resources("alicloud_ess_scaling_group"), ...resources("alicloud_ess_scaling_configuration")]) {
-      expect(r.tags["dcp:fleet"]).toBe("bj-standard");
+      expect(["bj-standard", "bj-entry"]).toContain(r.tags["dcp:fleet"]);
     }
     for (const r of [...resources("alicloud_slb_load_balancer"), ...resources("alicloud_slb_server_group")]) {
       expect(r.tags).toMatchObject({ "dcp:pool": "nginx-entry", owner: "platform-team", "cost-centre": "cc-platform" });
     }
   });
 
-  it("puts the entry pool behind an SLB that the scaling group joins", () => {
-    const [attach] = resources("alicloud_ess_scalinggroup_vserver_groups");
-    expect(attach.vserver_groups[0].vserver_attributes[0]).toMatchObject({ port: 80, weight: 100 });
+  it("puts the entry pool behind an SLB that the entry fleet's scaling groups join", () => {
+    const attachments = resources("alicloud_ess_scalinggroup_vserver_groups");
+    expect(attachments).toHaveLength(3);
+    for (const a of attachments) expect(a.vserver_groups[0].vserver_attributes[0]).toMatchObject({ port: 80, weight: 100 });
     expect(resources("alicloud_slb_listener")[0]).toMatchObject({ frontend_port: 80, protocol: "tcp" });
   });
 
-  it("gives hosts outbound internet through a NAT gateway with SNAT for every vSwitch", () => {
+  it("gives hosts outbound internet through a NAT gateway with SNAT for every host vSwitch", () => {
     expect(resources("alicloud_nat_gateway")).toEqual([expect.objectContaining({ nat_type: "Enhanced", payment_type: "PayAsYouGo" })]);
-    const vswitches = Object.keys(tf.resource.alicloud_vswitch).map((name) => `\${alicloud_vswitch.${name}.id}`);
-    expect(resources("alicloud_snat_entry").map((e) => e.source_vswitch_id).sort()).toEqual(vswitches.sort());
+    const hostVswitches = [...new Set(resources("alicloud_ess_scaling_group").flatMap((g) => g.vswitch_ids))];
+    expect(resources("alicloud_snat_entry").map((e) => e.source_vswitch_id).sort()).toEqual(hostVswitches.sort());
     for (const e of resources("alicloud_snat_entry")) expect(e.depends_on[0]).toMatch(/^alicloud_eip_association\./);
   });
 
@@ -110,10 +111,12 @@ describe("the example stack, cloud profile", () => {
 
   it("outputs what the runtime needs and uses a local backend by default", () => {
     expect(Object.keys(tf.output).sort()).toEqual([
+      "aliyun_bj_consul_servers",
       "aliyun_bj_security_group_id",
       "aliyun_bj_vpc_id",
       "aliyun_bj_vswitch_ids",
-      "bj_standard_scaling_group_ids",
+      "bj_entry_scaling_groups",
+      "bj_standard_scaling_groups",
       "nginx_entry_slb_address",
     ]);
     expect(tf.terraform.backend).toEqual({ local: { path: "terraform.example.tfstate" } });
@@ -166,19 +169,31 @@ describe("state backend", () => {
 });
 
 describe("large fleets", () => {
-  it("split into scaling groups of at most maxHostsPerGroup that add up to the desired capacity", () => {
+  it("get maxHosts / maxHostsPerGroup scaling groups per zone; the first zone's groups start with the desired capacity, filled in order", () => {
     const r = synthesizeStacks((app) => {
       const t = topology(app);
       new HostBuffer(t.stack, "more", { fleet: t.bjFleet, hosts: 7 });
-      new ServicePool(t.stack, "big", { name: "big", image: "r/big:1", containerType: "dP04", replicas: 1200, idcs: ["aliyun-bj"], owner: "t" });
+      new ServicePool(t.stack, "big", { name: "big", image: "registry.local/r/big:1", containerType: "dP04", replicas: 1200, idcs: ["aliyun-bj"], owner: "t" });
       return [t.stack];
     });
-    const groups = Object.values<any>(r.stacks[0].terraform.resource.alicloud_ess_scaling_group);
-    expect(groups).toHaveLength(3);
-    expect(groups.map((g) => g.desired_capacity).sort()).toEqual([403, 403, 404]);
-    expect(groups.reduce((n, g) => n + g.min_size, 0)).toBe(10);
-    expect(Object.keys(r.stacks[0].terraform.resource.alicloud_ess_scaling_configuration)).toHaveLength(3);
-    expect(r.stacks[0].terraform.output.bj_standard_scaling_group_ids.value).toHaveLength(3);
+    const big = r.stacks[0].terraform;
+    const groups = Object.values<any>(big.resource.alicloud_ess_scaling_group);
+    expect(groups).toHaveLength(3 * 8);
+    expect(r.desired.fleets.find((f) => f.name === "bj-standard")!.desiredHosts).toBe(1210);
+    const zone = (g: any) => big.resource.alicloud_vswitch[/alicloud_vswitch\.([^.]+)\./.exec(g.vswitch_ids[0])![1]].zone_id;
+    expect(groups.filter((g) => zone(g) === "cn-beijing-h").map((g) => g.desired_capacity)).toEqual([500, 500, 210, 0, 0, 0, 0, 0]);
+    expect(groups.filter((g) => zone(g) !== "cn-beijing-h").every((g) => g.desired_capacity === 0)).toBe(true);
+    expect(Object.keys(big.resource.alicloud_ess_scaling_configuration)).toHaveLength(24);
+    expect(big.output.bj_standard_scaling_groups.value.map((z: any) => z.ids.length)).toEqual([8, 8, 8]);
+  });
+  it("fail synth when the pools need more than maxHosts", () => {
+    expect(() =>
+      synthesizeStacks((app) => {
+        const t = topology(app);
+        new ServicePool(t.stack, "huge", { name: "huge", image: "registry.local/r/huge:1", containerType: "dP04", replicas: 5000, idcs: ["aliyun-bj"], owner: "t" });
+        return [t.stack];
+      }),
+    ).toThrow(/Fleet test\/bj-standard: the pools need 5003 hosts, more than maxHosts 4000; raise maxHosts/);
   });
 });
 
@@ -213,7 +228,7 @@ describe("writing output", () => {
     expect(written.resource.alicloud_ess_scaling_group).toBeDefined();
     const desired = JSON.parse(readFileSync(join(out, "desired.json"), "utf8"));
     expect(desired.pools.map((p: { name: string }) => p.name)).toContain("feed-api");
-    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).fleets).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).fleets).toHaveLength(3);
 
     writeFileSync(join(out, "marker"), "kept");
     const bad = project("cycle", goodFeedApi.replace("- { pool: feed-cache, ratio: 0.2 }", "- { pool: feed-cahce, ratio: 0.2 }"));
@@ -225,7 +240,8 @@ describe("writing output", () => {
     const dcp = join(PROJECT_DIR, "bin", "dcp");
     const ok = execFileSync(dcp, ["synth", "--out", join(dir, "ok")], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(ok).toContain("bj-standard");
-    expect(ok).toMatch(/profile cloud: 1 stack\(s\), 21 Terraform resources, 6 pools/);
+    expect(ok).toMatch(/profile cloud: 1 stack\(s\), \d+ Terraform resources, 6 pools/);
+    expect(ok).toContain("dcp_host_image_id");
     expect(existsSync(join(dir, "ok", "stacks", "example", "cdk.tf.json"))).toBe(true);
 
     const bad = project("negative", goodFeedApi.replace("replicas: 120", "replicas: -3"));

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LoadBalancer, ServicePool } from "../../../constructs";
+import { Fleet, LoadBalancer, ServicePool } from "../../../constructs";
+import { protectedPortIn } from "../../../constructs/firewall";
 import { synthesize, synthesizeStacks } from "../../../constructs/synthesize";
 import { CONTAINER_TYPE_NAMES } from "../../../model/container-types";
 import { PoolDefinition } from "../../../model/desired-state";
@@ -19,14 +20,21 @@ const firstOf = (tf: any, type: string) => Object.values<any>(tf.resource[type])
 describe("schema conformance of the example stack", () => {
   it("uses only resource types and attributes of the provider schema, correctly typed", () => {
     expect(Object.keys(example.resource).sort()).toEqual([
+      "alicloud_cen_instance_attachment",
       "alicloud_eip_address",
       "alicloud_eip_association",
+      "alicloud_ess_lifecycle_hook",
       "alicloud_ess_scaling_configuration",
       "alicloud_ess_scaling_group",
       "alicloud_ess_scalinggroup_vserver_groups",
+      "alicloud_instance",
       "alicloud_nat_gateway",
+      "alicloud_pvtz_zone",
+      "alicloud_pvtz_zone_attachment",
+      "alicloud_pvtz_zone_record",
       "alicloud_security_group",
       "alicloud_security_group_rule",
+      "alicloud_slb_acl",
       "alicloud_slb_listener",
       "alicloud_slb_load_balancer",
       "alicloud_slb_server_group",
@@ -117,15 +125,20 @@ describe("schema conformance of random valid pool sets (property)", () => {
     fc.assert(
       fc.property(poolSet, (pools) => {
         const result = synthesizeStacks((app) => {
-          const t = topology(app);
+          const t = topology(app, {}, "test", { bjFleet: { maxHosts: 16000, maxHostsPerGroup: 1000 }, network: { vswitchPrefixLength: 18 } });
           const made = pools.map((p) => new ServicePool(t.stack, p.name, p));
-          const entry = made.find((p) => p.pool.idcs.includes("aliyun-bj") && (p.pool.ports[0]?.port ?? 0) > 0);
-          if (entry) new LoadBalancer(t.stack, "entry", { pool: entry, fleet: t.bjFleet });
+          // pool-0 is no pool's dependency, so its replicas are its own: an entry pool when it can be one.
+          const [first] = made;
+          const port = first.pool.ports[0]?.port ?? 0;
+          if (first.pool.idcs.join() === "aliyun-bj" && port > 0 && !protectedPortIn(port, port) && first.pool.placement.antiAffinity === "host" && first.pool.replicas <= 200) {
+            const fleet = new Fleet(t.stack, "bj-entry", { idc: t.bj, network: t.network, hostClass: { cpu: 16, memoryMiB: 32768 }, instanceTypes: ["ecs.c7.4xlarge"], maxHosts: 200 });
+            new LoadBalancer(t.stack, "entry", { pool: first, fleet });
+          }
           return [t.stack];
         });
         const tf = result.stacks[0].terraform;
         expect(schemaProblems(tf)).toEqual([]);
-        const groups = Object.values<any>(tf.resource.alicloud_ess_scaling_group);
+        const groups = Object.values<any>(tf.resource.alicloud_ess_scaling_group).filter((g) => g.tags["dcp:fleet"] === "bj-standard");
         const bj = result.desired.fleets.find((f) => f.name === "bj-standard")!;
         expect(groups.reduce((n, g) => n + g.desired_capacity, 0)).toBe(bj.desiredHosts);
         for (const g of groups) {
