@@ -11,7 +11,8 @@ import { DEFAULT_SITE, fleetFile, siteLayout, hostStateDir, STATE_ROOT, stateDir
 import { assertSubnetFree, createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
 import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
-import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
+import { bootstrapHost, hostOf, stopDockerDaemon } from "./hosts";
+import { ensureImages } from "./images";
 import { checkFleet } from "./status";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
 import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
@@ -115,7 +116,8 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
         await teardown(fleet.name, log);
       } else if ((await checkFleet(fleet)).healthy) {
         await removeLeftovers(fleet, log);
-        if (await ensureDemoImages(fleet)) log(`fleet ${fleet.name}: pushed ${fleet.image} and ${fleet.imageNext} (entrypoint changed)`);
+        const pushed = await ensureImages(fleet);
+        if (pushed.length > 0) log(`fleet ${fleet.name}: pushed ${pushed.join(", ")} (their sources changed)`);
         log(`fleet ${fleet.name}: already up and healthy`);
         return fleet;
       }
@@ -145,7 +147,8 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
         }
       }),
     );
-    if (await ensureDemoImages(fleet)) log(`fleet ${fleet.name}: pushed ${fleet.image} and ${fleet.imageNext}`);
+    const pushed = await ensureImages(fleet);
+    if (pushed.length > 0) log(`fleet ${fleet.name}: pushed ${pushed.join(", ")}`);
     writeFileSync(file, JSON.stringify(fleet, null, 2) + "\n");
     let status: FleetStatus | undefined;
     await waitFor(`fleet ${fleet.name} to be healthy`, 60_000, async () => (status = await checkFleet(fleet)).healthy).catch(

@@ -9,11 +9,14 @@ dcp demo ${DEMO_VERSION:-1}
 pool ${DCP_POOL:-none}
 instance ${DCP_INSTANCE:-none}
 PAGE
-# The example pools' health paths, and $HEALTH_PATH for any other pool.
-for path in /health /healthz /ping /nginx-health ${HEALTH_PATH:-}; do
-  mkdir -p "$www$(dirname "$path")"
-  echo ok >"$www$path"
-done
+# The example pools' health paths, and $HEALTH_PATH for any other pool; none with
+# DEMO_HEALTHY=0 (dcp/demo:broken), whose health checks then fail with 404.
+if [ "${DEMO_HEALTHY:-1}" != 0 ]; then
+  for path in /health /healthz /ping /nginx-health ${HEALTH_PATH:-}; do
+    mkdir -p "$www$(dirname "$path")"
+    echo ok >"$www$path"
+  done
+fi
 
 ports="$( (echo "${PORT:-8080}"; env | sed -n 's/^PORT_[A-Za-z0-9_]*=\([0-9][0-9]*\)$/\1/p') | sort -un)"
 pids=""
