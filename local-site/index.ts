@@ -20,6 +20,7 @@ import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 export * from "./types";
 export { siteLayout, DEFAULT_SITE, TEST_SITE } from "./layout";
 export { clientTls, dockerPing } from "./status";
+export { CatalogTargets, Traffic, TrafficOptions, TrafficReport, MAX_RATE } from "./traffic";
 
 const INSTALL_DEPS = join(__dirname, "..", "scripts", "install-deps.sh");
 

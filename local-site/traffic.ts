@@ -1,6 +1,7 @@
 /**
- * Live traffic for the zero-loss fleet tests: a bounded load generator that sends GETs to
- * the entry tier and counts every request that failed and which image answered.
+ * Live traffic through the local site, for zero-loss tests and benchmarks: a bounded load
+ * generator that sends GETs to the entry tier and counts every request that failed and
+ * which image answered.
  *
  * Bounded by construction: at most MAX_RATE requests per second in all, a hard cap on the
  * number of requests and on the run's length, and targets only on loopback or on the test
@@ -9,7 +10,7 @@
  * behind a kept-alive connection.
  */
 import { get } from "node:http";
-import { LocalSite } from "../../../local-site";
+import { LocalSite } from "./types";
 
 /** The most requests per second a generator may send, whatever it is asked. */
 export const MAX_RATE = 300;
@@ -129,3 +130,51 @@ export class Traffic {
     return { ...this.snapshot(), failingSeconds };
   }
 }
+
+interface HealthEntry {
+  Service: { Address: string; Port: number };
+}
+
+/**
+ * The entry containers as a load balancer in front of them sees them: the passing instances
+ * of the entry pool in the Consul catalog, re-read every few hundred milliseconds.
+ */
+export class CatalogTargets {
+  private current: string[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly site: LocalSite, private readonly service: string, private readonly everyMs = 300) {
+    this.loop = this.follow();
+  }
+
+  /** Resolves once the catalog lists `count` passing instances. */
+  async ready(count: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.current.length < count) {
+      if (Date.now() > deadline) throw new Error(`catalog lists ${this.current.length} passing ${this.service}, not ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  list = (): string[] => this.current;
+
+  private async read(): Promise<string[]> {
+    const res = await fetch(`${this.site.consulHttp}/v1/health/service/${this.service}?passing`, { signal: AbortSignal.timeout(2000) });
+    const entries = (await res.json()) as HealthEntry[];
+    return entries.map((e) => `http://${e.Service.Address}:${e.Service.Port}/`).sort();
+  }
+
+  private async follow(): Promise<void> {
+    while (this.running) {
+      this.current = await this.read().catch(() => this.current);
+      await new Promise((resolve) => setTimeout(resolve, this.everyMs));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}
+
