@@ -9,7 +9,7 @@ import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { replicaProblems } from "../model/pool-rules/pool";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
-import { localSiteImage } from "../local-site";
+import { localSiteImages } from "../local-site";
 import { RuntimeOptions } from "../runtime";
 import { DcpError } from "../model/errors";
 import { Profile } from "../model/profile";
@@ -95,5 +95,5 @@ export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredSt
 
 /** Synthesizes the project in the working directory; on the local profile its pools run the local fleet's demo image. */
 export function synthesizeProject(profile: Profile, outDir?: string): Promise<SynthesizeResult> {
-  return synthesize(process.cwd(), { profile, outDir, localImage: profile === "local" ? localSiteImage() : undefined });
+  return synthesize(process.cwd(), { profile, outDir, ...(profile === "local" ? localSiteImages() : {}) });
 }

@@ -35,15 +35,17 @@ export function readSite(nameOrPath: string = DEFAULT_SITE): LocalSite {
 }
 
 /**
- * The demo image in the registry of the local fleet named by env DCP_FLEET (default "dcp"),
- * which the local profile runs for every pool; undefined when that fleet is not up (the
- * desired state is still useful for plans and tests, applying it needs the fleet anyway).
+ * The images in the registry of the local fleet named by env DCP_FLEET (default "dcp"): the
+ * demo image the local profile runs for every pool, and the entry image for the entry tier;
+ * none when that fleet is not up (the desired state is still useful for plans and tests,
+ * applying it needs the fleet anyway).
  */
-export function localSiteImage(): string | undefined {
+export function localSiteImages(): { localImage?: string; localEntryImage?: string } {
   try {
-    return readSite(process.env.DCP_FLEET || undefined).image;
+    const site = readSite(process.env.DCP_FLEET || undefined);
+    return { localImage: site.image, localEntryImage: site.entryImage };
   } catch (err) {
-    if (err instanceof DcpError) return undefined;
+    if (err instanceof DcpError) return {};
     throw err;
   }
 }

@@ -10,7 +10,7 @@ import { Inventory } from "../../model/inventory";
 import { DesiredState } from "../../model/desired-state";
 
 /** The example project this checkout carries (stacks/ and stacks/pools/). */
-const PROJECT_DIR = join(__dirname, "..", "..");
+export const PROJECT_DIR = join(__dirname, "..", "..");
 
 function int(value: string): number {
   const n = Number(value);
@@ -56,7 +56,7 @@ function deploymentSummary(fleet: LocalSite, desired: DesiredState, inventory: I
 
 /** Plans and applies the example pools (profile local) through the runtime, as `dcp apply` would. */
 async function deploy(fleet: LocalSite): Promise<string> {
-  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image });
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image, localEntryImage: fleet.entryImage });
   const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
   const options = { consul, tlsDir: fleet.tlsDir, profile: "local" as const };
   try {

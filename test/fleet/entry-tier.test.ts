@@ -6,7 +6,7 @@
 import Docker from "dockerode";
 import { Suite, testFleet, testPool } from "./support/apply";
 import { entryPool, upstreamShow } from "./support/entry";
-import { upstreamValue } from "../../runtime/discovery/upstreams";
+import { upstreamValue } from "../../model/upstreams";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "entry");

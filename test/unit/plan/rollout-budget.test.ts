@@ -1,4 +1,5 @@
-import { updateBudget, updateProblems } from "../../../model/rollout";
+import { updateBudget } from "../../../model/rollout";
+import { updateProblems } from "../../../model/pool-rules/update";
 
 test("defaults are a Deployment's: 25% surge rounded up, 25% unavailable rounded down", () => {
   expect(updateBudget(undefined, 6)).toEqual({ surge: 2, unavailable: 1, floor: 5 });
@@ -18,9 +19,8 @@ test("percentages that both round to 0 allow one unavailable, so a roll always p
 });
 
 test("bad values name the field and what to write", () => {
-  expect(updateProblems({ maxSurge: 0, maxUnavailable: 0 })).toEqual(["update.maxUnavailable may not be 0 when maxSurge is 0: nothing could move; allow a surge or one unavailable"]);
-  expect(updateProblems({ maxSurge: "150%" })[0]).toMatch(/update.maxSurge must be .* percentage 0%-100%/);
-  expect(updateProblems({ maxUnavailable: -1 })[0]).toMatch(/update.maxUnavailable must be a whole number >= 0/);
-  expect(updateProblems({ canary: 0 })[0]).toMatch(/update.canary must be a whole number >= 1/);
-  expect(() => updateBudget({ maxSurge: 0, maxUnavailable: "0%" }, 4)).toThrow(/may not be 0 when maxSurge is 0/);
+  expect(updateProblems({ maxSurge: 0, maxUnavailable: 0 })).toEqual([{ path: ["update", "maxUnavailable"], message: "may not be 0 when maxSurge is 0: nothing could move; allow a surge or one unavailable" }]);
+  expect(updateProblems({ maxSurge: "150%" })).toEqual([{ path: ["update", "maxSurge"], message: 'must be a percentage 0%-100% such as 25% (got "150%")' }]);
+  expect(updateProblems({ maxUnavailable: -1 })).toEqual([{ path: ["update", "maxUnavailable"], message: "must be >= 0 (got number -1)" }]);
+  expect(() => updateBudget({ maxSurge: 0, maxUnavailable: "0%" }, 4)).toThrow(/update.maxUnavailable may not be 0 when maxSurge is 0/);
 });
