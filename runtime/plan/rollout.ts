@@ -123,7 +123,8 @@ export function planRollout(input: RolloutInput): RolloutPlan {
     }
     endWave(wave, input, moved, capacity, available);
     if (moved.size === 0 && wave > 1) {
-      plan.unplaced.push(...pending.map((c) => blocked(c, unplaced.get(keyOf(c.request)) ?? lastUnplaced.get(keyOf(c.request)), input.pools)));
+      const why = (c: RollCandidate) => unplaced.get(keyOf(c.request)) ?? lastUnplaced.get(keyOf(c.request)) ?? [...lastUnplaced.values()].find((u) => u.pool === c.request.pool);
+      plan.unplaced.push(...pending.map((c) => blocked(c, why(c), input.pools)));
       break;
     }
     pending = pending.filter((c) => !moved.has(c));
@@ -201,6 +202,6 @@ function blocked(c: RollCandidate, why: Unplaced | undefined, pools: RolloutInpu
     pool: c.request.pool,
     instance: c.request.instance,
     rejectedBy: why?.rejectedBy ?? {},
-    reason: `${why?.reason ?? "no host fits"}; ${inPlace}`,
+    reason: `no spare host or port for a surge (${why?.reason.replace(/^\S+: /, "") ?? "no host fits"}); ${inPlace}`,
   };
 }
