@@ -55,7 +55,7 @@ export function renderRuntimePlan(plan: RuntimePlan): string {
   if (plan.changes.length > 0) {
     const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });
     for (const c of plan.changes) {
-      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.reason]);
+      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
     }
     out.push(changes.toString());
   }

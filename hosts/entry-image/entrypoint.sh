@@ -33,7 +33,7 @@ defaults
 
 frontend entry
   bind :${PORT:-80}
-  http-request return status 200 content-type text/plain string "ok" if { path /nginx-health }
+  http-request use-service lua.health if { path /nginx-health }
   use_backend %[req.hdr(host),field(1,:),field(1,.),lower]
   default_backend ${first}
 

@@ -75,6 +75,8 @@ end
 
 -- Per upstream: slot of each server applied, free slots, and the values applied.
 local state = {}
+-- Upstreams that Consul has answered for at least once: until all have, the tier is not ready.
+local synced = {}
 
 local function upstreamState(name)
   if state[name] then return state[name] end
@@ -133,6 +135,7 @@ local function follow(name)
       if tonumber(next) < tonumber(index) then next = "0" end
       index = next
       if res.status == 200 then apply(name, parseEntries(folder, res.body or "")) end
+      synced[name] = true
       core.msleep(math.floor(INTERVAL * 1000))
     else
       core.Warning(string.format("upsync: %s did not answer (%s); retrying", url, ok and tostring(res and res.status) or tostring(res)))
@@ -160,6 +163,21 @@ local function show(name)
   end
   return string.format("Upstream name: %s;Backend server counts: %d\n", name, count) .. table.concat(lines)
 end
+
+-- The health check: ready once every upstream has been read, so a new entry container
+-- joins the load balancer only when it knows where to send requests.
+core.register_service("health", "http", function(applet)
+  local ready = true
+  for name in env("UPSYNC_UPSTREAMS", ""):gmatch("[^,%s]+") do
+    if not synced[name] then ready = false end
+  end
+  local text = ready and "ok\n" or "upstreams not read yet\n"
+  applet:set_status(ready and 200 or 503)
+  applet:add_header("content-type", "text/plain")
+  applet:add_header("content-length", tostring(#text))
+  applet:start_response()
+  applet:send(text)
+end)
 
 core.register_service("upstream_show", "http", function(applet)
   local wanted = applet.qs and applet.qs:match("upstream=([%w_]+)")
