@@ -39,14 +39,15 @@ function pools(fleet: LocalSite, image: string): [PoolSpec, PoolSpec] {
   return [roll, entry];
 }
 
-async function dcpRoll(fleet: LocalSite, image: string, targets: CatalogTargets, upstream: string): Promise<{ seconds: number; sent: number; lost: number }> {
+async function dcpRoll(fleet: LocalSite, image: string, targets: CatalogTargets, upstream: string): Promise<{ seconds: number; sent: number; lost: number; failures: string[] }> {
   const traffic = new Traffic(fleet, { targets: targets.list, rate: 100, clients: 4, host: upstream, maxSeconds: 600 });
   const report = await applyDesired(benchDesired(pools(fleet, image)), { profile: "local", progress: "quiet", parallel: PARALLEL, perHost: PER_HOST, waitLockSeconds: 120 });
   const rolled = report.plan.changes.filter((c) => c.kind === "create").length;
   if (rolled !== CONTAINERS) throw new Error(`dcp rolled ${rolled} containers, expected ${CONTAINERS}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const seen = await traffic.stop();
-  return { seconds: report.timings.totalSeconds, sent: seen.sent, lost: seen.failed };
+  for (const f of seen.failures) process.stderr.write(`rollout: lost ${f}\n`);
+  return { seconds: report.timings.totalSeconds, sent: seen.sent, lost: seen.failed, failures: seen.failures };
 }
 
 /** Bare Docker: each container stopped, removed and created again from its own config with `image`, then started. */
@@ -93,11 +94,11 @@ const bench: Benchmark = {
     try {
       await applyDesired(benchDesired([roll, entry]), { profile: "local", progress: "quiet", parallel: PARALLEL, perHost: PER_HOST, waitLockSeconds: 120 });
       await targets.ready(2);
-      const rounds: Array<{ dcp: number; bare: number; sent: number; lost: number }> = [];
+      const rounds: Array<{ dcp: number; bare: number; sent: number; lost: number; failures: string[] }> = [];
       for (let r = 0; r < ROUNDS; r++) {
         const [next, back] = r % 2 === 0 ? [fleet.imageNext, fleet.image] : [fleet.image, fleet.imageNext];
         const d = await dcpRoll(fleet, next, targets, roll.upstream!.name);
-        rounds.push({ dcp: d.seconds, bare: await bareRoll(consul, dockers, back), sent: d.sent, lost: d.lost });
+        rounds.push({ ...d, dcp: d.seconds, bare: await bareRoll(consul, dockers, back) });
       }
       const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
       const lost = rounds.reduce((n, r) => n + r.lost, 0);
@@ -106,7 +107,7 @@ const bench: Benchmark = {
         { name: "rollout.dcp.seconds", value: median(rounds.map((r) => r.dcp)), unit: "s", note: `${CONTAINERS} containers in place, 4 waves of 75, each take-down after the entry tier dropped it (${list(rounds.map((r) => r.dcp))})` },
         { name: "rollout.bare-dockerode.seconds", value: median(rounds.map((r) => r.bare)), unit: "s", note: `stop+remove+create+start of the same containers, parallel ${PARALLEL}, ${PER_HOST} per host (${list(rounds.map((r) => r.bare))})` },
         { name: "rollout.bare/dcp", value: median(rounds.map((r) => r.bare / r.dcp)), unit: "ratio", note: `what zero loss costs; ${ROUNDS} rounds` },
-        { name: "rollout.requests-lost", value: lost, unit: "requests", target: { op: "<=", value: 0 }, note: `of ${sent} sent through the entry tier while dcp rolled (about 100/s)` },
+        { name: "rollout.requests-lost", value: lost, unit: "requests", target: { op: "<=", value: 0 }, note: `of ${sent} sent through the entry tier while dcp rolled (about 100/s)${lost > 0 ? `; ${rounds.flatMap((r) => r.failures).slice(0, 3).join("; ")}` : ""}` },
       ];
     } finally {
       await targets.stop();

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo service of the local fleet: busybox httpd on $PORT (and on every PORT_<NAME>
 # the runtime passes), an index page naming the instance and health paths that answer ok. SIGTERM stops it
-# at once so rolling updates and drains are not slowed by the demo itself.
+# within half a second, as a server that finishes its requests in flight, so rolls and drains are not
+# slowed by the demo itself.
 www=/tmp/www
 mkdir -p "$www"
 cat >"$www/index.html" <<PAGE
@@ -24,5 +25,6 @@ for port in $ports; do
   httpd -f -p "$port" -h "$www" &
   pids="$pids $!"
 done
-trap 'kill $pids 2>/dev/null; exit 0' TERM INT
+# SIGTERM: stop listening, give the requests in flight half a second, exit.
+trap 'kill $pids 2>/dev/null; sleep 0.5; exit 0' TERM INT
 wait
