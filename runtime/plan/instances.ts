@@ -71,7 +71,26 @@ export function diffInstances(ctx: PlanContext): InstanceDiff {
   }
   const lost = lostInstances(ctx);
   for (const name of ctx.scope) diffPool(ctx, ctx.pools.get(name)!, diff.live.get(name) ?? [], lost, diff);
+  followersAfterTheirUpstreams(ctx, diff);
   return diff;
+}
+
+/**
+ * An entry tier created together with the first servers of an upstream it follows starts
+ * in the wave after them: its first read of KV then finds them, instead of an empty
+ * upstream that it would serve 503 from until its next pull.
+ */
+function followersAfterTheirUpstreams(ctx: PlanContext, diff: InstanceDiff): void {
+  const served = new Set(ctx.inventory.upstreams.filter((u) => !u.down).map((u) => u.upstream));
+  const firstWave = new Map<string, number>();
+  for (const n of diff.creates) {
+    const upstream = n.pool.upstream?.name;
+    if (upstream && !served.has(upstream)) firstWave.set(upstream, Math.max(firstWave.get(upstream) ?? 0, n.wave));
+  }
+  for (const n of diff.creates) {
+    const after = Math.max(0, ...(n.pool.follows?.upstreams ?? []).map((u) => firstWave.get(u) ?? 0));
+    if (after >= n.wave) n.wave = after + 1;
+  }
 }
 
 function lostHostNotes(ctx: PlanContext): string[] {

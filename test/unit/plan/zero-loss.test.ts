@@ -110,3 +110,15 @@ test("a new container that never passed its check does not replace the healthy o
   expect(again.changes.some((c) => c.kind === "remove")).toBe(false);
   expect(kinds(again.changes)).toEqual(["wait-healthy", "register", "publish-upstream"]);
 });
+
+test("an entry tier made together with the first servers of its upstream starts in the wave after them", () => {
+  const web = pool("web", { replicas: 2 });
+  const plan = planChanges(desired([web, entry]), inventory([1, 2, 3].map((n) => host(n))), { seed: 7 });
+  const waves = (p: string) => [...new Set(plan.changes.filter((c) => c.kind === "create" && c.pool === p).map((c) => c.wave))];
+  expect(waves("web")).toEqual([1]);
+  expect(waves("entry")).toEqual([2]);
+  // Once the upstream serves, a new entry container starts at once.
+  const live = converge(desired([web, { ...entry, replicas: 1, effectiveReplicas: 1 }]), inventory([1, 2, 3].map((n) => host(n))));
+  const more = planChanges(desired([web, entry]), live, { seed: 7 });
+  expect([...new Set(more.changes.filter((c) => c.kind === "create").map((c) => c.wave))]).toEqual([1]);
+});
