@@ -9,7 +9,7 @@ import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { replicaProblems } from "../model/pool-rules/pool";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
-import { localSiteImage } from "../local-site";
+import { localSiteImages } from "../local-site";
 import { RuntimeOptions } from "../runtime";
 import { DcpError } from "../model/errors";
 import { Profile } from "../model/profile";
@@ -21,7 +21,6 @@ export interface RuntimeCliOptions {
   desired?: string;
   insecureDocker?: boolean;
   seed?: string;
-  batchPercent?: string;
 }
 
 export function addRuntimeOptions(command: Command): Command {
@@ -31,8 +30,7 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--pool <names...>", "only these pools (others are left alone)")
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing stacks/")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
-    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)")
-    .option("--batch-percent <n>", "share of a pool replaced per rolling-update wave", "25");
+    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)");
 }
 
 function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -48,7 +46,6 @@ export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
     pools: options.pool,
     insecureDocker: options.insecureDocker,
     seed: integer(options.seed, "--seed", 0, 2 ** 31),
-    batchPercent: integer(options.batchPercent, "--batch-percent", 1, 100),
   };
 }
 
@@ -95,5 +92,5 @@ export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredSt
 
 /** Synthesizes the project in the working directory; on the local profile its pools run the local fleet's demo image. */
 export function synthesizeProject(profile: Profile, outDir?: string): Promise<SynthesizeResult> {
-  return synthesize(process.cwd(), { profile, outDir, localImage: profile === "local" ? localSiteImage() : undefined });
+  return synthesize(process.cwd(), { profile, outDir, ...(profile === "local" ? localSiteImages() : {}) });
 }

@@ -50,7 +50,7 @@ export interface DcpStackProps {
   /**
    * `cloud`: Terraform for Alibaba Cloud. `local`: the local fleet of `dcp up` (no host,
    * network or load balancer resources; replicas divided by {@link LOCAL_REPLICA_DIVISOR};
-   * images replaced by `localImage`).
+   * images replaced by `localImage`, or `localEntryImage` for pools that follow upstreams).
    * @default "cloud"
    */
   readonly profile?: Profile;
@@ -64,6 +64,12 @@ export interface DcpStackProps {
    * @default "dcp/demo:1"
    */
   readonly localImage?: string;
+  /**
+   * Image the pools that follow upstreams (the entry tier) run in the local profile: a
+   * proxy that follows dcp's upstreams as nginx-upsync-module does.
+   * @default "dcp/entry:1"
+   */
+  readonly localEntryImage?: string;
   /** @default { kind: "local" } */
   readonly backend?: BackendOptions;
   /** Owner tag of shared infrastructure (networks, fleets). @default "platform-team" */
@@ -175,7 +181,9 @@ export class DcpStack extends TerraformStack {
       };
     });
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
-      ...(local ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1") : withFleetConstraints(p.pool, fleets)),
+      ...(local
+        ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1", this.props.localEntryImage ?? "dcp/entry:1")
+        : withFleetConstraints(p.pool, fleets)),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
       dependencies: dependencies.get(p.name)!,
@@ -354,10 +362,14 @@ function idcSpec(idc: Idc, networks: Network[]): IdcSpec {
   return { ...idc.spec, consulAddress };
 }
 
-/** The local image replaces the pool's, so the pool's command (meant for its own image) goes too. */
-function withLocalImage(pool: ResolvedPool, image: string): ResolvedPool {
+/**
+ * The local image replaces the pool's, so the pool's command (meant for its own image) goes
+ * too. An entry tier runs the local entry image, told the upstreams it follows.
+ */
+function withLocalImage(pool: ResolvedPool, image: string, entryImage: string): ResolvedPool {
   const { command: _command, ...rest } = pool;
-  return { ...rest, image };
+  if (!pool.follows) return { ...rest, image };
+  return { ...rest, image: entryImage, env: { ...pool.env, UPSYNC_UPSTREAMS: pool.follows.upstreams.join(",") } };
 }
 
 /**

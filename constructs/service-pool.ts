@@ -4,6 +4,8 @@ import { CONTAINER_TYPES, Resources } from "../model/container-types";
 import { HealthCheckSpec, PlacementSpec, PlacementStrategy, PoolDefinition, PortSpec, UpstreamSpec } from "../model/desired-state";
 import { FieldProblem, formatFieldPath } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
+import { UPDATE_DEFAULTS, UpdateSpec } from "../model/rollout";
+import { ConsumerFormat, ConsumersSpec, FollowsSpec, TAKE_DOWN_DEFAULTS } from "../model/take-down";
 import { DependencyTemplate } from "./dependency-template";
 
 /** Documented defaults of a pool; the TSDoc of {@link ServicePoolProps} refers to these. */
@@ -11,6 +13,9 @@ export const POOL_DEFAULTS = {
   strategy: "spread" as PlacementStrategy,
   healthCheck: { intervalSeconds: 5, timeoutSeconds: 2 },
   upstream: { weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
+  update: UPDATE_DEFAULTS,
+  takeDown: TAKE_DOWN_DEFAULTS,
+  statusFormat: "upstream_show" as ConsumerFormat,
 } as const;
 
 /**
@@ -20,6 +25,12 @@ export const POOL_DEFAULTS = {
  *   with a 2 s timeout; `intervalSeconds` 5 and `timeoutSeconds` 2 when only path/port are given
  * - `upstream`: none; when given, `weight` 20 (cloud hosts get weight × the IDC's
  *   cloudWeightFactor), `maxFails` 2, `failTimeoutSeconds` 10
+ * - `upstream.consumers`: `followWithinSeconds` 10 (nginx-upsync-module's 5 s pull interval
+ *   plus 5 s for a request in flight), no status endpoint; a status endpoint's `format`
+ *   `upstream_show`
+ * - `update`: `maxSurge` "25%", `maxUnavailable` "25%" (model/rollout.ts)
+ * - `stopGracePeriodSeconds`: 10 (SIGTERM, then SIGKILL after it)
+ * - `follows`: none (not an entry tier); `follows.status.format` `upstream_show`
  * - `placement`: strategy `spread`, no anti-affinity, no constraints
  * - `dependencies`: none; `env`: `{}`; `command`: the image's
  * - `source`: the construct path; `fieldSources`: none (errors name `source`)
@@ -41,6 +52,9 @@ export interface ResolvedPool {
   costCentre?: string;
   env: Record<string, string>;
   command?: string[];
+  update: UpdateSpec;
+  stopGracePeriodSeconds: number;
+  follows?: FollowsSpec;
   source: string;
 }
 
@@ -106,6 +120,7 @@ function withDefaults(props: PoolDefinition, source: string): ResolvedPool {
     weight: props.upstream.weight ?? POOL_DEFAULTS.upstream.weight,
     maxFails: props.upstream.maxFails ?? POOL_DEFAULTS.upstream.maxFails,
     failTimeoutSeconds: props.upstream.failTimeoutSeconds ?? POOL_DEFAULTS.upstream.failTimeoutSeconds,
+    consumers: defaultConsumers(props.upstream.consumers),
   };
   const placement = props.placement ?? {};
   return {
@@ -122,8 +137,23 @@ function withDefaults(props: PoolDefinition, source: string): ResolvedPool {
     ...(props.costCentre ? { costCentre: props.costCentre } : {}),
     env: { ...(props.env ?? {}) },
     ...(props.command ? { command: [...props.command] } : {}),
+    update: { ...POOL_DEFAULTS.update, ...(props.update ?? {}) },
+    stopGracePeriodSeconds: props.stopGracePeriodSeconds ?? POOL_DEFAULTS.takeDown.stopGracePeriodSeconds,
+    ...(props.follows ? { follows: defaultFollows(props.follows) } : {}),
     source,
   };
+}
+
+function defaultConsumers(given: NonNullable<PoolDefinition["upstream"]>["consumers"]): ConsumersSpec {
+  return {
+    followWithinSeconds: given?.followWithinSeconds ?? POOL_DEFAULTS.takeDown.followWithinSeconds,
+    status: (given?.status ?? []).map((s) => ({ url: s.url, format: s.format ?? POOL_DEFAULTS.statusFormat })),
+  };
+}
+
+function defaultFollows(f: NonNullable<PoolDefinition["follows"]>): FollowsSpec {
+  const status = f.status && { port: f.status.port, path: f.status.path, format: f.status.format ?? POOL_DEFAULTS.statusFormat };
+  return { upstreams: [...f.upstreams], ...(status ? { status } : {}) };
 }
 
 /** A pool with ports is checked with GET /health on its first port unless it says otherwise. */

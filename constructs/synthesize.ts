@@ -28,6 +28,11 @@ export interface SynthesizeOptions {
    * @default "dcp/demo:1"
    */
   localImage?: string;
+  /**
+   * Image for the pools that follow upstreams (the entry tier) in the local profile.
+   * @default "dcp/entry:1"
+   */
+  localEntryImage?: string;
 }
 
 export interface SynthesizeResult extends SynthOutput {
@@ -54,6 +59,7 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
     profile,
     projectDir: root,
     ...(profile === "local" && options.localImage ? { localImage: options.localImage } : {}),
+    ...(profile === "local" && options.localEntryImage ? { localEntryImage: options.localEntryImage } : {}),
   };
   return synthesizeStacks((app) => project.buildStacks(app, props), outDir);
 }

@@ -1,17 +1,12 @@
 /** The fleet's hosts: each runs hosts/bootstrap.sh inside its network namespace. */
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalSite, LocalSiteHost } from "./types";
 import { hostStateDir, hostTlsDir } from "./layout";
-import { registryHasTag } from "./daemons";
 import { DcpError } from "../model/errors";
-import { readPid, run, stopProcesses, tryRun } from "./system";
+import { readPid, run, stopProcesses } from "./system";
 
 const REPO_ROOT = join(__dirname, "..");
 const BOOTSTRAP = join(REPO_ROOT, "hosts", "bootstrap.sh");
-const DEMO_IMAGE_DIR = join(REPO_ROOT, "hosts", "demo-image");
 
 /** The environment contract of hosts/bootstrap.sh, filled in for a local host. */
 function bootstrapEnv(fleet: LocalSite, host: LocalSiteHost): Record<string, string> {
@@ -39,7 +34,6 @@ export async function bootstrapHost(fleet: LocalSite, host: LocalSiteHost): Prom
 }
 
 const dockerPidFile = (fleet: LocalSite, node: string) => join(hostStateDir(fleet, node), "docker.pid");
-const dockerSocket = (fleet: LocalSite, node: string) => `unix://${join(hostStateDir(fleet, node), "docker.sock")}`;
 
 export function hostOf(fleet: LocalSite, node: string): LocalSiteHost {
   const host = fleet.hosts.find((h) => h.node === node);
@@ -50,49 +44,4 @@ export function hostOf(fleet: LocalSite, node: string): LocalSiteHost {
 export async function stopDockerDaemon(fleet: LocalSite, host: LocalSiteHost): Promise<void> {
   const pid = readPid(dockerPidFile(fleet, host.node));
   if (pid !== null) await stopProcesses([pid], 30_000);
-}
-
-/**
- * Builds the demo image from busybox-static and entrypoint.sh, imports it on the first
- * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry. Rebuilt
- * when entrypoint.sh changed since the last push.
- */
-export async function ensureDemoImages(fleet: LocalSite): Promise<boolean> {
-  const source = createHash("sha256").update(readFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"))).digest("hex");
-  const pushed = join(fleet.stateDir, "registry", "demo-source.sha256");
-  const current = existsSync(pushed) && readFileSync(pushed, "utf8").trim() === source;
-  if (current && (await registryHasTag(fleet, "dcp/demo", "1")) && (await registryHasTag(fleet, "dcp/demo", "2"))) return false;
-  const rootfs = mkdtempSync(join(tmpdir(), "dcp-demo-"));
-  try {
-    mkdirSync(join(rootfs, "bin"));
-    mkdirSync(join(rootfs, "tmp"));
-    chmodSync(join(rootfs, "tmp"), 0o1777);
-    copyFileSync("/bin/busybox", join(rootfs, "bin", "busybox"));
-    chmodSync(join(rootfs, "bin", "busybox"), 0o755);
-    const applets = (await run("/bin/busybox", ["--list"])).split("\n").filter((a) => a && a !== "busybox");
-    for (const applet of applets) symlinkSync("busybox", join(rootfs, "bin", applet));
-    copyFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"), join(rootfs, "entrypoint.sh"));
-    const tarball = `${rootfs}.tar`;
-    await run("tar", ["-C", rootfs, "-cf", tarball, ...readdirSync(rootfs)]);
-    const host = dockerSocket(fleet, fleet.hosts[0].node);
-    for (const [tag, version] of [[fleet.image, "1"], [fleet.imageNext, "2"]]) {
-      await run("docker", [
-        "-H", host, "import",
-        "--change", 'ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]',
-        "--change", "ENV PATH=/bin",
-        "--change", `ENV DEMO_VERSION=${version}`,
-        tarball, tag,
-      ]);
-      await run("docker", ["-H", host, "push", tag], { timeoutMs: 120_000 });
-    }
-    rmSync(tarball, { force: true });
-    // Hosts that pulled an older build drop its tags, so their next pull gets this one.
-    await Promise.all(
-      fleet.hosts.slice(1).map((h) => tryRun("docker", ["-H", dockerSocket(fleet, h.node), "rmi", "-f", fleet.image, fleet.imageNext])),
-    );
-    writeFileSync(pushed, `${source}\n`);
-  } finally {
-    rmSync(rootfs, { recursive: true, force: true });
-  }
-  return true;
 }

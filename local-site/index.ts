@@ -11,7 +11,8 @@ import { DEFAULT_SITE, fleetFile, siteLayout, hostStateDir, STATE_ROOT, stateDir
 import { assertSubnetFree, createHostNetwork, deleteLink, deleteNamespace, ensureBridge, hostNetworkOk, namespacePids, ownedLinks, ownedNamespaces } from "./network";
 import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
-import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
+import { bootstrapHost, hostOf, stopDockerDaemon } from "./hosts";
+import { ensureImages } from "./images";
 import { checkFleet } from "./status";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
 import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
@@ -19,6 +20,7 @@ import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 export * from "./types";
 export { siteLayout, DEFAULT_SITE, TEST_SITE } from "./layout";
 export { clientTls, dockerPing } from "./status";
+export { CatalogTargets, Traffic, TrafficOptions, TrafficReport, MAX_RATE } from "./traffic";
 
 const INSTALL_DEPS = join(__dirname, "..", "scripts", "install-deps.sh");
 
@@ -33,15 +35,17 @@ export function readSite(nameOrPath: string = DEFAULT_SITE): LocalSite {
 }
 
 /**
- * The demo image in the registry of the local fleet named by env DCP_FLEET (default "dcp"),
- * which the local profile runs for every pool; undefined when that fleet is not up (the
- * desired state is still useful for plans and tests, applying it needs the fleet anyway).
+ * The images in the registry of the local fleet named by env DCP_FLEET (default "dcp"): the
+ * demo image the local profile runs for every pool, and the entry image for the entry tier;
+ * none when that fleet is not up (the desired state is still useful for plans and tests,
+ * applying it needs the fleet anyway).
  */
-export function localSiteImage(): string | undefined {
+export function localSiteImages(): { localImage?: string; localEntryImage?: string } {
   try {
-    return readSite(process.env.DCP_FLEET || undefined).image;
+    const site = readSite(process.env.DCP_FLEET || undefined);
+    return { localImage: site.image, localEntryImage: site.entryImage };
   } catch (err) {
-    if (err instanceof DcpError) return undefined;
+    if (err instanceof DcpError) return {};
     throw err;
   }
 }
@@ -115,7 +119,8 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
         await teardown(fleet.name, log);
       } else if ((await checkFleet(fleet)).healthy) {
         await removeLeftovers(fleet, log);
-        if (await ensureDemoImages(fleet)) log(`fleet ${fleet.name}: pushed ${fleet.image} and ${fleet.imageNext} (entrypoint changed)`);
+        const pushed = await ensureImages(fleet);
+        if (pushed.length > 0) log(`fleet ${fleet.name}: pushed ${pushed.join(", ")} (their sources changed)`);
         log(`fleet ${fleet.name}: already up and healthy`);
         return fleet;
       }
@@ -145,7 +150,8 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
         }
       }),
     );
-    if (await ensureDemoImages(fleet)) log(`fleet ${fleet.name}: pushed ${fleet.image} and ${fleet.imageNext}`);
+    const pushed = await ensureImages(fleet);
+    if (pushed.length > 0) log(`fleet ${fleet.name}: pushed ${pushed.join(", ")}`);
     writeFileSync(file, JSON.stringify(fleet, null, 2) + "\n");
     let status: FleetStatus | undefined;
     await waitFor(`fleet ${fleet.name} to be healthy`, 60_000, async () => (status = await checkFleet(fleet)).healthy).catch(

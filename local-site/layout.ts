@@ -123,6 +123,8 @@ export function siteLayout(given: SiteUpOptions = {}): LocalSite {
     registry,
     image: `${registry}/dcp/demo:1`,
     imageNext: `${registry}/dcp/demo:2`,
+    imageBroken: `${registry}/dcp/demo:broken`,
+    entryImage: `${registry}/dcp/entry:1`,
     stateDir,
     subnet,
     bridge: `${name}-br`,

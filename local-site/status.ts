@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { KV, NODE_META } from "../model/host-metadata";
-import { consulLeader, registryHasTag } from "./daemons";
+import { consulLeader } from "./daemons";
+import { imagesPresent } from "./images";
 import { FleetStatus, HostStatus, LocalSite, LocalSiteHost } from "./types";
 
 export interface DockerTls {
@@ -73,8 +74,8 @@ export async function checkFleet(fleet: LocalSite): Promise<FleetStatus> {
   const problems: string[] = [];
   const leader = await consulLeader(fleet);
   if (!leader) problems.push(`Consul server at ${fleet.consulHttp} has no leader or does not answer`);
-  const registry = (await registryHasTag(fleet, "dcp/demo", "1")) && (await registryHasTag(fleet, "dcp/demo", "2"));
-  if (!registry) problems.push(`registry ${fleet.registry} does not answer or lacks dcp/demo:1 and dcp/demo:2`);
+  const registry = await imagesPresent(fleet);
+  if (!registry) problems.push(`registry ${fleet.registry} does not answer or lacks an image (${fleet.image}, ${fleet.imageNext}, ${fleet.imageBroken}, ${fleet.entryImage})`);
   const nodes = (await consulGet<CatalogNode[]>(fleet, "/v1/catalog/nodes")) ?? [];
   let tls: DockerTls | null = null;
   try {

@@ -28,6 +28,10 @@ export interface LocalSite {
   image: string;
   /** <registry>/dcp/demo:2, a second version of the demo image for rolling-update tests. */
   imageNext: string;
+  /** <registry>/dcp/demo:broken: the demo image whose health paths answer 404, for failed rolls. */
+  imageBroken: string;
+  /** <registry>/dcp/entry:1: HAProxy following dcp's upstreams (hosts/entry-image), the local entry tier. */
+  entryImage: string;
   stateDir: string;
   subnet: string;
   bridge: string;

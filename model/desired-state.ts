@@ -3,6 +3,8 @@
  * Constructs build it; the runtime plans against it. Plain data, JSON-serialisable.
  */
 import { ContainerTypeName, Resources } from "./container-types";
+import { UpdateSpec } from "./rollout";
+import { ConsumerFormat, ConsumersSpec, ConsumerStatus, FollowsSpec } from "./take-down";
 
 export type PlacementStrategy = "binpack" | "spread" | "random";
 export type ChargeType = "PostPaid" | "PrePaid" | "Spot";
@@ -26,6 +28,8 @@ export interface UpstreamSpec {
   weight: number;
   maxFails: number;
   failTimeoutSeconds: number;
+  /** How its consumers follow it; absent: followWithin 10 s, no status endpoint (model/take-down.ts). */
+  consumers?: ConsumersSpec;
 }
 
 export interface PlacementSpec {
@@ -61,6 +65,12 @@ export interface PoolSpec {
   env: Record<string, string>;
   /** Overrides the image's command. */
   command?: string[];
+  /** Rolling updates; absent: maxSurge 25%, maxUnavailable 25% (model/rollout.ts). */
+  update?: Partial<UpdateSpec>;
+  /** SIGTERM, then this long before SIGKILL; absent: 10 s. */
+  stopGracePeriodSeconds?: number;
+  /** An entry tier: the upstreams it routes to and its status page (model/take-down.ts). */
+  follows?: FollowsSpec;
   /** Where the pool was declared: a pool file path, or the construct path. */
   source: string;
 }
@@ -112,13 +122,19 @@ export interface PoolDefinition {
   idcs: string[];
   ports?: PortSpec[];
   healthCheck?: Partial<HealthCheckSpec> & { path: string; port: number };
-  upstream?: Partial<UpstreamSpec> & { name: string };
+  upstream?: Partial<Omit<UpstreamSpec, "consumers">> & {
+    name: string;
+    consumers?: { followWithinSeconds?: number; status?: Array<Omit<ConsumerStatus, "format"> & { format?: ConsumerFormat }> };
+  };
   placement?: Partial<PlacementSpec>;
   dependencies?: DependencySpec[];
   owner: string;
   costCentre?: string;
   env?: Record<string, string>;
   command?: string[];
+  update?: Partial<UpdateSpec>;
+  stopGracePeriodSeconds?: number;
+  follows?: { upstreams: string[]; status?: { port: string; path: string; format?: ConsumerFormat } };
   /** Where it was declared, e.g. "stacks/pools/feed-api.yaml:1". */
   source?: string;
   /**

@@ -15,6 +15,7 @@ interface ApplyCliOptions extends RuntimeCliOptions {
   waitLock: string;
   parallel: string;
   perHost: string;
+  healthTimeout: string;
   progress: "auto" | "lines" | "quiet";
 }
 
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
     .option("--parallel <n>", "containers in flight at once", "16")
     .option("--per-host <n>", "Docker requests in flight per host", "8")
+    .option("--health-timeout <seconds>", "how long a new container may take to pass its health check; a roll stops at the first that does not", "60")
     .option("--progress <mode>", "auto (one line on a terminal, a line per change otherwise), lines, quiet", "auto")
     .action(async (options: ApplyCliOptions) => {
       const desired = await loadDesired(options);
@@ -55,6 +57,7 @@ export function register(program: Command): void {
         waitLockSeconds: positive(options.waitLock, "--wait-lock"),
         parallel,
         perHost,
+        healthTimeoutMs: positive(options.healthTimeout, "--health-timeout") * 1000,
         progress: options.json ? "quiet" : options.progress,
       });
       if (options.json) console.log(JSON.stringify({ version: 1, ...report }, null, 2));

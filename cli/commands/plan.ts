@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import Table from "cli-table3";
 import { planFromLive, unplacedError } from "../../runtime";
-import { Change, RuntimePlan } from "../../runtime/plan/types";
+import { AwaitConsumersChange, Change, RuntimePlan } from "../../runtime/plan/types";
 import { EXIT } from "../../model/errors";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "./plan-review";
@@ -31,10 +31,19 @@ function detail(c: Change): string {
     case "wait-healthy":
       return c.healthCheck ? `GET ${c.healthCheck.address}:${c.healthCheck.port}${c.healthCheck.path}` : "running";
     case "drain":
-      return `${c.serviceId}${c.seconds ? `, ${c.seconds}s` : ""}`;
+      return c.serviceId;
+    case "await-consumers":
+      return awaitDetail(c);
     default:
       return c.containerName;
   }
+}
+
+/** A take-down's expected wait: until each consumer's status page drops the server, at most the bound. */
+function awaitDetail(c: AwaitConsumersChange): string {
+  const endpoints = c.upstreams.reduce((n, u) => n + u.status.length, 0);
+  const until = endpoints > 0 ? `until ${endpoints} consumer status page(s) drop ${c.server}` : "for the consumers";
+  return `waits ≤ ${c.seconds} s ${until}`;
 }
 
 /** Terminal rendering of a runtime plan: per-pool summary, changes, unplaced containers and notes. */
@@ -46,7 +55,7 @@ export function renderRuntimePlan(plan: RuntimePlan): string {
   if (plan.changes.length > 0) {
     const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });
     for (const c of plan.changes) {
-      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.reason]);
+      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
     }
     out.push(changes.toString());
   }

@@ -10,7 +10,7 @@ import { Inventory } from "../../model/inventory";
 import { DesiredState } from "../../model/desired-state";
 
 /** The example project this checkout carries (stacks/ and stacks/pools/). */
-const PROJECT_DIR = join(__dirname, "..", "..");
+export const PROJECT_DIR = join(__dirname, "..", "..");
 
 function int(value: string): number {
   const n = Number(value);
@@ -54,9 +54,26 @@ function deploymentSummary(fleet: LocalSite, desired: DesiredState, inventory: I
   ].join("\n");
 }
 
+/**
+ * The one request a user tries first: through the entry tier to the first upstream it
+ * follows (feed_api), sent here so the summary shows its answer, not only the command.
+ */
+async function throughEntryTier(desired: DesiredState, inventory: Inventory): Promise<string> {
+  const entry = desired.pools.find((p) => p.follows);
+  const upstream = entry?.follows?.upstreams[0];
+  const host = inventory.hosts.find((h) => (h.containers ?? []).some((c) => c.pool === entry?.name && c.running));
+  const container = host?.containers!.find((c) => c.pool === entry?.name && c.running);
+  if (!entry || !upstream || !host || !container) return "entry tier: no entry container runs; see `dcp status`";
+  const url = `http://${host.address}:${container.ports[0]}/`;
+  const answer = await fetch(url, { headers: { host: upstream }, signal: AbortSignal.timeout(5000) })
+    .then(async (r) => `${r.status} ${(await r.text()).split("\n")[0]}`)
+    .catch((err: Error) => `failed: ${err.message}`);
+  return `through the entry tier (${entry.name} → ${upstream}):\n  curl -H 'Host: ${upstream}' ${url}\n  → ${answer}`;
+}
+
 /** Plans and applies the example pools (profile local) through the runtime, as `dcp apply` would. */
 async function deploy(fleet: LocalSite): Promise<string> {
-  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image });
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image, localEntryImage: fleet.entryImage });
   const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
   const options = { consul, tlsDir: fleet.tlsDir, profile: "local" as const };
   try {
@@ -64,7 +81,7 @@ async function deploy(fleet: LocalSite): Promise<string> {
     console.log(`deployed the example pools (profile local): ${report.applied} change(s) in ${report.timings.totalSeconds.toFixed(1)} s`);
     const { inventory, plan } = await planFromLive(desired, options);
     if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the apply; run \`dcp apply --profile local\``);
-    return deploymentSummary(fleet, desired, inventory);
+    return `${deploymentSummary(fleet, desired, inventory)}\n${await throughEntryTier(desired, inventory)}`;
   } finally {
     consul.close();
   }

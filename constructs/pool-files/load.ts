@@ -17,6 +17,8 @@ import { RuleContext, YamlFileType, shownPath } from "../../yaml/load";
 import { Position, SourcePositions } from "../../yaml/positions";
 import { FileProblem } from "../../yaml/problems";
 import poolSchema from "../../schema/pool.schema.json";
+import { IntOrPercent } from "../../model/rollout";
+import { ConsumerFormat } from "../../model/take-down";
 import { DURATION, durationSeconds } from "./duration";
 import { PoolFileError } from "./error";
 
@@ -31,13 +33,22 @@ interface PoolFile {
   idcs: string[];
   ports?: PortSpec[];
   healthCheck?: { path: string; port?: number; interval?: string; timeout?: string };
-  upstream?: { name: string; weight?: number; maxFails?: number; failTimeout?: string };
+  upstream?: {
+    name: string;
+    weight?: number;
+    maxFails?: number;
+    failTimeout?: string;
+    consumers?: { followWithin?: string; status?: Array<{ url: string; format?: ConsumerFormat }> };
+  };
   placement?: { strategy?: PlacementStrategy; antiAffinity?: "host"; constraints?: string[] };
   dependencies?: DependencySpec[];
   owner: string;
   costCentre?: string;
   env?: Record<string, string>;
   command?: string[];
+  update?: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent };
+  stopGracePeriod?: string;
+  follows?: PoolDefinition["follows"];
 }
 
 interface FileResult {
@@ -174,6 +185,12 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
         weight: upstream.weight,
         maxFails: upstream.maxFails,
         failTimeoutSeconds: upstream.failTimeout === undefined ? undefined : durationSeconds(upstream.failTimeout),
+        consumers:
+          upstream.consumers &&
+          withoutUndefined({
+            followWithinSeconds: upstream.consumers.followWithin === undefined ? undefined : durationSeconds(upstream.consumers.followWithin),
+            status: upstream.consumers.status,
+          }),
       }),
     placement: file.placement,
     dependencies: file.dependencies,
@@ -181,6 +198,9 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
     costCentre: file.costCentre,
     env: file.env,
     command: file.command,
+    update: file.update,
+    stopGracePeriodSeconds: file.stopGracePeriod === undefined ? undefined : durationSeconds(file.stopGracePeriod),
+    follows: file.follows,
     source,
   });
 }

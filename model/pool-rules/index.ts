@@ -19,6 +19,9 @@ import { placementProblems } from "./placement";
 import { containerTypeProblems, idcListProblems, ownerProblems, replicaProblems } from "./pool";
 import { portProblems } from "./ports";
 import { upstreamProblems } from "./upstreams";
+import { consumerProblems, followsProblems } from "./consumers";
+import { stopGraceProblems, updateProblems } from "./update";
+import { isMapping } from "../fields";
 
 /** A pool as the rules read it: PoolDefinition's fields, any of which may hold anything. */
 export type PoolFields = { [K in keyof PoolDefinition]?: unknown };
@@ -34,9 +37,13 @@ export function poolProblems(pool: PoolFields): FieldProblem[] {
     ...portProblems(pool.ports),
     ...healthCheckProblems(pool.healthCheck, pool.ports),
     ...upstreamProblems(pool.upstream, pool.ports),
+    ...consumerProblems(isMapping(pool.upstream) ? pool.upstream.consumers : undefined),
     ...placementProblems(pool.placement),
     ...dependencyProblems(pool.dependencies, pool.name),
     ...ownerProblems(pool.owner),
     ...envProblems(pool.env),
+    ...updateProblems(pool.update),
+    ...stopGraceProblems(pool.stopGracePeriodSeconds),
+    ...followsProblems(pool.follows, pool.ports),
   ];
 }

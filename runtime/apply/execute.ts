@@ -14,7 +14,7 @@ import { DiscoveryPublisher } from "../discovery/publisher";
 import { UpstreamBatcher } from "../discovery/upstream-batcher";
 import { CpuScaling } from "../docker/cpu-limit";
 import { DockerHosts } from "../docker/hosts";
-import { Change, RuntimePlan } from "../plan/types";
+import { ChainDirection, Change, CreateChange, RuntimePlan } from "../plan/types";
 import { ChainRunner } from "./chains";
 import { Progress } from "./progress";
 import { performChange, StepContext } from "./steps";
@@ -53,6 +53,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     dockerIdle: () => docker.activeCount + docker.pendingCount === 0,
     healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
     cpu: options,
+    warnings: [],
   };
   const lost = (node: string) => {
     const h = hosts.get(node);
@@ -61,14 +62,17 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   const limits = { docker, perHost: options.perHost ?? 8, chains: 4 * (options.parallel ?? 16) };
   const runner = new ChainRunner((change) => performChange(change, steps), limits, upstreams, clock, options.progress, lost);
   for (const [wave, changes] of waves(plan.changes)) {
-    for (const direction of ["host", "up", "down"] as const) {
-      const errors = await runner.run(changes.filter((c) => c.direction === direction));
+    // In-place replacements run beside the up chains: each takes down only its own old container.
+    for (const directions of STEPS_OF_A_WAVE) {
+      const errors = await runner.run(changes.filter((c) => directions.includes(c.direction)));
       // Stop here: later steps (removing old containers) rely on these having succeeded.
-      if (errors.length > 0) throw stopped(wave, runner.applied, plan.changes.length, errors);
+      if (errors.length > 0) throw stopped(plan, wave, runner.applied, errors);
     }
   }
-  return { applied: runner.applied, phases: clock.timings(), warnings: runner.warnings };
+  return { applied: runner.applied, phases: clock.timings(), warnings: [...runner.warnings, ...steps.warnings] };
 }
+
+const STEPS_OF_A_WAVE: ChainDirection[][] = [["host"], ["up", "in-place"], ["down"]];
 
 /** The plan's changes by wave, lowest first. */
 function waves(changes: Change[]): Array<[number, Change[]]> {
@@ -81,10 +85,23 @@ function waves(changes: Change[]): Array<[number, Change[]]> {
   return [...byWave].sort(([a], [b]) => a - b);
 }
 
-function stopped(wave: number, applied: number, total: number, errors: string[]): DcpError {
+function stopped(plan: RuntimePlan, wave: number, applied: number, errors: string[]): DcpError {
   const shown = errors.slice(0, 10).join("\n  ");
   const more = errors.length > 10 ? `\n  … and ${errors.length - 10} more` : "";
   return new DcpError(
-    `apply stopped in wave ${wave} after ${applied} of ${total} changes; ${errors.length} failed:\n  ${shown}${more}\nNothing was removed for the failed steps; fix the cause and run apply again.`,
+    `apply stopped in wave ${wave} after ${applied} of ${plan.changes.length} changes; ${errors.length} failed:\n  ${shown}${more}\n${rollsStopped(plan, wave)}Nothing was removed for the failed steps; fix the cause and run apply again.`,
   );
+}
+
+/** Rolls cut short by a failure in `wave`: what they had not replaced yet serves the old spec. */
+function rollsStopped(plan: RuntimePlan, wave: number): string {
+  const creates = plan.changes.filter((c): c is CreateChange => c.kind === "create" && c.reason === "rolling-update");
+  const pools = [...new Set(creates.filter((c) => c.wave >= wave).map((c) => c.pool))];
+  return pools
+    .map((pool) => {
+      const own = creates.filter((c) => c.pool === pool);
+      const left = own.filter((c) => c.wave >= wave).length;
+      return `roll of ${pool} stopped in wave ${wave}: ${left} of ${own.length} containers not yet replaced keep serving their old spec\n`;
+    })
+    .join("");
 }

@@ -14,6 +14,7 @@ import { DockerHosts } from "../docker/hosts";
 import { assignmentValue } from "../inventory/read";
 import { Change, RegisterChange } from "../plan/types";
 import { waitHealthy } from "./health";
+import { awaitTakeDown } from "./take-down";
 
 /** The fleet as the steps reach it. */
 export interface StepContext {
@@ -28,9 +29,9 @@ export interface StepContext {
   dockerIdle: () => boolean;
   healthTimeoutMs: number;
   cpu: CpuScaling;
+  /** Take-downs whose consumers never confirmed: they went ahead at their bound. */
+  warnings: string[];
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Performs one change; Docker steps must hold a slot of their host (see chains.ts). */
 export async function performChange(change: Change, ctx: StepContext): Promise<void> {
@@ -57,9 +58,9 @@ export async function performChange(change: Change, ctx: StepContext): Promise<v
     case "unpublish-upstream":
       return ctx.upstreams.unpublish(change.upstream, change.server);
     case "drain":
-      await ctx.consulLimit(() => ctx.publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId));
-      if (change.seconds > 0) await sleep(change.seconds * 1000);
-      return;
+      return ctx.consulLimit(() => ctx.publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId));
+    case "await-consumers":
+      return awaitTakeDown(change, ctx.warnings);
     case "stop":
       return docker().stop(change.containerId, change.timeoutSeconds);
     case "remove":

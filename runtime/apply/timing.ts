@@ -12,6 +12,7 @@ const PHASE_OF: Record<Change["kind"], Phase> = {
   "publish-upstream": "publish",
   "unpublish-upstream": "remove",
   drain: "remove",
+  "await-consumers": "remove",
   stop: "remove",
   remove: "remove",
   "unassign-host": "unassign",

@@ -10,9 +10,6 @@ import { PlanOptions } from "./types";
 
 export interface PlanSettings {
   seed?: number;
-  batchPercent: number;
-  drainSeconds: number;
-  stopTimeoutSeconds: number;
   prune: boolean;
   /** Containers to replace in place (PlanOptions.replace). */
   replace: Set<string>;
@@ -43,8 +40,6 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
   for (const name of scope) {
     if (!pools.has(name)) throw new DcpError(`unknown pool "${name}"; desired pools: ${[...pools.keys()].sort().join(", ") || "(none)"}`);
   }
-  const batchPercent = options.batchPercent ?? 25;
-  if (!(batchPercent >= 1 && batchPercent <= 100)) throw new DcpError(`batch percent ${batchPercent} must be between 1 and 100`);
   const hosts = [...inventory.hosts].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   return {
     inventory,
@@ -56,9 +51,6 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
     idcs: new Map(desired.idcs.map((i) => [i.name, i])),
     settings: {
       seed: options.seed,
-      batchPercent,
-      drainSeconds: options.drainSeconds ?? 2,
-      stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
       prune: options.prune === true,
       replace: new Set(options.replace ?? []),
     },

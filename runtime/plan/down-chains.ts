@@ -1,10 +1,13 @@
 /**
- * Phase 3b, down chains: unpublish-upstream → drain → stop → remove for each container
- * that goes, so consumers stop routing to it before it stops; then the upstream entries
- * and catalog services with no container behind them (e.g. on a lost host).
+ * Phase 3b, down chains: the take-down of each container that goes (take-down.ts:
+ * unpublish-upstream → drain → await-consumers → stop → remove), so consumers stop routing
+ * to it before it stops; then the upstream entries and catalog services with no container
+ * behind them (e.g. on a lost host).
  */
 import { SERVICE_META } from "../../model/host-metadata";
+import { PoolSpec } from "../../model/desired-state";
 import { Inventory, UpstreamEntry } from "../../model/inventory";
+import { consumersByUpstream, takeDownChain, TakeDownContext } from "./take-down";
 import { manages, PlanContext, usable } from "./context";
 import { Removal } from "./instances";
 import { Change } from "./types";
@@ -15,24 +18,21 @@ export interface DownChains {
   handledServers: Set<string>;
 }
 
-/** What a down chain looks up: the catalog registrations and the upstream entries by server. */
-export interface LiveEntries {
-  registered: Set<string>;
-  upstreamsOf: Map<string, UpstreamEntry[]>;
-}
+/** What a take-down looks up: the catalog registrations, the upstream entries by server, each upstream's consumers. */
+export type LiveEntries = TakeDownContext;
 
-export function liveEntries(inventory: Inventory): LiveEntries {
+export function liveEntries(inventory: Inventory, pools: PoolSpec[]): LiveEntries {
   const upstreamsOf = new Map<string, UpstreamEntry[]>();
   for (const entry of inventory.upstreams) {
     const list = upstreamsOf.get(entry.server);
     if (list) list.push(entry);
     else upstreamsOf.set(entry.server, [entry]);
   }
-  return { registered: new Set((inventory.services ?? []).map((s) => `${s.node}/${s.serviceId}`)), upstreamsOf };
+  return { registered: new Set((inventory.services ?? []).map((s) => `${s.node}/${s.serviceId}`)), upstreamsOf, consumers: consumersByUpstream(pools, inventory) };
 }
 
 export function downChains(ctx: PlanContext, removals: Removal[]): DownChains {
-  const live = liveEntries(ctx.inventory);
+  const live = liveEntries(ctx.inventory, [...ctx.pools.values()]);
   const out: DownChains = { changes: [], handledServers: new Set() };
   for (const removal of removals) out.changes.push(...downChain(ctx, removal, live, out.handledServers));
   return out;
@@ -41,24 +41,8 @@ export function downChains(ctx: PlanContext, removals: Removal[]): DownChains {
 /** One container's down chain; adds the upstream entries it unpublishes to `handled`. */
 export function downChain(ctx: PlanContext, r: Removal, live: LiveEntries, handled: Set<string>): Change[] {
   const { host, container } = r.located;
-  const pool = ctx.pools.get(container.pool);
-  const base = { wave: r.wave, chain: `down:${container.name}@${host.node}`, direction: "down" as const, node: host.node, reason: r.reason };
-  const out: Change[] = [];
-  const server = container.ports.length > 0 ? `${host.address}:${container.ports[0]}` : undefined;
-  if (server) {
-    for (const entry of live.upstreamsOf.get(server) ?? []) {
-      handled.add(`${entry.upstream}/${server}`);
-      out.push({ ...base, kind: "unpublish-upstream", pool: container.pool, instance: container.instance, upstream: entry.upstream, server });
-    }
-    if (pool?.upstream) handled.add(`${pool.upstream.name}/${server}`);
-  }
-  if (live.registered.has(`${host.node}/${container.name}`) || container.health !== "unknown") {
-    out.push({ ...base, kind: "drain", pool: container.pool, instance: container.instance, serviceId: container.name, address: host.address, seconds: ctx.settings.drainSeconds });
-  }
-  const ids = { pool: container.pool, instance: container.instance, containerName: container.name, specHash: container.specHash, containerId: container.id };
-  if (container.running) out.push({ ...base, ...ids, kind: "stop", timeoutSeconds: ctx.settings.stopTimeoutSeconds });
-  out.push({ ...base, ...ids, kind: "remove" });
-  return out;
+  const chain = `down:${container.name}@${host.node}`;
+  return takeDownChain({ host, container, pool: ctx.pools.get(container.pool), wave: r.wave, reason: r.reason, direction: "down", chain }, live, handled);
 }
 
 /**
@@ -93,7 +77,7 @@ export function staleServices(ctx: PlanContext, removals: Removal[], wave: numbe
     if (!pool || !manages(ctx, pool)) continue;
     const key = `${s.node}/${s.serviceId}`;
     if (live.has(key)) continue;
-    out.push({ kind: "drain", wave, chain: `down:service:${key}`, direction: "down", node: s.node, reason: "stale", pool, instance: s.meta[SERVICE_META.instance] ?? "", serviceId: s.serviceId, address: s.address, seconds: 0 });
+    out.push({ kind: "drain", wave, chain: `down:service:${key}`, direction: "down", node: s.node, reason: "stale", pool, instance: s.meta[SERVICE_META.instance] ?? "", serviceId: s.serviceId, address: s.address });
   }
   return out;
 }

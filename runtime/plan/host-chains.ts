@@ -18,7 +18,7 @@ export function assignHosts(ctx: PlanContext, diff: InstanceDiff, placement: Pla
     entry.placed ||= placed;
     added.set(node, entry);
   };
-  for (const n of diff.creates) {
+  for (const n of placement.creates) {
     const node = placement.nodeOf.get(instanceKey(n.pool.name, n.instance));
     if (node) add(node, n.pool.name, true);
   }

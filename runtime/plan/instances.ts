@@ -1,7 +1,8 @@
 /**
  * Phase 1, instance diff: for every instance a pool wants (`<pool>-00000` up to its
  * replicas), compare with what is live and decide what to create, what to keep (and
- * repair), and what to remove, with the wave each happens in. Nothing is placed yet.
+ * repair), what to remove, and which instances run an old spec and roll; the rollout
+ * (rollout.ts, in placement) decides their waves. Nothing is placed yet.
  */
 import { PoolSpec } from "../../model/desired-state";
 import { SERVICE_META } from "../../model/host-metadata";
@@ -35,10 +36,23 @@ export interface Repair {
   located: Located;
 }
 
+/** An instance whose live container runs an old spec: it rolls, in the wave the rollout gives it. */
+export interface Outdated {
+  pool: PoolSpec;
+  hash: string;
+  instance: string;
+  old: Located;
+}
+
 export interface InstanceDiff {
   creates: NewContainer[];
   removals: Removal[];
   repairs: Repair[];
+  outdated: Outdated[];
+  /** Old containers that keep serving while their instance's new container has not passed its check. */
+  held: Repair[];
+  /** Per pool: wanted instances with a healthy container now (any spec), what serves. */
+  available: Map<string, number>;
   /** Live containers of the pools the plan manages, on usable hosts. */
   live: Map<string, Located[]>;
   /** Instances per pool whose host is lost and that are created elsewhere. */
@@ -47,14 +61,36 @@ export interface InstanceDiff {
 }
 
 export function diffInstances(ctx: PlanContext): InstanceDiff {
-  const diff: InstanceDiff = { creates: [], removals: [], repairs: [], live: liveByPool(ctx), replacedLost: new Map(), notes: lostHostNotes(ctx) };
+  const diff: InstanceDiff = {
+    ...{ creates: [], removals: [], repairs: [], outdated: [], held: [], available: new Map() },
+    ...{ live: liveByPool(ctx), replacedLost: new Map(), notes: lostHostNotes(ctx) },
+  };
   for (const [pool, live] of diff.live) {
     if (ctx.pools.has(pool)) continue;
     for (const located of live) diff.removals.push({ located, wave: 1, reason: "pool-removed" });
   }
   const lost = lostInstances(ctx);
   for (const name of ctx.scope) diffPool(ctx, ctx.pools.get(name)!, diff.live.get(name) ?? [], lost, diff);
+  followersAfterTheirUpstreams(ctx, diff);
   return diff;
+}
+
+/**
+ * An entry tier created together with the first servers of an upstream it follows starts
+ * in the wave after them: its first read of KV then finds them, instead of an empty
+ * upstream that it would serve 503 from until its next pull.
+ */
+function followersAfterTheirUpstreams(ctx: PlanContext, diff: InstanceDiff): void {
+  const served = new Set(ctx.inventory.upstreams.filter((u) => !u.down).map((u) => u.upstream));
+  const firstWave = new Map<string, number>();
+  for (const n of diff.creates) {
+    const upstream = n.pool.upstream?.name;
+    if (upstream && !served.has(upstream)) firstWave.set(upstream, Math.max(firstWave.get(upstream) ?? 0, n.wave));
+  }
+  for (const n of diff.creates) {
+    const after = Math.max(0, ...(n.pool.follows?.upstreams ?? []).map((u) => firstWave.get(u) ?? 0));
+    if (after >= n.wave) n.wave = after + 1;
+  }
 }
 
 function lostHostNotes(ctx: PlanContext): string[] {
@@ -97,7 +133,7 @@ function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<s
     const index = instanceIndex(pool.name, instance);
     if (index === undefined || index >= wanted) for (const located of list) diff.removals.push({ located, wave: 1, reason: "scale-in" });
   }
-  const wanting: WantedInstance = { pool, hash: specHash(pool), nextWave: rollingWaves(wanted, ctx.settings.batchPercent), lost, replace: ctx.settings.replace };
+  const wanting: WantedInstance = { pool, hash: specHash(pool), lost, replace: ctx.settings.replace };
   for (let index = 0; index < wanted; index++) {
     const instance = instanceId(pool.name, index);
     diffInstance(wanting, instance, [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool)), diff);
@@ -107,7 +143,6 @@ function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<s
 interface WantedInstance {
   pool: PoolSpec;
   hash: string;
-  nextWave: () => number;
   lost: Set<string>;
   replace: Set<string>;
 }
@@ -120,29 +155,34 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
   const current = rest.filter((l) => l.container.specHash === hash);
   const old = rest.filter((l) => l.container.specHash !== hash);
   const waitsFor = instanceKey(pool.name, instance);
+  if (copies.some((l) => isHealthy(pool, l.container))) diff.available.set(pool.name, (diff.available.get(pool.name) ?? 0) + 1);
   if (current.length > 0) {
     const [keeper, ...extra] = current;
     diff.repairs.push({ pool, located: keeper });
     for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
-    for (const located of old) diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
+    // A new container that never passed its check (a roll that stopped) does not replace a
+    // healthy old one: the old one serves until the new one is healthy.
+    const holdOld = !isHealthy(pool, keeper.container) && old.some((l) => isHealthy(pool, l.container));
+    for (const located of old) {
+      if (holdOld) diff.held.push({ pool, located });
+      else diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
+    }
     for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair" });
     return;
   }
+  if (old.length > 0 && replaced.length === 0) {
+    const [first, ...extra] = old;
+    diff.outdated.push({ pool, hash, instance, old: first });
+    for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
+    return;
+  }
   // Replaced in place: down in one wave, the new container (which takes its name) in the next.
-  const downWave = old.length > 0 ? w.nextWave() : 1;
-  const wave = replaced.length > 0 ? downWave + 1 : downWave;
-  for (const located of replaced) diff.removals.push({ located, wave: downWave, reason: "repair", waitsFor, inPlace: true });
+  const wave = replaced.length > 0 ? 2 : 1;
+  for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair", waitsFor, inPlace: true });
   for (const located of old) diff.removals.push({ located, wave, reason: "rolling-update", waitsFor });
   const reason = old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
   if (reason === "replace-lost") diff.replacedLost.set(pool.name, (diff.replacedLost.get(pool.name) ?? 0) + 1);
   diff.creates.push({ pool, hash, instance, wave, reason });
-}
-
-/** Rolling update: `batchPercent` of the pool per wave, waves 1, 2, …; each call gives the next instance's wave. */
-export function rollingWaves(replicas: number, batchPercent: number): () => number {
-  const batchSize = Math.max(1, Math.ceil((replicas * batchPercent) / 100));
-  let updates = 0;
-  return () => 1 + Math.floor(updates++ / batchSize);
 }
 
 export function isHealthy(pool: PoolSpec, c: InventoryContainer): boolean {

@@ -2,23 +2,35 @@
  * Phase 2, placement: the scheduler puts every new container on a host, given what stays
  * (everything live, including containers removed later in the apply, because they still
  * hold their resources while replacements start; only a container replaced in place is
- * gone first). A removal that waits for a replacement that cannot be placed is dropped:
- * the old container keeps serving.
+ * gone first). Rolling updates are placed wave by wave within each pool's budget
+ * (rollout.ts): a surge beside the old container, or a replacement in place where no spare
+ * host or port exists. A removal that waits for a replacement that cannot be placed is
+ * dropped: the old container keeps serving.
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { PoolSpec } from "../../model/desired-state";
 import { DcpError } from "../../model/errors";
 import { InventoryHost } from "../../model/inventory";
-import { parseConstraint, schedule } from "../scheduler";
+import { parseConstraint } from "../scheduler";
 import { ContainerRequest, Placement as HostPlacement, SchedulerHost } from "../scheduler/types";
-import { instanceKey, PlanContext, usable } from "./context";
-import { InstanceDiff, NewContainer, Removal } from "./instances";
+import { instanceKey, Located, PlanContext, usable } from "./context";
+import { InstanceDiff, isHealthy, NewContainer, Outdated, Removal } from "./instances";
+import { HeldCapacity, planRollout, RollCandidate } from "./rollout";
+import { updateBudget } from "../../model/rollout";
 import { ContainerPort, UnplacedContainer } from "./types";
 
 /** Dynamic host ports (PortSpec.port 0) come from this range. */
 const DYNAMIC_PORTS = { first: 20000, last: 29999 } as const;
 
+/** A replacement in place: the old container taken down, the new one made on its host and ports, in one chain. */
+export interface InPlace extends Outdated {
+  wave: number;
+}
+
 export interface Placement {
+  /** Every new container to make: the diff's creates, and the surges of rolling updates with their waves. */
+  creates: NewContainer[];
+  inPlace: InPlace[];
   placements: HostPlacement[];
   /** Node of each placed new container, by `pool/instance`. */
   nodeOf: Map<string, string>;
@@ -33,18 +45,47 @@ export interface Placement {
 export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement {
   const goneFirst = new Set(diff.removals.filter((r) => r.inPlace).map((r) => r.located.container.id));
   const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst));
-  const requests = diff.creates.map(containerRequest);
-  const result = requests.length > 0 ? schedule(hosts, requests, { seed: ctx.settings.seed }) : { placements: [], unplaced: [] };
-  const unplaced: UnplacedContainer[] = result.unplaced.map((u) => ({ pool: u.pool, instance: u.instance, reason: u.reason, rejectedBy: u.rejectedBy }));
+  const rollout = planRollout({
+    hosts: hosts.filter((h) => h.healthy),
+    creates: diff.creates.map(containerRequest),
+    removals: diff.removals.filter((r) => !r.inPlace).map((r) => held(r.located)),
+    candidates: diff.outdated.map((o) => ({ request: containerRequest(o), old: { ...held(o.old), healthy: isHealthy(o.pool, o.old.container) } }) satisfies RollCandidate),
+    pools: new Map([...new Set(diff.outdated.map((o) => o.pool))].map((p) => [p.name, { budget: updateBudget(p.update, p.effectiveReplicas), available: diff.available.get(p.name) ?? 0 }])),
+    seed: ctx.settings.seed,
+  });
+  const placement = rolled(diff, rollout.steps, new Map(rollout.creates));
+  const unplaced: UnplacedContainer[] = rollout.unplaced.map((u) => ({ pool: u.pool, instance: u.instance, reason: u.reason, rejectedBy: u.rejectedBy }));
   const waiting = new Set(unplaced.map((u) => instanceKey(u.pool, u.instance)));
   return {
-    placements: result.placements,
-    nodeOf: new Map(result.placements.map((p) => [instanceKey(p.pool, p.instance), p.node])),
+    ...placement,
     unplaced,
-    removals: diff.removals.filter((r) => !(r.waitsFor && waiting.has(r.waitsFor))),
+    removals: placement.removals.filter((r) => !(r.waitsFor && waiting.has(r.waitsFor))),
     ports: new PortAllocator(hosts),
     notes: unplaced.length > 0 ? [`${unplaced.length} container(s) could not be placed; their old containers (if any) are kept`] : [],
   };
+}
+
+/** What a live container holds on its host. */
+function held(l: Located): HeldCapacity {
+  return { node: l.host.node, pool: l.container.pool, resources: l.container.resources, ports: l.container.ports };
+}
+
+/** The rollout's steps as creates, removals and in-place replacements. */
+function rolled(diff: InstanceDiff, steps: ReturnType<typeof planRollout>["steps"], nodeOf: Map<string, string>): Pick<Placement, "creates" | "inPlace" | "placements" | "nodeOf" | "removals"> {
+  const outdated = new Map(diff.outdated.map((o) => [instanceKey(o.pool.name, o.instance), o]));
+  const out = { creates: [...diff.creates], inPlace: [] as InPlace[], nodeOf, removals: [...diff.removals] };
+  for (const step of steps) {
+    const o = outdated.get(step.key)!;
+    if (step.mode === "in-place") {
+      out.inPlace.push({ ...o, wave: step.wave });
+      continue;
+    }
+    nodeOf.set(step.key, step.node);
+    out.creates.push({ pool: o.pool, hash: o.hash, instance: o.instance, wave: step.wave, reason: "rolling-update" });
+    out.removals.push({ located: o.old, wave: step.wave, reason: "rolling-update" });
+  }
+  const placements = out.creates.filter((n) => nodeOf.has(instanceKey(n.pool.name, n.instance))).map((n) => ({ pool: n.pool.name, instance: n.instance, node: nodeOf.get(instanceKey(n.pool.name, n.instance))! }));
+  return { ...out, placements };
 }
 
 /** The host as the scheduler sees it: what its live containers (but those `gone`) reserve, and its attributes for constraints. */
@@ -75,7 +116,7 @@ export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): 
   };
 }
 
-export function containerRequest(n: NewContainer): ContainerRequest {
+export function containerRequest(n: { pool: PoolSpec; instance: string }): ContainerRequest {
   return {
     pool: n.pool.name,
     instance: n.instance,

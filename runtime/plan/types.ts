@@ -8,11 +8,15 @@
  *   batch is its own wave; the last wave returns empty hosts to the buffer.
  * - `chain`: inside a wave, the changes of one chain run in list order, and chains run in
  *   parallel. "Up" chains (create → start → wait-healthy → register → publish-upstream)
- *   of a wave all finish before any "down" chain (unpublish-upstream → drain → stop →
- *   remove) of the same wave starts, so nothing is removed before its replacement serves.
+ *   of a wave all finish before any "down" chain (unpublish-upstream → drain →
+ *   await-consumers → stop → remove) of the same wave starts, so nothing is removed before
+ *   its replacement serves. An in-place replacement (no spare host or port) is one chain
+ *   that runs with the up chains: the old container's down steps, then the new one's up
+ *   steps on the same host and ports.
  */
 import { ContainerTypeName, Resources } from "../../model/container-types";
 import { HealthCheckSpec } from "../../model/desired-state";
+import { ConsumerStatus } from "../../model/take-down";
 
 export type ChangeKind =
   | "assign-host"
@@ -23,6 +27,7 @@ export type ChangeKind =
   | "publish-upstream"
   | "unpublish-upstream"
   | "drain"
+  | "await-consumers"
   | "stop"
   | "remove"
   | "unassign-host";
@@ -47,7 +52,8 @@ export type ChangeReason =
   | "pool-removed"
   | "buffer";
 
-export type ChainDirection = "up" | "down" | "host";
+/** "in-place": a take-down and its replacement in one chain, run beside the up chains. */
+export type ChainDirection = "up" | "down" | "host" | "in-place";
 
 interface ChangeBase {
   kind: ChangeKind;
@@ -143,6 +149,7 @@ export interface UnpublishUpstreamChange extends ChangeBase {
   server: string;
 }
 
+/** Deregisters the container's catalog service (DNS consumers stop resolving it). */
 export interface DrainChange extends ChangeBase {
   kind: "drain";
   pool: string;
@@ -150,7 +157,22 @@ export interface DrainChange extends ChangeBase {
   /** Catalog service id to deregister. */
   serviceId: string;
   address: string;
-  /** Time given to clients to notice the removed upstream before the container stops. */
+}
+
+/**
+ * Waits until the consumers no longer route to the server: each status endpoint polled
+ * until the server is gone from it, at most `seconds` (the upstream's followWithin); with
+ * no endpoint, `seconds`.
+ */
+export interface AwaitConsumersChange extends ChangeBase {
+  kind: "await-consumers";
+  pool: string;
+  instance: string;
+  /** `ip:port`; absent for a container only in the catalog. */
+  server?: string;
+  /** The upstreams the server left, with their consumers' status endpoints. */
+  upstreams: Array<{ upstream: string; status: ConsumerStatus[] }>;
+  /** The longest this take-down waits. */
   seconds: number;
 }
 
@@ -174,6 +196,7 @@ export type Change =
   | PublishUpstreamChange
   | UnpublishUpstreamChange
   | DrainChange
+  | AwaitConsumersChange
   | StopChange
   | RemoveChange
   | UnassignHostChange;
@@ -213,12 +236,6 @@ export interface PlanOptions {
   seed?: number;
   /** Only these pools are planned; others are left alone. Default: every desired pool. */
   pools?: string[];
-  /** Share of a pool replaced per rolling-update wave, 1-100. Default 25. */
-  batchPercent?: number;
-  /** Seconds between unpublishing a container and stopping it. Default 2. */
-  drainSeconds?: number;
-  /** Seconds Docker waits after SIGTERM before SIGKILL. Default 10. */
-  stopTimeoutSeconds?: number;
   /**
    * Remove containers of pools absent from the desired state, their hosts' assignments
    * and the entries of upstreams no desired pool owns. Default false: a pool missing from

@@ -1,8 +1,10 @@
 /**
  * Phase 3a, up chains: create → start → wait-healthy → register → publish-upstream for
  * each placed new container, and the part of that chain a kept container still needs
- * (a stopped one is started, an unregistered one registered, a missing or stale upstream
- * entry published).
+ * (a stopped one is started, an unregistered one checked and registered, a missing or
+ * stale upstream entry published); nothing is published before it has passed its check.
+ * A replacement in place is one chain: the old container's take-down (take-down.ts), then
+ * the new container's up chain on the same host and ports.
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { HealthCheckSpec, PoolSpec } from "../../model/desired-state";
@@ -12,7 +14,9 @@ import { instanceKey, PlanContext } from "./context";
 import { InstanceDiff } from "./instances";
 import { Placement } from "./placement";
 import { containerName } from "./spec";
-import { Change, ChangeReason, ContainerPort, PublishUpstreamChange } from "./types";
+import { ChainDirection, Change, ChangeReason, ContainerPort, PublishUpstreamChange } from "./types";
+import { liveEntries } from "./down-chains";
+import { takeDownChain } from "./take-down";
 
 /** One container's up chain: which container, where, and which of its steps are still to do. */
 export interface UpTarget {
@@ -23,7 +27,10 @@ export interface UpTarget {
   wave: number;
   reason: ChangeReason;
   ports: ContainerPort[];
-  steps: { create: boolean; start: boolean; register: boolean };
+  /** `verify`: wait for the check of a container that runs but was never checked. */
+  steps: { create: boolean; start: boolean; register: boolean; verify?: boolean };
+  /** The chain it belongs to when not its own (a replacement in place). */
+  within?: { chain: string; direction: ChainDirection };
 }
 
 export interface UpChains {
@@ -39,7 +46,11 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     const server = `${r.located.host.address}:${r.located.container.ports[0]}`;
     for (const [key, entry] of live) if (entry.server === server) live.delete(key);
   }
-  const out: UpChains = { changes: [], wantedServers: new Set() };
+  for (const p of placement.inPlace.filter((x) => x.old.container.ports.length > 0)) {
+    const server = `${p.old.host.address}:${p.old.container.ports[0]}`;
+    for (const [key, entry] of live) if (entry.server === server) live.delete(key);
+  }
+  const out: UpChains = { changes: [], wantedServers: heldServers(diff) };
   const add = (target: UpTarget) => {
     out.changes.push(...upChain(target));
     const entry = publishUpstream(ctx, target, live);
@@ -47,7 +58,7 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     out.wantedServers.add(`${entry.upstream}/${entry.server}`);
     if (entry.change) out.changes.push(entry.change);
   };
-  for (const n of diff.creates) {
+  for (const n of placement.creates) {
     const node = placement.nodeOf.get(instanceKey(n.pool.name, n.instance));
     if (!node) continue;
     const ports = placement.ports.allocate(n.pool, node);
@@ -56,28 +67,51 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
   for (const { pool, located } of diff.repairs) {
     const { host, container } = located;
     const ports = pool.ports.map((p, i) => ({ name: p.name, port: container.ports[i] ?? p.port }));
-    const steps = { create: false, start: !container.running, register: !container.running || container.health === "unknown" };
+    // Running but never registered (e.g. a roll stopped at its health check): checked first.
+    const steps = { create: false, start: !container.running, register: !container.running || container.health === "unknown", verify: container.running && container.health === "unknown" };
     add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
   }
+  inPlaceChains(ctx, placement, out.changes, add);
   return out;
+}
+
+/** Servers of old containers held while their instance's new one is unhealthy: they stay published. */
+function heldServers(diff: InstanceDiff): Set<string> {
+  const out = new Set<string>();
+  for (const { pool, located } of diff.held) {
+    if (pool.upstream && located.container.ports.length > 0) out.add(`${pool.upstream.name}/${located.host.address}:${located.container.ports[0]}`);
+  }
+  return out;
+}
+
+/** Each replacement in place: the old container's take-down, then the new one's up chain, one chain on one host. */
+function inPlaceChains(ctx: PlanContext, placement: Placement, changes: Change[], add: (t: UpTarget) => void): void {
+  const live = liveEntries(ctx.inventory, [...ctx.pools.values()]);
+  for (const p of placement.inPlace) {
+    const { host, container } = p.old;
+    const within = { chain: `in-place:${container.name}@${host.node}`, direction: "in-place" as const };
+    changes.push(...takeDownChain({ host, container, pool: p.pool, wave: p.wave, reason: "rolling-update", ...within }, live, new Set()));
+    const same = p.pool.ports.map((port, i) => ({ name: port.name, port: port.port !== 0 ? port.port : container.ports[i] ?? 0 }));
+    const ports = same.every((x) => x.port !== 0) ? same : placement.ports.allocate(p.pool, host.node);
+    add({ pool: p.pool, hash: p.hash, instance: p.instance, host, wave: p.wave, reason: "rolling-update", ports, steps: { create: true, start: true, register: true }, within });
+  }
 }
 
 /** The container steps of an up chain, in order (its upstream entry is publishUpstream's). */
 export function upChain(t: UpTarget): Change[] {
   const name = containerName(t.instance, t.hash);
-  const base = { wave: t.wave, chain: `up:${name}`, direction: "up" as const, node: t.host.node, reason: t.reason, pool: t.pool.name, instance: t.instance, containerName: name, specHash: t.hash };
+  const base = { wave: t.wave, chain: t.within?.chain ?? `up:${name}`, direction: t.within?.direction ?? ("up" as const), node: t.host.node, reason: t.reason, pool: t.pool.name, instance: t.instance, containerName: name, specHash: t.hash };
   const out: Change[] = [];
   if (t.steps.create) {
     const resources = { ...CONTAINER_TYPES[t.pool.containerType] };
     out.push({ ...base, kind: "create", image: t.pool.image, containerType: t.pool.containerType, resources, ports: t.ports, env: t.pool.env, command: t.pool.command });
   }
   const healthCheck = resolveHealthCheck(t.pool, t.ports);
-  if (t.steps.start) {
-    out.push({ ...base, kind: "start" });
-    out.push({ ...base, kind: "wait-healthy", healthCheck: healthCheck && { ...healthCheck, address: t.host.address } });
-  }
+  if (t.steps.start) out.push({ ...base, kind: "start" });
+  const checked = t.steps.start || t.steps.verify === true;
+  if (checked) out.push({ ...base, kind: "wait-healthy", healthCheck: healthCheck && { ...healthCheck, address: t.host.address } });
   if (t.steps.register && t.ports.length > 0) {
-    out.push({ ...base, kind: "register", address: t.host.address, port: t.ports[0].port, healthCheck, healthVerified: t.steps.start && healthCheck !== undefined });
+    out.push({ ...base, kind: "register", address: t.host.address, port: t.ports[0].port, healthCheck, healthVerified: checked && healthCheck !== undefined });
   }
   return out;
 }
@@ -97,8 +131,8 @@ function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, Upstre
   if (live.get(`${upstream.name}/${server}`)?.raw === value) return { upstream: upstream.name, server };
   const change: PublishUpstreamChange = {
     wave: t.wave,
-    chain: `up:${containerName(t.instance, t.hash)}`,
-    direction: "up",
+    chain: t.within?.chain ?? `up:${containerName(t.instance, t.hash)}`,
+    direction: t.within?.direction ?? "up",
     node: t.host.node,
     reason: t.reason,
     kind: "publish-upstream",

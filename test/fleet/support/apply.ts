@@ -33,7 +33,8 @@ export function testPool(fleet: LocalSite, name: string, replicas: number, overr
     idcs: ["yf-private", "aliyun-bj"],
     ports: [{ name: "http", port: 0 }],
     healthCheck: { path: "/health", port: 0, intervalSeconds: 1, timeoutSeconds: 1 },
-    upstream: { name: name.replace(/-/g, "_"), weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
+    // No consumer follows a test pool but the test itself, which re-reads KV within 2 s.
+    upstream: { name: name.replace(/-/g, "_"), weight: 20, maxFails: 2, failTimeoutSeconds: 10, consumers: { followWithinSeconds: 2, status: [] } },
     placement: { strategy: "spread", constraints: [] },
     dependencies: [],
     owner: "platform-team",

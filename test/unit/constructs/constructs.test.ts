@@ -205,10 +205,13 @@ describe("ServicePool", () => {
     expect(p.pool).toMatchObject({
       placement: { strategy: "spread", constraints: [] },
       healthCheck: { path: "/health", port: 8080, intervalSeconds: 5, timeoutSeconds: 2 },
-      upstream: { name: "feed_api", weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
+      upstream: { name: "feed_api", weight: 20, maxFails: 2, failTimeoutSeconds: 10, consumers: { followWithinSeconds: 10, status: [] } },
+      update: { maxSurge: "25%", maxUnavailable: "25%" },
+      stopGracePeriodSeconds: 10,
       env: {},
       source: "ServicePool test/feed-api",
     });
+    expect(p.pool.follows).toBeUndefined();
     expect(p.pool.placement.antiAffinity).toBeUndefined();
   });
   it.each<[string, Partial<PoolDefinition>, string[]]>([
@@ -232,6 +235,13 @@ describe("ServicePool", () => {
     ["owner", { owner: "" }, ["owner must not be empty"]],
     ["ratio", { dependencies: [{ pool: "x", ratio: 0 }] }, ["dependencies[0].ratio must be > 0 (got number 0)"]],
     ["env name", { env: { "9LIVES": "x" } }, ['env.9LIVES name must be an environment variable name']],
+    ["update budget", { update: { maxSurge: 0, maxUnavailable: "0%" } }, ["update.maxUnavailable may not be 0 when maxSurge is 0"]],
+    ["update percentage", { update: { maxSurge: "120%" } }, ['update.maxSurge must be a percentage 0%-100% such as 25% (got "120%")']],
+    ["grace period", { stopGracePeriodSeconds: -1 }, ["stopGracePeriod must be > 0 (got number -1)"]],
+    ["followWithin", { upstream: { name: "x", consumers: { followWithinSeconds: 0 } } }, ["upstream.consumers.followWithin must be > 0 (got number 0)"]],
+    ["consumer url", { upstream: { name: "x", consumers: { status: [{ url: "10.0.0.5:8081" }] } } }, ['upstream.consumers.status[0].url must be an http URL with a path', '(got "10.0.0.5:8081")']],
+    ["follows status port", { follows: { upstreams: ["feed_api"], status: { port: "admin", path: "/upstream_show" } } }, ["follows.status.port must be the name of one of the pool's ports (http; got \"admin\")"]],
+    ["follows upstream", { follows: { upstreams: ["feed-api"] } }, ["follows.upstreams[0] must be letters, digits and '_' (an nginx upstream name)", '(got "feed-api")']],
   ])("rejects a bad %s and names the field", (_what, change, parts) => {
     const { stack } = topology(app);
     expectError(() => new ServicePool(stack, "p", { ...feedApi, ...change, source: "stacks/pools/feed-api.yaml:5" }), "stacks/pools/feed-api.yaml:5", ...parts);

@@ -52,9 +52,9 @@ describe("up chains", () => {
     expect([...wantedServers]).toEqual(["web/192.168.79.11:20000"]);
   });
 
-  test("a stopped container is started, waited for and registered again; an entry with another weight or marked down is published", () => {
+  test("a stopped container is started, waited for and registered again; a running unregistered one is checked first; an entry with another weight or marked down is published", () => {
     expect(kinds(ups(plan([live({ running: false, health: "unknown" })])))).toEqual(["start", "wait-healthy", "register"]);
-    expect(kinds(ups(plan([live({ health: "unknown" })])))).toEqual(["register"]);
+    expect(kinds(ups(plan([live({ health: "unknown" })])))).toEqual(["wait-healthy", "register"]);
     expect(ups(plan([live()], [entry("192.168.79.11:20000", { weight: 99 })]))).toMatchObject([{ kind: "publish-upstream", weight: 20, reason: "repair" }]);
     expect(kinds(ups(plan([live()], [entry("192.168.79.11:20000", { down: true })])))).toEqual(["publish-upstream"]);
   });
@@ -70,19 +70,20 @@ describe("up chains", () => {
 describe("down chains", () => {
   const removal = (c: InventoryContainer) => ({ located: { host: host(1), container: c }, wave: 2, reason: "scale-in" as const });
 
-  test("unpublish every entry of its server → drain → stop → remove, and the entries count as handled", () => {
+  test("unpublish every entry of its server → drain → await-consumers → stop → remove, and the entries count as handled", () => {
     const { ctx } = plan([live()], [entry("192.168.79.11:20000"), entry("192.168.79.11:20000", { upstream: "other" })]);
     const handled = new Set<string>();
-    const changes = downChain(ctx, removal(live()), liveEntries(ctx.inventory), handled);
-    expect(kinds(changes)).toEqual(["unpublish-upstream", "unpublish-upstream", "drain", "stop", "remove"]);
+    const changes = downChain(ctx, removal(live()), liveEntries(ctx.inventory, [...ctx.pools.values()]), handled);
+    expect(kinds(changes)).toEqual(["unpublish-upstream", "unpublish-upstream", "drain", "await-consumers", "stop", "remove"]);
     expect(changes.every((c) => c.wave === 2 && c.chain === `down:${live().name}@h1`)).toBe(true);
-    expect(changes[2]).toMatchObject({ seconds: 2, serviceId: live().name });
+    expect(changes[2]).toMatchObject({ serviceId: live().name });
+    expect(changes[3]).toMatchObject({ seconds: 10, server: "192.168.79.11:20000", upstreams: [{ upstream: "web", status: [] }, { upstream: "other", status: [] }] });
     expect([...handled]).toEqual(["web/192.168.79.11:20000", "other/192.168.79.11:20000"]);
   });
 
   test("a stopped, unregistered container is only removed", () => {
     const { ctx } = plan([], []);
-    expect(kinds(downChain(ctx, removal(live({ running: false, health: "unknown" })), liveEntries(ctx.inventory), new Set()))).toEqual(["remove"]);
+    expect(kinds(downChain(ctx, removal(live({ running: false, health: "unknown" })), liveEntries(ctx.inventory, []), new Set()))).toEqual(["remove"]);
   });
 
   test("stale entries: a planned upstream's server nothing stands behind goes, the kept down entry of an emptied upstream stays", () => {
@@ -98,7 +99,7 @@ describe("down chains", () => {
   test("stale services: a registration with no live container is drained at once", () => {
     const { ctx } = plan([]);
     ctx.inventory.services = [{ node: "h1", serviceId: "gone", name: "web", address: "192.168.79.11", port: 1, meta: { dcp_pool: "web", dcp_instance: "web-00003" } }];
-    expect(staleServices(ctx, [], 4)).toMatchObject([{ kind: "drain", wave: 4, serviceId: "gone", instance: "web-00003", seconds: 0, reason: "stale" }]);
+    expect(staleServices(ctx, [], 4)).toMatchObject([{ kind: "drain", wave: 4, serviceId: "gone", instance: "web-00003", reason: "stale" }]);
   });
 });
 

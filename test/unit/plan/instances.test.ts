@@ -1,6 +1,6 @@
 /** Phase 1 of the planner: which instances are created, kept or removed, and in which wave. */
 import { planContext } from "../../../runtime/plan/context";
-import { diffInstances, rollingWaves } from "../../../runtime/plan/instances";
+import { diffInstances } from "../../../runtime/plan/instances";
 import { specHash } from "../../../runtime/plan/spec";
 import { InventoryContainer } from "../../../model/inventory";
 import { PoolSpec } from "../../../model/desired-state";
@@ -42,22 +42,14 @@ describe("instance diff", () => {
     expect(d.removals.map((r) => [r.located.container.id, r.reason])).toEqual([["sick", "duplicate"]]);
   });
 
-  test("a rolling update replaces batchPercent of the pool per wave; each old container waits for its instance's new one", () => {
+  test("instances on an old spec roll: each is handed to the rollout with its old container, nothing removed yet", () => {
     const v1 = pool("web", { replicas: 4 });
     const v2 = { ...v1, image: "reg:5000/dcp/demo:2" };
-    const d = diff([v2], [[0, 1, 2, 3].map((i) => container(v1, i))], { batchPercent: 50 });
-    expect(d.creates.map((n) => [n.instance, n.wave, n.reason])).toEqual([
-      ["web-00000", 1, "rolling-update"],
-      ["web-00001", 1, "rolling-update"],
-      ["web-00002", 2, "rolling-update"],
-      ["web-00003", 2, "rolling-update"],
-    ]);
-    expect(d.removals.map((r) => [r.located.container.instance, r.wave, r.waitsFor])).toEqual([
-      ["web-00000", 1, "web/web-00000"],
-      ["web-00001", 1, "web/web-00001"],
-      ["web-00002", 2, "web/web-00002"],
-      ["web-00003", 2, "web/web-00003"],
-    ]);
+    const d = diff([v2], [[0, 1, 2, 3].map((i) => container(v1, i))]);
+    expect(d.creates).toEqual([]);
+    expect(d.removals).toEqual([]);
+    expect(d.outdated.map((o) => [o.instance, o.old.container.instance, o.hash])).toEqual([0, 1, 2, 3].map((i) => [`web-0000${i}`, `web-0000${i}`, specHash(v2)]));
+    expect(d.available.get("web")).toBe(4);
   });
 
   test("an old-spec copy beside a current one goes in wave 1", () => {
@@ -66,14 +58,6 @@ describe("instance diff", () => {
     const d = diff([v2], [[container(v1, 0)], [container(v2, 0)]]);
     expect(d.creates).toEqual([]);
     expect(d.removals.map((r) => [r.located.container.specHash, r.wave, r.reason])).toEqual([[specHash(v1), 1, "rolling-update"]]);
-  });
-
-  test("rolling waves: ceil(replicas × percent) instances per wave, at least one", () => {
-    const take = (next: () => number, n: number) => Array.from({ length: n }, next);
-    expect(take(rollingWaves(8, 25), 8)).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
-    expect(take(rollingWaves(3, 50), 3)).toEqual([1, 1, 2]);
-    expect(take(rollingWaves(3, 1), 3)).toEqual([1, 2, 3]);
-    expect(take(rollingWaves(5, 100), 5)).toEqual([1, 1, 1, 1, 1]);
   });
 
   test("instances of a lost host are replaced elsewhere, counted, and the host is named in a note", () => {

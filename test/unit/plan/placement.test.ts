@@ -42,9 +42,11 @@ describe("placement", () => {
     full.containers![0].resources = { cpu: 16, memoryMiB: 32768 };
     const ctx = planContext(desired([v2]), inventory([full]), {});
     const diff = diffInstances(ctx);
-    expect(diff.removals.map((r) => r.located.container.instance).sort()).toEqual(["web-00000", "web-00005"]);
+    expect(diff.removals.map((r) => r.located.container.instance)).toEqual(["web-00005"]);
+    expect(diff.outdated.map((o) => o.instance)).toEqual(["web-00000"]);
     const placed = placeContainers(ctx, diff);
     expect(placed.unplaced.map((u) => u.instance)).toEqual(["web-00000"]);
+    expect(placed.unplaced[0].reason).toMatch(/^no spare host or port for a surge \(.*\); maxUnavailable 0 allows no replacement in place$/);
     expect(placed.removals.map((r) => r.located.container.instance)).toEqual(["web-00005"]);
     expect(placed.notes).toEqual(["1 container(s) could not be placed; their old containers (if any) are kept"]);
   });

@@ -67,12 +67,16 @@ describe("planChanges", () => {
     const registers = plan.changes.filter((c) => c.kind === "register");
     expect(registers.map((c) => c.kind === "register" && c.healthVerified)).toEqual([true, true]);
 
-    // Killed after start: running but never registered. The repair registers without waiting,
-    // so the agent's check must start critical and decide for itself.
+    // Killed after start: running but never registered. The repair waits for the check before
+    // it registers and publishes (nothing is published before it passed), so it may claim it.
     const started = simulate(inventory([host(1, { assignedPools: ["feed-api"] })]), plan.changes.filter((c) => c.kind === "create" || c.kind === "start"));
-    const repair = planChanges(d, started, { seed: 1 }).changes.filter((c) => c.kind === "register");
+    const repairs = planChanges(d, started, { seed: 1 }).changes;
+    for (const chain of new Set(repairs.map((c) => c.chain))) {
+      expect(kinds(repairs.filter((c) => c.chain === chain))).toEqual(["wait-healthy", "register", "publish-upstream"]);
+    }
+    const repair = repairs.filter((c) => c.kind === "register");
     expect(repair).toHaveLength(2);
-    expect(repair.map((c) => c.kind === "register" && c.healthVerified)).toEqual([false, false]);
+    expect(repair.map((c) => c.kind === "register" && c.healthVerified)).toEqual([true, true]);
   });
 
   test("dynamic ports differ per container on the same host", () => {
@@ -102,7 +106,7 @@ describe("planChanges", () => {
     expect(inv.upstreams.filter((u) => u.upstream === "feed_api" && !u.down)).toHaveLength(5);
   });
 
-  test("scale-in removes the highest instances with unpublish → drain → stop → remove", () => {
+  test("scale-in removes the highest instances with unpublish → drain → await-consumers → stop → remove", () => {
     const d5 = desired([pool("feed-api", { replicas: 5 })]);
     const inv = converge(d5, inventory([host(1), host(2)]));
     const plan = planChanges(desired([pool("feed-api", { replicas: 2 })]), inv);
@@ -110,7 +114,7 @@ describe("planChanges", () => {
     const removed = plan.changes.filter((c) => c.kind === "remove").map((c) => (c as { instance: string }).instance).sort();
     expect(removed).toEqual(["feed-api-00002", "feed-api-00003", "feed-api-00004"]);
     for (const chain of new Set(plan.changes.map((c) => c.chain))) {
-      expect(kinds(plan.changes.filter((c) => c.chain === chain))).toEqual(["unpublish-upstream", "drain", "stop", "remove"]);
+      expect(kinds(plan.changes.filter((c) => c.chain === chain))).toEqual(["unpublish-upstream", "drain", "await-consumers", "stop", "remove"]);
     }
     const after = simulate(inv, plan.changes);
     expect(after.upstreams.filter((u) => !u.down)).toHaveLength(2);
@@ -205,6 +209,7 @@ describe("planChanges", () => {
     expect(plan.changes.map((c) => [c.wave, c.kind, c.reason])).toEqual([
       [1, "unpublish-upstream", "repair"],
       [1, "drain", "repair"],
+      [1, "await-consumers", "repair"],
       [1, "stop", "repair"],
       [1, "remove", "repair"],
       [2, "create", "repair"],

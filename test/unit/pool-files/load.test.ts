@@ -72,6 +72,8 @@ describe("the example pool files", () => {
       owner: "feed-team",
       costCentre: "cc-feed",
       env: { FEED_CACHE_SERVICE: "feed-cache", LOG_LEVEL: "info" },
+      update: { maxSurge: "25%", maxUnavailable: "25%" },
+      stopGracePeriodSeconds: 20,
       source: "stacks/pools/feed-api.yaml:5",
     });
   });
@@ -140,7 +142,7 @@ describe("loadPoolFiles", () => {
       "3 problems in pool files:",
       `${path.join(tmp, "a.yaml")}:7:24: placement.strategy: must be one of binpack, spread, random (got "spraed"; did you mean "spread"?)`,
       `${path.join(tmp, "b.yaml")}:4:11: replicas: must be a whole number (got "two")`,
-      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, owner, costCentre, env, command`,
+      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, owner, costCentre, env, command, update, stopGracePeriod, follows`,
     ]);
   });
 

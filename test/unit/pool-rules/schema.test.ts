@@ -15,6 +15,9 @@ import { REPLICAS } from "../../../model/pool-rules/pool";
 import { PORT_NAME, PORT_NUMBER } from "../../../model/pool-rules/ports";
 import { NumberRule, PatternRule } from "../../../model/pool-rules/rule";
 import { MAX_FAILS, UPSTREAM_NAME, UPSTREAM_WEIGHT } from "../../../model/pool-rules/upstreams";
+import { STATUS_PATH, STATUS_URL } from "../../../model/pool-rules/consumers";
+import { BUDGET_COUNT, BUDGET_PERCENTAGE } from "../../../model/pool-rules/update";
+import { CONSUMER_FORMATS } from "../../../model/take-down";
 
 const PATTERNS: Record<string, PatternRule> = {
   "/properties/name": NAME,
@@ -26,6 +29,10 @@ const PATTERNS: Record<string, PatternRule> = {
   "/properties/healthCheck/properties/path": HEALTH_PATH,
   "/properties/upstream/properties/name": UPSTREAM_NAME,
   "/properties/placement/properties/constraints/items": CONSTRAINT,
+  "/properties/upstream/properties/consumers/properties/status/items/properties/url": STATUS_URL,
+  "/properties/follows/properties/upstreams/items": UPSTREAM_NAME,
+  "/properties/follows/properties/status/properties/path": STATUS_PATH,
+  "/definitions/intOrPercent/oneOf/1": BUDGET_PERCENTAGE,
 };
 
 const NUMBERS: Record<string, NumberRule> = {
@@ -34,12 +41,14 @@ const NUMBERS: Record<string, NumberRule> = {
   "/properties/upstream/properties/weight": UPSTREAM_WEIGHT,
   "/properties/upstream/properties/maxFails": MAX_FAILS,
   "/properties/dependencies/items/properties/ratio": RATIO,
+  "/definitions/intOrPercent/oneOf/0": BUDGET_COUNT,
 };
 
 const VALUES: Record<string, readonly string[]> = {
   "/properties/containerType": CONTAINER_TYPE_NAMES,
   "/properties/placement/properties/strategy": PLACEMENT_STRATEGIES,
   "/properties/placement/properties/antiAffinity": ANTI_AFFINITIES,
+  "/definitions/statusFormat": CONSUMER_FORMATS,
 };
 
 /** The file format's own: constructs/pool-files/duration.ts reads this pattern from the schema. */

@@ -138,13 +138,16 @@ describe("the example stack, local profile", () => {
     expect(local.stacks[0].terraform.resource).toBeUndefined();
     expect(local.stacks[0].terraform.provider).toBeUndefined();
   });
-  it("scales replicas down, at least one, and runs the local image without the pools' commands", () => {
+  it("scales replicas down, at least one, and runs the local image without the pools' commands; the entry tier runs the entry image", () => {
     for (const p of local.desired.pools) {
       const declared = cloud.desired.pools.find((c) => c.name === p.name)!;
       expect(p.replicas).toBe(declared.replicas === 0 ? 0 : Math.max(1, Math.ceil(declared.replicas / LOCAL_REPLICA_DIVISOR)));
-      expect(p.image).toBe("192.168.77.1:5000/dcp/demo:1");
+      expect(p.image).toBe(p.follows ? "dcp/entry:1" : "192.168.77.1:5000/dcp/demo:1");
       expect(p.command).toBeUndefined();
     }
+    const entry = local.desired.pools.find((p) => p.name === "nginx-entry")!;
+    expect(entry.env.UPSYNC_UPSTREAMS).toBe("feed_api,hongbao_api,remind_api");
+    expect(entry.follows).toEqual({ upstreams: ["feed_api", "hongbao_api", "remind_api"], status: { port: "status", path: "/upstream_show", format: "upstream_show" } });
     expect(local.desired.pools.find((p) => p.name === "feed-cache")).toMatchObject({ replicas: 1, effectiveReplicas: 2 });
   });
 });
