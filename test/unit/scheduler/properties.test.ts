@@ -1,7 +1,7 @@
 /**
  * Property-based checks over random small clusters: placements never break a rule, the
- * engine gives exactly the reference's placements, and everything is placed when
- * capacity obviously suffices.
+ * engine gives exactly the reference's placements, the order hosts are listed in does
+ * not matter, and everything is placed when capacity obviously suffices.
  */
 import fc from "fast-check";
 import { placementViolations, referenceSchedule } from "../../../bench/reference-scheduler";
@@ -120,6 +120,18 @@ describe("scheduler properties", () => {
         expect(schedule(hosts, requests, { seed })).toEqual(schedule(hosts, requests, { seed }));
       }),
       { numRuns: 100 }
+    );
+  });
+
+  it("gives the same result however the hosts are listed", () => {
+    const listed = hostsArb.chain((hosts) =>
+      fc.tuple(fc.constant(hosts), fc.shuffledSubarray(hosts, { minLength: hosts.length, maxLength: hosts.length }))
+    );
+    fc.assert(
+      fc.property(listed, requestsArb(["binpack", "spread", "random"]), fc.integer(), ([hosts, shuffled], requests, seed) => {
+        expect(schedule(shuffled, requests, { seed })).toEqual(schedule(hosts, requests, { seed }));
+      }),
+      { numRuns: 200 }
     );
   });
 

@@ -45,7 +45,8 @@ describe.each<[string, Scheduler]>([
         host("has-one", { poolCounts: { a: 1 }, reserved: { cpu: 2, memoryMiB: 4096 } }),
       ];
       const result = run(hosts, replicas(3, "a", { strategy: "spread" }));
-      expect(nodes(result)).toEqual({ "a/0": "idle", "a/1": "busy", "a/2": "idle" });
+      // For a/2, has-one and idle tie on every key (one of a, an eighth used, one container): node-name order.
+      expect(nodes(result)).toEqual({ "a/0": "idle", "a/1": "busy", "a/2": "has-one" });
     });
     it("keeps per-host counts of a pool within one of each other", () => {
       const hosts = Array.from({ length: 7 }, (_, i) => host(`h${i}`, { capacity: { cpu: 64, memoryMiB: 131072 } }));
@@ -53,6 +54,53 @@ describe.each<[string, Scheduler]>([
       const counts = hosts.map((h) => result.placements.filter((p) => p.node === h.node).length);
       expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
       expect(counts.reduce((a, b) => a + b, 0)).toBe(23);
+    });
+  });
+
+  describe("spread over host classes", () => {
+    const counts = (result: ScheduleResult, hosts: SchedulerHost[]) =>
+      Object.fromEntries(hosts.map((h) => [h.node, result.placements.filter((p) => p.node === h.node).length]));
+
+    it("balances relative to capacity: 60 one-core replicas on 21 and 42 cores end 20/40, as in Swarm", () => {
+      const hosts = [
+        host("small", { capacity: { cpu: 21, memoryMiB: 21 * 2048 } }),
+        host("big", { capacity: { cpu: 42, memoryMiB: 42 * 2048 } }),
+      ];
+      const result = run(hosts, replicas(60, "a", { strategy: "spread", resources: { cpu: 1, memoryMiB: 2048 } }));
+      expect(counts(result, hosts)).toEqual({ small: 20, big: 40 });
+    });
+    it("fills mixed host classes in one IDC to the same share, none full before the others", () => {
+      const big = { capacity: { cpu: 32, memoryMiB: 65536 } };
+      const hosts = [host("private-1", big), host("private-2", big), host("cloud-1"), host("cloud-2")];
+      // 36 × 2 cores of 96: three quarters of every host.
+      const result = run(hosts, replicas(36, "a", { strategy: "spread" }));
+      expect(counts(result, hosts)).toEqual({ "private-1": 12, "private-2": 12, "cloud-1": 6, "cloud-2": 6 });
+    });
+    it("keeps replicas apart on hosts of one class, however loaded they are", () => {
+      // Load alone (Swarm's spread) would put two on an idle host before one on the busy host.
+      const hosts = [host("idle-1"), host("idle-2"), host("busy", { reserved: { cpu: 8, memoryMiB: 16384 } })];
+      const result = run(hosts, replicas(3, "a", { strategy: "spread" }));
+      expect(counts(result, hosts)).toEqual({ "idle-1": 1, "idle-2": 1, busy: 1 });
+    });
+  });
+
+  describe("ties, broken by the strategy's intent", () => {
+    // Equal free resources on both; h1 runs one container, h2 two (Swarm's TestPlaceEqualWeight).
+    const used = { cpu: 4, memoryMiB: 8192 };
+    const hosts = [host("h1", { reserved: used, poolCounts: { x: 1 } }), host("h2", { reserved: used, poolCounts: { y: 2 } })];
+    it("binpack takes the host with more containers", () => {
+      expect(nodes(run(hosts, replicas(1, "a")))).toEqual({ "a/0": "h2" });
+    });
+    it("spread takes the host with fewer containers", () => {
+      const [one, two] = hosts;
+      expect(nodes(run([two, one], replicas(1, "a", { strategy: "spread" })))).toEqual({ "a/0": "h1" });
+    });
+    it("then the first host in node-name order, whatever order the hosts are listed in", () => {
+      const twins = [host("b"), host("c"), host("a")];
+      for (const strategy of ["binpack", "spread"] as const) {
+        expect(nodes(run(twins, replicas(1, "p", { strategy })))).toEqual({ "p/0": "a" });
+        expect(nodes(run([...twins].reverse(), replicas(1, "p", { strategy })))).toEqual({ "p/0": "a" });
+      }
     });
   });
 
