@@ -48,6 +48,13 @@ export class HostState {
     return this.freeCpu + EPSILON >= resources.cpu && this.freeMemoryMiB + EPSILON >= resources.memoryMiB;
   }
 
+
+  /** What the host lacks to fit `resources` (0 where it has enough). */
+  shortfall(resources: Resources): Resources {
+    const short = (need: number, free: number) => (free + EPSILON >= need ? 0 : need - free);
+    return { cpu: short(resources.cpu, this.freeCpu), memoryMiB: short(resources.memoryMiB, this.freeMemoryMiB) };
+  }
+
   /** Share of the host that `resources` take: the mean of the CPU and memory shares (1 for a host without capacity). */
   share(resources: Resources): number {
     const { cpu, memoryMiB } = this.host.capacity;

@@ -16,7 +16,7 @@
  * A group of n containers over h hosts costs O(h + n·log h) instead of O(n·h).
  */
 import { CandidateHeap } from "./candidate-heap";
-import { rejections, unplaced } from "./explain";
+import { Rejections, rejections, unplaced } from "./explain";
 import { hostStates } from "./host-state";
 import { placementGroups } from "./order";
 import { DYNAMIC_FILTERS, FILTERS, RANK_WIDTH, passes, rank, ranking } from "./pipeline";
@@ -54,7 +54,7 @@ export function schedule(
       candidates.push(host.index);
     }
     const heap = new CandidateHeap(Int32Array.from(candidates), before);
-    let rejectedBy: Record<string, number> | undefined;
+    let why: Rejections | undefined;
     for (const i of group) {
       let top = heap.top();
       while (top >= 0 && !passes(DYNAMIC_FILTERS, states[top], request)) {
@@ -63,8 +63,8 @@ export function schedule(
       }
       if (top < 0) {
         // Nothing changes for the rest of the group either: explain once.
-        rejectedBy ??= rejections(states, request);
-        outcomes[i] = unplaced(requests[i], states.length, rejectedBy);
+        why ??= rejections(states, request);
+        outcomes[i] = unplaced(requests[i], states.length, why);
         continue;
       }
       const host = states[top];

@@ -5,6 +5,7 @@ import { health } from "../../../runtime/scheduler/filters/health";
 import { idc } from "../../../runtime/scheduler/filters/idc";
 import { port } from "../../../runtime/scheduler/filters/port";
 import { resources } from "../../../runtime/scheduler/filters/resources";
+import { tally } from "../../../runtime/scheduler/filter";
 import { HostState } from "../../../runtime/scheduler/host-state";
 import { DcpError } from "../../../model/errors";
 import { host, request } from "./fixtures";
@@ -117,5 +118,12 @@ describe("resources filter", () => {
     const h = state();
     for (let i = 0; i < 8; i++) h.place(request("a", i));
     expect(resources.accepts(h, request("a", 9))).toBe(false);
+  });
+});
+
+describe("tally of causes", () => {
+  it("names a single cause alone, and several with their counts, most first", () => {
+    expect(tally(["8080 in use", "8080 in use"])).toBe("8080 in use");
+    expect(tally(["b", "a", "a", "c", "a", "b"])).toBe("a on 3, b on 2, c on 1");
   });
 });

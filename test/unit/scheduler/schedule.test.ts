@@ -176,9 +176,29 @@ describe.each<[string, Scheduler]>([
           instance: "17",
           rejectedBy: { health: 1, idc: 1, constraint: 1, "anti-affinity": 1, port: 1, resources: 1 },
           reason:
-            "a/17: no host fits: 6 hosts — health: 1, idc: 1, constraint: 1, anti-affinity: 1, port: 1, resources: 1",
+            "a/17: no host fits: 6 hosts — health: 1, idc: 1, constraint: 1, anti-affinity: 1, " +
+            "port: 1 (8080 in use), resources: 1 (closest: full, short 1 CPU)",
         },
       ]);
+    });
+    it("names the ports in use, with the hosts each one stopped when there are several", () => {
+      const hosts = [host("h1", { usedPorts: [8080] }), host("h2", { usedPorts: [8081] }), host("h3", { usedPorts: [8080, 8081] })];
+      const result = run(hosts, [request("a", 0, { ports: [8080, 8081] })]);
+      expect(result.unplaced[0].reason).toBe("a/0: no host fits: 3 hosts — port: 3 (8080 in use on 2, 8081 in use on 1)");
+    });
+    it("names the resource that ran short and by how much on the host closest to fitting", () => {
+      const ask = { cpu: 4, memoryMiB: 8192 };
+      const hosts = [
+        host("far", { reserved: { cpu: 15, memoryMiB: 0 } }),
+        host("near", { reserved: { cpu: 12.5, memoryMiB: 25600 } }),
+        host("memory-only", { reserved: { cpu: 0, memoryMiB: 28672 } }),
+      ];
+      const result = run(hosts, [request("a", 0, { resources: ask })]);
+      // near lacks 0.5 of 4 CPU and 1024 of 8192 MiB (an eighth), memory-only half the memory, far three quarters of the CPU.
+      expect(result.unplaced[0].reason).toBe(
+        "a/0: no host fits: 3 hosts — resources: 3 (closest: near, short 0.5 CPU and 1024 MiB memory)"
+      );
+      expect(result.unplaced[0].rejectedBy).toEqual({ resources: 3 });
     });
     it("places what fits and explains each container that does not, in request order", () => {
       const hosts = [host("h1"), host("h2")];
