@@ -1,8 +1,9 @@
 /**
  * The placement pipeline, the definition of the scheduler's behaviour: filters in order
  * (a rejected host counts under the first filter that rejects it), then the ranking of
- * the hosts that pass: the preference tier (scorers/preference.ts), then the pool's
- * strategy's scorers, then the host's position in node-name order as the last tie-break.
+ * the hosts that pass: the preference tier (scorers/preference.ts), then the soft
+ * constraints they do not meet (scorers/soft-constraints.ts), then the pool's strategy's
+ * scorers, then the host's position in node-name order as the last tie-break.
  * Adding a rule is adding a unit under filters/, scorers/ or strategies/ and listing it here.
  */
 import { PlacementStrategy } from "../../model/desired-state";
@@ -15,6 +16,7 @@ import { port } from "./filters/port";
 import { resources } from "./filters/resources";
 import { HostState } from "./host-state";
 import { preferenceTier } from "./scorers/preference";
+import { unmetPreferences } from "./scorers/soft-constraints";
 import { Scorer, Strategy } from "./strategy";
 import { binpack } from "./strategies/binpack";
 import { random } from "./strategies/random";
@@ -34,7 +36,7 @@ export const STRATEGIES: Record<PlacementStrategy, Strategy> = { binpack, spread
 
 /** The ranking keys of each strategy, most significant first. */
 const RANKINGS = {} as Record<PlacementStrategy, readonly Scorer[]>;
-for (const s of Object.values(STRATEGIES)) RANKINGS[s.name] = [preferenceTier, ...s.scorers];
+for (const s of Object.values(STRATEGIES)) RANKINGS[s.name] = [preferenceTier, unmetPreferences, ...s.scorers];
 
 /** Keys per host in a ranking table; a strategy with fewer leaves the rest 0. */
 export const RANK_WIDTH = Math.max(...Object.values(RANKINGS).map((r) => r.length));

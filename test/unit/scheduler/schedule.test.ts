@@ -3,6 +3,7 @@
  * agree on every rule, so each case runs against each.
  */
 import { referenceSchedule } from "../../../bench/reference-scheduler";
+import { parseConstraint } from "../../../model/pool-rules/constraints";
 import { schedule } from "../../../runtime/scheduler";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "../../../runtime/scheduler/types";
 import { host, nodes, replicas, request } from "./fixtures";
@@ -125,6 +126,41 @@ describe.each<[string, Scheduler]>([
     });
   });
 
+  describe("preferences (soft constraints)", () => {
+    const inZone = (node: string, z: string, overrides: Parameters<typeof host>[1] = {}) =>
+      host(node, { zone: z, attributes: { zone: z }, ...overrides });
+    const preferA = { constraints: [parseConstraint("zone==~yf-a")] };
+
+    it("put containers on hosts that meet them while those have room, then on the others; none is left unplaced", () => {
+      const small = { capacity: { cpu: 4, memoryMiB: 8192 } };
+      const hosts = [inZone("b1", "yf-b"), inZone("a1", "yf-a", small), inZone("a2", "yf-a", small)];
+      const result = run(hosts, replicas(6, "p", { strategy: "spread", ...preferA }));
+      expect(Object.values(nodes(result))).toEqual(["a1", "a2", "a1", "a2", "b1", "b1"]);
+      expect(result.unplaced).toEqual([]);
+    });
+    it("rank before the strategy: binpack's fullest host loses to an empty host that meets the preference", () => {
+      const hosts = [inZone("a-empty", "yf-a"), inZone("b-full", "yf-b", { reserved: { cpu: 14, memoryMiB: 28672 } })];
+      expect(nodes(run(hosts, replicas(1, "p", preferA)))).toEqual({ "p/0": "a-empty" });
+      expect(nodes(run(hosts, replicas(1, "p")))).toEqual({ "p/0": "b-full" });
+    });
+    it("rank after the buffer and the IDC order: an assigned host that misses them goes before a buffer host that meets them", () => {
+      const hosts = [inZone("a-buffer", "yf-a", { buffer: true }), inZone("b-assigned", "yf-b")];
+      expect(nodes(run(hosts, replicas(1, "p", preferA)))).toEqual({ "p/0": "b-assigned" });
+    });
+    it("prefer hosts that meet more of them, globs included", () => {
+      const hosts = [
+        inZone("none", "yf-c", { attributes: { zone: "yf-c", disk: "hdd" } }),
+        inZone("one", "yf-a", { attributes: { zone: "yf-a", disk: "hdd" } }),
+        inZone("both", "yf-a", { attributes: { zone: "yf-a", disk: "ssd-nvme" } }),
+      ];
+      const both = { constraints: [parseConstraint("zone==~yf-a"), parseConstraint("disk==~ssd*")], strategy: "spread" as const };
+      const result = run(hosts, replicas(3, "p", both));
+      expect(Object.values(nodes(result))).toEqual(["both", "both", "both"]);
+      const full = run(hosts.map((h) => (h.node === "both" ? { ...h, reserved: h.capacity } : h)), replicas(1, "p", both));
+      expect(nodes(full)).toEqual({ "p/0": "one" });
+    });
+  });
+
   describe("preference", () => {
     it("uses the first listed IDC first, the next one when it is full", () => {
       const hosts = [host("cloud", { idc: "aliyun-bj" }), host("private", { capacity: { cpu: 4, memoryMiB: 8192 } })];
@@ -176,10 +212,19 @@ describe.each<[string, Scheduler]>([
           instance: "17",
           rejectedBy: { health: 1, idc: 1, constraint: 1, "anti-affinity": 1, port: 1, resources: 1 },
           reason:
-            "a/17: no host fits: 6 hosts — health: 1, idc: 1, constraint: 1, anti-affinity: 1, " +
+            "a/17: no host fits: 6 hosts — health: 1, idc: 1, constraint: 1 (zone==yf-a), anti-affinity: 1, " +
             "port: 1 (8080 in use), resources: 1 (closest: full, short 1 CPU)",
         },
       ]);
+    });
+    it("names the constraint that no host meets, as Swarm does, and each one with its hosts when several", () => {
+      const zone = (node: string, z: string) => host(node, { idc: "aliyun-bj", zone: z, attributes: { zone: z, rack: "r1" } });
+      const hosts = [zone("h1", "cn-beijing-h"), zone("h2", "cn-beijing-i"), zone("h3", "cn-beijing-k")];
+      const pinned = run(hosts, [request("a", 0, { idcs: ["aliyun-bj"], constraints: [parseConstraint("zone==cn-beijing-x")] })]);
+      expect(pinned.unplaced[0].reason).toBe("a/0: no host fits: 3 hosts — constraint: 3 (zone==cn-beijing-x)");
+      const two = [parseConstraint("zone!=cn-beijing-k"), parseConstraint("rack==r2*"), parseConstraint("zone==~cn-beijing-h")];
+      const result = run(hosts, [request("a", 0, { idcs: ["aliyun-bj"], constraints: two })]);
+      expect(result.unplaced[0].reason).toBe("a/0: no host fits: 3 hosts — constraint: 3 (rack==r2* on 2, zone!=cn-beijing-k on 1)");
     });
     it("names the ports in use, with the hosts each one stopped when there are several", () => {
       const hosts = [host("h1", { usedPorts: [8080] }), host("h2", { usedPorts: [8081] }), host("h3", { usedPorts: [8080, 8081] })];

@@ -1,6 +1,8 @@
 /** Each strategy and the preference scorer on their own: lower keys / tier go first. */
 import { HostState } from "../../../runtime/scheduler/host-state";
+import { parseConstraint } from "../../../model/pool-rules/constraints";
 import { preferenceTier } from "../../../runtime/scheduler/scorers/preference";
+import { unmetPreferences } from "../../../runtime/scheduler/scorers/soft-constraints";
 import { binpack } from "../../../runtime/scheduler/strategies/binpack";
 import { freshDraw, random, redrawWinner } from "../../../runtime/scheduler/strategies/random";
 import { spread } from "../../../runtime/scheduler/strategies/spread";
@@ -133,5 +135,16 @@ describe("preference tier", () => {
     const h = state({ buffer: true });
     h.place(both);
     expect(preferenceTier(h, both)).toBe(0);
+  });
+});
+
+describe("soft-constraint scorer", () => {
+  it("counts the request's preferences the host misses, and never its requirements", () => {
+    const h = state({ zone: "yf-a", attributes: { zone: "yf-a", disk: "ssd" } });
+    const rules = (...texts: string[]) => request("a", 1, { constraints: texts.map((t) => parseConstraint(t)) });
+    expect(unmetPreferences(h, rules("zone==~yf-a", "disk==~ssd"))).toBe(0);
+    expect(unmetPreferences(h, rules("zone==~yf-b", "disk==~ssd", "gpu==~*"))).toBe(2);
+    expect(unmetPreferences(h, rules("zone==yf-b", "zone!=~yf-*"))).toBe(1);
+    expect(unmetPreferences(h, r)).toBe(0);
   });
 });
