@@ -6,7 +6,8 @@
  *
  * - identical requests are placed as one group (order.ts); the filters run once per
  *   host for the group, and the hosts that pass sit in a heap ordered by the ranking
- *   (preference tier, the strategy's scorers, position), the keys kept in one typed array;
+ *   (pipeline.ts: preference tier, unmet preferences, the strategy's scorers, position),
+ *   the keys kept in one typed array;
  * - only the top of the heap is checked again, against the dynamic filters (the static
  *   ones cannot change). A host that fails them is dropped for the rest of the group:
  *   within a group hosts only fill up, so it can never fit an identical container again;

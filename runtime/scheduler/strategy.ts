@@ -12,16 +12,18 @@ export type Scorer = (host: HostState, request: ContainerRequest) => number;
 export interface Strategy {
   readonly name: PlacementStrategy;
   /**
-   * Compared in order, among feasible hosts of the same preference tier: each scorer
-   * only breaks the ties of the ones before it, and the last ones break ties the way
-   * the strategy means to (binpack: the host with most containers, spread: fewest).
+   * Compared in order, among feasible hosts equal in preference tier and unmet
+   * preferences: each scorer only breaks the ties of the ones before it, and the last
+   * ones break ties the way the strategy means to (binpack: the host with most
+   * containers, spread: fewest).
    */
   readonly scorers: readonly Scorer[];
 }
 
 /**
- * Shares reached along different float paths (3 × 1/24 and 2 × 1/16) must tie, so that
- * the next scorer decides: compared at a resolution of 2^-40.
+ * Equal shares reached along different float paths (3 containers on a 4-core host, 9 on
+ * a 12-core one) can differ in the last bit; compared at a resolution of 2^-40 they tie,
+ * so that the next scorer decides.
  */
 export function shareKey(share: number): number {
   return Math.round(share * 2 ** 40) / 2 ** 40;
