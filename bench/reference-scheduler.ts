@@ -7,10 +7,9 @@
 import { rejections, unplaced } from "../runtime/scheduler/explain";
 import { HostState, hostStates } from "../runtime/scheduler/host-state";
 import { placementGroups } from "../runtime/scheduler/order";
-import { FILTERS, STRATEGIES, passes, ranking } from "../runtime/scheduler/pipeline";
+import { FILTERS, RANK_WIDTH, passes, rank, ranking } from "../runtime/scheduler/pipeline";
 import { Outcome, scheduleResult } from "../runtime/scheduler/result";
 import { mulberry32 } from "../runtime/scheduler/rng";
-import { preferenceTier } from "../runtime/scheduler/scorers/preference";
 import { freshDraw } from "../runtime/scheduler/strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "../runtime/scheduler/types";
 
@@ -22,18 +21,15 @@ export function referenceSchedule(
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
   const outcomes: Outcome[] = new Array(requests.length);
-  const tier = new Int32Array(states.length);
-  const score = new Float64Array(states.length);
-  const before = ranking(tier, score);
+  const keys = new Float64Array(states.length * RANK_WIDTH);
+  const before = ranking(keys);
   for (const i of placementGroups(requests).flat()) {
     const request = requests[i];
-    const strategy = STRATEGIES[request.strategy];
     let best: HostState | undefined;
     for (const host of states) {
       if (!passes(FILTERS, host, request)) continue;
-      if (strategy.name === "random") host.draw = freshDraw(rng);
-      tier[host.index] = preferenceTier(host, request);
-      score[host.index] = strategy.score(host, request);
+      if (request.strategy === "random") host.draw = freshDraw(rng);
+      rank(keys, host, request);
       if (!best || before(host.index, best.index) < 0) best = host;
     }
     if (best) {

@@ -36,7 +36,11 @@ export interface PlacementSpec {
   strategy: PlacementStrategy;
   /** At most one container of this pool per host. */
   antiAffinity?: "host";
-  /** `key==value` or `key!=value` over host attributes (idc, zone, fleet, and node meta). */
+  /**
+   * `key==value` or `key!=value` over host attributes (idc, zone, fleet, node and node
+   * meta), `*` in the value for any characters, `key==~value` for a preference
+   * (model/pool-rules/constraints.ts).
+   */
   constraints: string[];
 }
 

@@ -32,10 +32,10 @@ export const minZones: PolicyCheck<MinZonesConfig> = {
   },
 };
 
-/** The pool's zone constraints admit the zone; constraints on other attributes do not narrow zones. */
+/** The pool's zone requirements admit the zone; preferences and constraints on other attributes do not narrow zones. */
 function allowed(constraints: string[], zone: string): boolean {
   return constraints.every((text) => {
     const parsed = readConstraint(text);
-    return !parsed.ok || parsed.constraint.key !== "zone" || admits(parsed.constraint, zone);
+    return !parsed.ok || parsed.constraint.key !== "zone" || parsed.constraint.soft || admits(parsed.constraint, zone);
   });
 }

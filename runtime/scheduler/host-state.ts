@@ -16,6 +16,8 @@ export class HostState {
   freeMemoryMiB: number;
   readonly usedPorts: Set<number>;
   readonly poolCounts: Map<string, number>;
+  /** Containers of every pool on the host. */
+  containers: number;
   /** In the buffer. A buffer host that takes a container is assigned from then on (the plan assigns it first). */
   buffer: boolean;
   /** The random strategy's draw for this host (lowest draw wins). */
@@ -23,7 +25,10 @@ export class HostState {
 
   constructor(
     readonly host: SchedulerHost,
-    /** Position in the input; the final tie-break, so results never depend on sort stability. */
+    /**
+     * Position in node-name order: the last tie-break of the ranking, so that results
+     * depend neither on the order hosts are listed in nor on sort stability.
+     */
     readonly index: number
   ) {
     this.attributes = { node: host.node, idc: host.idc, zone: host.zone, fleet: host.fleet, ...host.attributes };
@@ -31,6 +36,7 @@ export class HostState {
     this.freeMemoryMiB = host.capacity.memoryMiB - host.reserved.memoryMiB;
     this.usedPorts = new Set(host.usedPorts);
     this.poolCounts = new Map(Object.entries(host.poolCounts));
+    this.containers = Object.values(host.poolCounts).reduce((sum, n) => sum + n, 0);
     this.buffer = host.buffer;
   }
 
@@ -42,11 +48,24 @@ export class HostState {
     return this.freeCpu + EPSILON >= resources.cpu && this.freeMemoryMiB + EPSILON >= resources.memoryMiB;
   }
 
-  /** Share of the host reserved: the mean of the CPU and memory shares (1 for a host without capacity). */
-  load(): number {
+
+  /** What the host lacks to fit `resources` (0 where it has enough). */
+  shortfall(resources: Resources): Resources {
+    const short = (need: number, free: number) => (free + EPSILON >= need ? 0 : need - free);
+    return { cpu: short(resources.cpu, this.freeCpu), memoryMiB: short(resources.memoryMiB, this.freeMemoryMiB) };
+  }
+
+  /** Share of the host that `resources` take: the mean of the CPU and memory shares (1 for a host without capacity). */
+  share(resources: Resources): number {
     const { cpu, memoryMiB } = this.host.capacity;
     if (cpu <= 0 || memoryMiB <= 0) return 1;
-    return 1 - (this.freeCpu / cpu + this.freeMemoryMiB / memoryMiB) / 2;
+    return (resources.cpu / cpu + resources.memoryMiB / memoryMiB) / 2;
+  }
+
+  /** Share of the host reserved, as `share` measures it. */
+  load(): number {
+    const { cpu, memoryMiB } = this.host.capacity;
+    return this.share({ cpu: cpu - this.freeCpu, memoryMiB: memoryMiB - this.freeMemoryMiB });
   }
 
   place(request: ContainerRequest): void {
@@ -54,10 +73,13 @@ export class HostState {
     this.freeMemoryMiB -= request.resources.memoryMiB;
     for (const port of request.ports) if (port !== 0) this.usedPorts.add(port);
     this.poolCounts.set(request.pool, this.count(request.pool) + 1);
+    this.containers++;
     this.buffer = false;
   }
 }
 
+/** Scheduling states of the hosts, in node-name order (hosts with the same name keep their input order). */
 export function hostStates(hosts: SchedulerHost[]): HostState[] {
-  return hosts.map((host, index) => new HostState(host, index));
+  const byName = [...hosts].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  return byName.map((host, index) => new HostState(host, index));
 }

@@ -6,23 +6,23 @@
  *
  * - identical requests are placed as one group (order.ts); the filters run once per
  *   host for the group, and the hosts that pass sit in a heap ordered by the ranking
- *   (preference tier, strategy score, position), tiers and scores kept in typed arrays;
+ *   (pipeline.ts: preference tier, unmet preferences, the strategy's scorers, position),
+ *   the keys kept in one typed array;
  * - only the top of the heap is checked again, against the dynamic filters (the static
  *   ones cannot change). A host that fails them is dropped for the rest of the group:
  *   within a group hosts only fill up, so it can never fit an identical container again;
- * - after a placement only the winner's state changed, so its tier (a buffer host
- *   becomes assigned) and score are recomputed and one sift restores the order.
+ * - after a placement only the winner's state changed, so its keys (a buffer host
+ *   becomes assigned) are recomputed and one sift restores the order.
  *
  * A group of n containers over h hosts costs O(h + n·log h) instead of O(n·h).
  */
 import { CandidateHeap } from "./candidate-heap";
-import { rejections, unplaced } from "./explain";
+import { Rejections, rejections, unplaced } from "./explain";
 import { hostStates } from "./host-state";
 import { placementGroups } from "./order";
-import { DYNAMIC_FILTERS, FILTERS, STRATEGIES, passes, ranking } from "./pipeline";
+import { DYNAMIC_FILTERS, FILTERS, RANK_WIDTH, passes, rank, ranking } from "./pipeline";
 import { Outcome, scheduleResult } from "./result";
 import { mulberry32 } from "./rng";
-import { preferenceTier } from "./scorers/preference";
 import { freshDraw, redrawWinner } from "./strategies/random";
 import { ContainerRequest, ScheduleResult, SchedulerHost } from "./types";
 
@@ -42,22 +42,20 @@ export function schedule(
   const states = hostStates(hosts);
   const rng = mulberry32(options.seed ?? 1);
   const outcomes: Outcome[] = new Array(requests.length);
-  const tier = new Int32Array(states.length);
-  const score = new Float64Array(states.length);
-  const before = ranking(tier, score);
+  const keys = new Float64Array(states.length * RANK_WIDTH);
+  const before = ranking(keys);
   for (const group of placementGroups(requests)) {
     const request = requests[group[0]];
-    const strategy = STRATEGIES[request.strategy];
+    const random = request.strategy === "random";
     const candidates: number[] = [];
     for (const host of states) {
       if (!passes(FILTERS, host, request)) continue;
-      if (strategy.name === "random") host.draw = freshDraw(rng);
-      tier[host.index] = preferenceTier(host, request);
-      score[host.index] = strategy.score(host, request);
+      if (random) host.draw = freshDraw(rng);
+      rank(keys, host, request);
       candidates.push(host.index);
     }
     const heap = new CandidateHeap(Int32Array.from(candidates), before);
-    let rejectedBy: Record<string, number> | undefined;
+    let why: Rejections | undefined;
     for (const i of group) {
       let top = heap.top();
       while (top >= 0 && !passes(DYNAMIC_FILTERS, states[top], request)) {
@@ -66,15 +64,14 @@ export function schedule(
       }
       if (top < 0) {
         // Nothing changes for the rest of the group either: explain once.
-        rejectedBy ??= rejections(states, request);
-        outcomes[i] = unplaced(requests[i], states.length, rejectedBy);
+        why ??= rejections(states, request);
+        outcomes[i] = unplaced(requests[i], states.length, why);
         continue;
       }
       const host = states[top];
       host.place(request);
-      if (strategy.name === "random") redrawWinner(host, rng);
-      tier[top] = preferenceTier(host, request);
-      score[top] = strategy.score(host, request);
+      if (random) redrawWinner(host, rng);
+      rank(keys, host, request);
       heap.topChanged();
       outcomes[i] = host.host.node;
     }

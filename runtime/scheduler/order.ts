@@ -3,11 +3,12 @@
  * first (first-fit-decreasing packs close to optimal), and identical requests next to
  * each other so that the engine can place them as one group.
  */
+import { constraintText } from "../../model/pool-rules/constraints";
 import { ContainerRequest } from "./types";
 
 /** Everything the filters and strategies read from a request; equal keys place identically. */
 function requestKey(r: ContainerRequest): string {
-  const constraints = r.constraints.map((c) => `${c.key}${c.op}${c.value}`).join(",");
+  const constraints = r.constraints.map(constraintText).join(",");
   return [
     r.pool,
     r.strategy,
@@ -30,7 +31,7 @@ function sameRules(a: ContainerRequest, b: ContainerRequest): boolean {
     a.resources.memoryMiB === b.resources.memoryMiB &&
     sameList(a.ports, b.ports, (x, y) => x === y) &&
     sameList(a.idcs, b.idcs, (x, y) => x === y) &&
-    sameList(a.constraints, b.constraints, (x, y) => x.key === y.key && x.op === y.op && x.value === y.value)
+    sameList(a.constraints, b.constraints, (x, y) => constraintText(x) === constraintText(y))
   );
 }
 

@@ -1,9 +1,10 @@
 /**
  * The placement pipeline, the definition of the scheduler's behaviour: filters in order
- * (a rejected host counts under the first filter that rejects it), then the preference
- * tier (scorers/preference.ts), then the pool's strategy score, then the host's
- * position as the last tie-break.
- * Adding a rule is adding a unit under filters/ or strategies/ and listing it here.
+ * (a rejected host counts under the first filter that rejects it), then the ranking of
+ * the hosts that pass: the preference tier (scorers/preference.ts), then the soft
+ * constraints they do not meet (scorers/soft-constraints.ts), then the pool's strategy's
+ * scorers, then the host's position in node-name order as the last tie-break.
+ * Adding a rule is adding a unit under filters/, scorers/ or strategies/ and listing it here.
  */
 import { PlacementStrategy } from "../../model/desired-state";
 import { Filter } from "./filter";
@@ -14,7 +15,9 @@ import { idc } from "./filters/idc";
 import { port } from "./filters/port";
 import { resources } from "./filters/resources";
 import { HostState } from "./host-state";
-import { Strategy } from "./strategy";
+import { preferenceTier } from "./scorers/preference";
+import { unmetPreferences } from "./scorers/soft-constraints";
+import { Scorer, Strategy } from "./strategy";
 import { binpack } from "./strategies/binpack";
 import { random } from "./strategies/random";
 import { spread } from "./strategies/spread";
@@ -31,12 +34,33 @@ export function passes(filters: readonly Filter[], host: HostState, request: Con
 
 export const STRATEGIES: Record<PlacementStrategy, Strategy> = { binpack, spread, random };
 
+/** The ranking keys of each strategy, most significant first. */
+const RANKINGS = {} as Record<PlacementStrategy, readonly Scorer[]>;
+for (const s of Object.values(STRATEGIES)) RANKINGS[s.name] = [preferenceTier, unmetPreferences, ...s.scorers];
+
+/** Keys per host in a ranking table; a strategy with fewer leaves the rest 0. */
+export const RANK_WIDTH = Math.max(...Object.values(RANKINGS).map((r) => r.length));
+
+/** Writes a feasible host's ranking keys into its row of `keys` (RANK_WIDTH numbers per host position). */
+export function rank(keys: Float64Array, host: HostState, request: ContainerRequest): void {
+  const scorers = RANKINGS[request.strategy];
+  const row = host.index * RANK_WIDTH;
+  for (let k = 0; k < scorers.length; k++) keys[row + k] = scorers[k](host, request);
+}
+
 /**
- * The order in which feasible hosts take a container, over host positions: preference
- * tier, then strategy score, then position; negative when host a goes first. Tiers and
- * scores are looked up by host position (the engine keeps them up to date, the
- * reference computes them for each container).
+ * The order in which feasible hosts take a container, over host positions: their keys
+ * in order, then position; negative when host a goes first. The engine keeps the keys
+ * up to date, the reference computes them for each container.
  */
-export function ranking(tier: ArrayLike<number>, score: ArrayLike<number>): (a: number, b: number) => number {
-  return (a, b) => tier[a] - tier[b] || score[a] - score[b] || a - b;
+export function ranking(keys: Float64Array): (a: number, b: number) => number {
+  return (a, b) => {
+    const ra = a * RANK_WIDTH;
+    const rb = b * RANK_WIDTH;
+    for (let k = 0; k < RANK_WIDTH; k++) {
+      const d = keys[ra + k] - keys[rb + k];
+      if (d < 0 || d > 0) return d;
+    }
+    return a - b;
+  };
 }

@@ -9,7 +9,7 @@ import { Strategy } from "../strategy";
  */
 export const random: Strategy = {
   name: "random",
-  score: (host) => host.draw,
+  scorers: [(host) => host.draw],
 };
 
 /** An exponentially distributed draw (mean 1). */

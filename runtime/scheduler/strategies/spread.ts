@@ -1,10 +1,17 @@
-import { Strategy } from "../strategy";
+import { Strategy, shareKey } from "../strategy";
 
 /**
- * Fewest containers of the pool first, then the least reserved host: replicas spread
- * evenly over hosts. The load share (0..1) only breaks ties between equal counts.
+ * Replicas of a pool in proportion to host size: first the share of the host the
+ * pool's replicas take once it takes this one, so that hosts of one class get counts
+ * within one of each other and a host twice as big gets twice as many; then the host's
+ * load once it takes it (as Swarm's spread); then fewest containers.
+ * A pool's replicas on a host are counted at the request's size.
  */
 export const spread: Strategy = {
   name: "spread",
-  score: (host, request) => host.count(request.pool) * 2 + Math.min(1, Math.max(0, host.load())),
+  scorers: [
+    (host, request) => shareKey((host.count(request.pool) + 1) * host.share(request.resources)),
+    (host, request) => shareKey(host.load() + host.share(request.resources)),
+    (host) => host.containers,
+  ],
 };

@@ -227,7 +227,7 @@ describe("ServicePool", () => {
     ["upstream name", { upstream: { name: "feed-api" } }, ["upstream.name must be letters, digits and '_' (an nginx upstream name)", '(got "feed-api")']],
     ["upstream weight", { upstream: { name: "x", weight: 0 } }, ["upstream.weight must be >= 1 (got number 0)"]],
     ["upstream without ports", { ports: [], upstream: { name: "x" } }, ["upstream needs the pool's ports"]],
-    ["constraint", { placement: { constraints: ["zone=a"] } }, ['placement.constraints[0] must be key==value or key!=value, e.g. zone!=cn-beijing-j (got "zone=a")']],
+    ["constraint", { placement: { constraints: ["zone=a"] } }, ['placement.constraints[0] must be key==value or key!=value, with * for any characters and ~ before the value for a preference (e.g. zone==cn-beijing-*, zone==~cn-beijing-h); /regex/ is not supported, write a glob (got "zone=a")']],
     ["strategy", { placement: { strategy: "spraed" as never } }, ["placement.strategy must be one of binpack, spread, random"]],
     ["timeout", { healthCheck: { path: "/h", port: 8080, intervalSeconds: 2, timeoutSeconds: 3 } }, ["healthCheck.timeout 3s is longer than the interval (2s)"]],
     ["timeout longer than the default interval", { healthCheck: { path: "/h", port: 8080, timeoutSeconds: 10 } }, ["healthCheck.timeout 10s is longer than the interval (5s)"]],

@@ -90,6 +90,15 @@ describe("min-zones", () => {
     expect(r.status).toBe("warn");
     expect(r.violations).toEqual([expect.stringMatching(/^pool hongbao-api in aliyun-bj: can use 1 zone\(s\) \(cn-beijing-h\), needs at least 2/)]);
   });
+  test("a glob narrows zones as the scheduler matches it; a preference narrows none", () => {
+    const check = (constraints: string[]) => {
+      const pools = examplePools({ "hongbao-api": { constraints } });
+      return only("min-zones", { severity: "warning", minZones: 2 }, input(snapshot("h", pools)));
+    };
+    expect(check(["zone==cn-beijing-h*"]).violations).toEqual([expect.stringMatching(/can use 1 zone\(s\) \(cn-beijing-h\)/)]);
+    expect(check(["zone==cn-beijing-*"]).status).toBe("pass");
+    expect(check(["zone==~cn-beijing-h"]).status).toBe("pass");
+  });
   test("a cloud IDC with one zone fails every pool that may go there; != constraints keep the rest", () => {
     // remind-api fits in yf-private but lists aliyun-bj for overflow, so it counts too.
     expect(only("min-zones", { severity: "error", minZones: 2 }, input(snapshot("h", examplePools(), { cloudZones: ["cn-beijing-h"] }))).violations.length).toBe(4);

@@ -104,7 +104,7 @@ describe("placement", () => {
     expect(lines(placementProblems({ strategy: "spraed", antiAffinity: "rack", constraints: ["zone=a"] }))).toEqual([
       'placement.strategy: must be one of binpack, spread, random (got "spraed")',
       'placement.antiAffinity: must be one of host (got "rack")',
-      'placement.constraints[0]: must be key==value or key!=value, e.g. zone!=cn-beijing-j (got "zone=a")',
+      'placement.constraints[0]: must be key==value or key!=value, with * for any characters and ~ before the value for a preference (e.g. zone==cn-beijing-*, zone==~cn-beijing-h); /regex/ is not supported, write a glob (got "zone=a")',
     ]);
   });
 });

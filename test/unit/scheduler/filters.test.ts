@@ -5,6 +5,7 @@ import { health } from "../../../runtime/scheduler/filters/health";
 import { idc } from "../../../runtime/scheduler/filters/idc";
 import { port } from "../../../runtime/scheduler/filters/port";
 import { resources } from "../../../runtime/scheduler/filters/resources";
+import { tally } from "../../../runtime/scheduler/filter";
 import { HostState } from "../../../runtime/scheduler/host-state";
 import { DcpError } from "../../../model/errors";
 import { host, request } from "./fixtures";
@@ -31,26 +32,36 @@ describe("idc filter", () => {
 
 describe("constraint filter", () => {
   const h = state({ attributes: { idc: "yf-private", zone: "yf-a", fleet: "yf-standard", rack: "r7" } });
+  /** Whether the filter accepts the host for a request with these constraints. */
+  const accepts = (host: HostState, ...texts: string[]) =>
+    constraint.accepts(host, request("a", 1, { constraints: texts.map((t) => parseConstraint(t)) }));
   it("matches == and != on attributes, node meta included", () => {
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("zone==yf-a")] }))).toBe(true);
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("zone==yf-b")] }))).toBe(false);
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("rack!=r7")] }))).toBe(false);
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("rack!=r8")] }))).toBe(true);
+    expect([accepts(h, "zone==yf-a"), accepts(h, "zone==yf-b"), accepts(h, "rack!=r7"), accepts(h, "rack!=r8")]).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
   });
   it("requires every constraint", () => {
-    const both = [parseConstraint("zone==yf-a"), parseConstraint("rack==r8")];
-    expect(constraint.accepts(h, request("a", 1, { constraints: both }))).toBe(false);
+    expect(accepts(h, "zone==yf-a", "rack==r8")).toBe(false);
   });
   it("treats a missing attribute as different from any value", () => {
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("gpu==yes")] }))).toBe(false);
-    expect(constraint.accepts(h, request("a", 1, { constraints: [parseConstraint("gpu!=yes")] }))).toBe(true);
+    expect([accepts(h, "gpu==yes"), accepts(h, "gpu!=yes")]).toEqual([false, true]);
   });
   it("always knows node, idc, zone and fleet even when attributes omit them", () => {
     const bare = state({ attributes: {} });
-    expect(constraint.accepts(bare, request("a", 1, { constraints: [parseConstraint("node==h1")] }))).toBe(true);
-    expect(constraint.accepts(bare, request("a", 1, { constraints: [parseConstraint("fleet==yf-standard")] }))).toBe(
-      true
-    );
+    expect([accepts(bare, "node==h1"), accepts(bare, "fleet==yf-standard")]).toEqual([true, true]);
+  });
+  it("matches globs in the value", () => {
+    expect([accepts(h, "zone==yf-*"), accepts(h, "rack!=r*")]).toEqual([true, false]);
+  });
+  it("never rejects a host for a preference it misses", () => {
+    expect(accepts(h, "zone==~yf-b", "rack!=~r7")).toBe(true);
+  });
+  it("names the first requirement each rejected host misses", () => {
+    const rules = ["zone==~yf-b", "rack==r8", "zone==yf-b"].map((t) => parseConstraint(t));
+    expect(constraint.explain!([h, h], request("a", 1, { constraints: rules }))).toBe("rack==r8");
   });
   it("parses constraints and rejects malformed ones with an error that says what to write", () => {
     expect(parseConstraint("zone!=cn-beijing-h")).toEqual({ key: "zone", op: "!=", value: "cn-beijing-h" });
@@ -117,5 +128,12 @@ describe("resources filter", () => {
     const h = state();
     for (let i = 0; i < 8; i++) h.place(request("a", i));
     expect(resources.accepts(h, request("a", 9))).toBe(false);
+  });
+});
+
+describe("tally of causes", () => {
+  it("names a single cause alone, and several with their counts, most first", () => {
+    expect(tally(["8080 in use", "8080 in use"])).toBe("8080 in use");
+    expect(tally(["b", "a", "a", "c", "a", "b"])).toBe("a on 3, b on 2, c on 1");
   });
 });

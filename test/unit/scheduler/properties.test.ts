@@ -1,7 +1,7 @@
 /**
  * Property-based checks over random small clusters: placements never break a rule, the
- * engine gives exactly the reference's placements, and everything is placed when
- * capacity obviously suffices.
+ * engine gives exactly the reference's placements, the order hosts are listed in does
+ * not matter, and everything is placed when capacity obviously suffices.
  */
 import fc from "fast-check";
 import { placementViolations, referenceSchedule } from "../../../bench/reference-scheduler";
@@ -68,8 +68,14 @@ const poolArb = (strategies: PlacementStrategy[]) =>
     ),
     constraints: fc.constantFrom<Constraint[]>(
       [],
-      [{ key: "zone", op: "==" as const, value: "z1" }],
-      [{ key: "zone", op: "!=" as const, value: "z2" }]
+      [{ key: "zone", op: "==", value: "z1" }],
+      [{ key: "zone", op: "!=", value: "z2" }],
+      [{ key: "zone", op: "!=", value: "*3" }],
+      [{ key: "zone", op: "==", value: "z1", soft: true }],
+      [
+        { key: "zone", op: "!=", value: "z3" },
+        { key: "idc", op: "==", value: "aliyun-*", soft: true },
+      ]
     ),
     antiAffinity: fc.boolean(),
     strategy: fc.constantFrom(...strategies),
@@ -120,6 +126,34 @@ describe("scheduler properties", () => {
         expect(schedule(hosts, requests, { seed })).toEqual(schedule(hosts, requests, { seed }));
       }),
       { numRuns: 100 }
+    );
+  });
+
+  it("gives the same result however the hosts are listed", () => {
+    const listed = hostsArb.chain((hosts) =>
+      fc.tuple(fc.constant(hosts), fc.shuffledSubarray(hosts, { minLength: hosts.length, maxLength: hosts.length }))
+    );
+    fc.assert(
+      fc.property(listed, requestsArb(["binpack", "spread", "random"]), fc.integer(), ([hosts, shuffled], requests, seed) => {
+        expect(schedule(shuffled, requests, { seed })).toEqual(schedule(hosts, requests, { seed }));
+      }),
+      { numRuns: 200 }
+    );
+  });
+
+  it("never lets a preference exclude a host: one pool places as many containers with its preferences as without", () => {
+    const preferences = fc.subarray<Constraint>([
+      { key: "zone", op: "==", value: "z1", soft: true },
+      { key: "zone", op: "!=", value: "z*", soft: true },
+      { key: "idc", op: "==", value: "aliyun-bj", soft: true },
+    ]);
+    fc.assert(
+      fc.property(hostsArb, requestsArb(["binpack", "spread", "random"]), preferences, fc.integer(), (hosts, requests, soft, seed) => {
+        const pool = requests.filter((r) => r.pool === "p0");
+        const preferring = pool.map((r) => ({ ...r, constraints: [...r.constraints, ...soft] }));
+        expect(schedule(hosts, preferring, { seed }).placements.length).toBe(schedule(hosts, pool, { seed }).placements.length);
+      }),
+      { numRuns: 200 }
     );
   });
 
