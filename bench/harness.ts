@@ -37,17 +37,3 @@ export function peakRssMB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1024 / 1024;
 }
-
-/** Sockets this process has open now (Linux: /proc/self/fd). */
-export function openSockets(): number {
-  const fs = require("node:fs") as typeof import("node:fs");
-  let count = 0;
-  for (const fd of fs.readdirSync("/proc/self/fd")) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith("socket:")) count++;
-    } catch {
-      // closed while we looked
-    }
-  }
-  return count;
-}

@@ -170,6 +170,7 @@ export class SimFleet {
     const reports = (await this.all("report")) as SimReport[];
     return {
       hosts: reports.flatMap((r) => r.hosts),
+      clientPeakSockets: Math.max(...reports.map((r) => r.clientPeakSockets)),
       catalogWrites: reports.reduce((s, r) => s + r.catalogWrites, 0),
       cpuSeconds: reports.reduce((s, r) => s + r.cpuSeconds, 0),
       peakRssMB: Math.max(...reports.map((r) => r.peakRssMB)),

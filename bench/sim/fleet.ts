@@ -5,7 +5,7 @@
  * parent sends requests over IPC: join (register the hosts in the real Consul catalog),
  * report (each host's serial work), synced (catalog caught up), reset, stop.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer as createHttp, Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import { join } from "node:path";
@@ -43,6 +43,8 @@ export interface SimHostReport {
 }
 export interface SimReport {
   hosts: SimHostReport[];
+  /** Most sockets the benchmark's process (dcp) had open at once since the last reset. */
+  clientPeakSockets: number;
   catalogWrites: number;
   cpuSeconds: number;
   peakRssMB: number;
@@ -51,6 +53,32 @@ export interface SimReport {
 function peakRssMB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
   return m ? Number(m[1]) / 1024 : 0;
+}
+
+/** Sockets a process has open now (Linux: /proc/<pid>/fd). */
+function openSockets(pid: number): number {
+  let count = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:")) count++;
+    } catch {
+      // closed while we looked
+    }
+  }
+  return count;
+}
+
+/**
+ * Samples the sockets of the benchmark's process every 250 ms from here, so that the
+ * sampling's own CPU is not counted as dcp's.
+ */
+class SocketSampler {
+  peak = 0;
+  private readonly timer = setInterval(() => (this.peak = Math.max(this.peak, openSockets(process.ppid))), 250);
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 function listen(server: Server, port: number, ip: string): Promise<void> {
@@ -71,6 +99,7 @@ async function main(): Promise<void> {
   };
   const hosts = config.hosts.map((h) => new SimHost(h.node, h.ip, h.meta, latency));
   const servers: Server[] = [];
+  const sockets = new SocketSampler();
   const fail = (res: import("node:http").ServerResponse) => (err: Error) => send(res, 500, { message: err.message });
   for (const host of hosts) {
     host.images.add(config.image);
@@ -90,6 +119,7 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       return {
         hosts: hosts.map((h) => ({ node: h.node, busyMs: h.busyMs, requests: h.requests, containers: h.containers.size })),
+        clientPeakSockets: sockets.peak,
         catalogWrites: catalog.writes,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         peakRssMB: peakRssMB(),
@@ -98,8 +128,10 @@ async function main(): Promise<void> {
     synced: () => synced(hosts),
     reset: async () => {
       await Promise.all(hosts.map((h) => h.reset()));
+      sockets.peak = 0;
     },
     stop: async () => {
+      sockets.stop();
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
       catalog.close();
