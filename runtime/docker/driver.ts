@@ -20,7 +20,16 @@ export interface DockerOptions {
   insecureDocker?: boolean;
   /** Connection timeout per request, ms. Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * Connections kept to one daemon (keep-alive, TLS): requests beyond it wait for one to be
+   * free. Default DOCKER_SOCKETS_PER_HOST, the executor's per-host bound, so a thousand
+   * hosts cost at most a few thousand sockets.
+   */
+  maxSockets?: number;
 }
+
+/** Default connections per daemon: as many as the executor has Docker steps in flight on one host by default. */
+export const DOCKER_SOCKETS_PER_HOST = 4;
 
 interface TlsMaterial {
   ca: Buffer;
@@ -65,7 +74,7 @@ export function connectDocker(endpoint: string, options: DockerOptions = {}): Do
   }
   const tls = readTlsMaterial(tlsDir);
   // One keep-alive agent per daemon: a TLS handshake per request would cost more than the request.
-  const agent = new Agent({ ...tls, keepAlive: true, maxSockets: 32, timeout });
+  const agent = new Agent({ ...tls, keepAlive: true, maxSockets: options.maxSockets ?? DOCKER_SOCKETS_PER_HOST, timeout });
   // docker-modem formats every request's options with util.inspect(showHidden, depth: null)
   // even when its debug output is off; walking the agent's sockets and TLS state cost about
   // 0.1 s of CPU per request (measured with --cpu-prof), which the daemons then lack.
@@ -110,6 +119,11 @@ export class HostDocker {
 
   constructor(readonly node: string, readonly endpoint: string, options: DockerOptions = {}) {
     this.docker = connectDocker(endpoint, options);
+  }
+
+  /** Closes the connections kept to the daemon. */
+  close(): void {
+    (this.docker.modem as unknown as { agent?: Agent }).agent?.destroy();
   }
 
   /** Fails within `timeoutMs` when the daemon does not answer, so a dead host cannot hang a read. */

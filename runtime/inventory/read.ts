@@ -12,9 +12,16 @@ import { DockerHosts } from "../docker/hosts";
 import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "../../model/inventory";
 
 export interface ReadInventoryOptions {
-  /** Daemons asked at once. Default 16. */
+  /**
+   * Daemons asked at once. Default 256: one list per host is a small read, so a thousand
+   * hosts answer in a few rounds; the bound keeps the sockets of one read to a few hundred.
+   */
   parallel?: number;
-  /** A daemon that does not answer within this is taken as down. Default 5000 ms. */
+  /**
+   * A daemon that does not answer within this is taken as lost (unhealthy, its containers
+   * unknown), so a slow or dead host never holds up the others. Default 5000 ms: a live
+   * daemon answers a list in milliseconds, even a busy one within a second or two.
+   */
   daemonTimeoutMs?: number;
 }
 
@@ -76,7 +83,7 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
   const assignedByNode = new Map<string, string[]>();
   for (const { key, value } of assignments) assignedByNode.set(key.slice(KV.assignments(root).length), parseAssignment(value));
 
-  const limit = pLimit(options.parallel ?? 16);
+  const limit = pLimit(options.parallel ?? 256);
   const timeoutMs = options.daemonTimeoutMs ?? 5000;
   const dcpNodes = nodes.filter((n) => n.meta[NODE_META.docker]).sort((a, b) => (a.node < b.node ? -1 : 1));
   const hosts = await Promise.all(
