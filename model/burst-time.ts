@@ -9,6 +9,7 @@
  * an activity instances are created by RunInstances calls of at most 100, one after
  * another. Groups (fleets) scale at the same time.
  */
+import { DesiredState } from "./desired-state";
 
 export interface BurstRates {
   /** ESS: instances one scaling activity may add. @default 1000 */
@@ -63,6 +64,25 @@ export type BurstPhaseName = "hosts" | "bootstrap" | "pull" | "containers" | "se
 export interface BurstEstimate {
   totalSeconds: number;
   phases: Array<{ phase: BurstPhaseName; seconds: number }>;
+}
+
+/**
+ * The scale-out between two desired states: new hosts of each cloud fleet (its scaling
+ * group), containers added over all pools, and the containers per host if they spread
+ * evenly over the new hosts and the buffer (an estimate: the plan places them later).
+ */
+export function burstChangeOf(base: DesiredState | undefined, head: DesiredState): BurstChange {
+  const cloud = new Set(head.idcs.filter((i) => i.kind === "cloud").map((i) => i.name));
+  const baseHosts = new Map((base?.fleets ?? []).map((f) => [f.name, f.desiredHosts]));
+  const baseReplicas = new Map((base?.pools ?? []).map((p) => [p.name, p.effectiveReplicas]));
+  const newHostsByGroup: Record<string, number> = {};
+  for (const f of head.fleets) {
+    const added = f.desiredHosts - (baseHosts.get(f.name) ?? 0);
+    if (cloud.has(f.idc) && added > 0) newHostsByGroup[f.name] = added;
+  }
+  const newContainers = head.pools.reduce((sum, p) => sum + Math.max(0, p.effectiveReplicas - (baseReplicas.get(p.name) ?? 0)), 0);
+  const hosts = Object.values(newHostsByGroup).reduce((a, b) => a + b, 0) + head.fleets.reduce((a, f) => a + f.bufferHosts, 0);
+  return { newHostsByGroup, newContainers, maxContainersPerHost: newContainers === 0 ? 0 : Math.ceil(newContainers / Math.max(1, hosts)) };
 }
 
 /** Seconds to create `n` instances in one group: activities one after another, calls inside each one after another. */

@@ -7,6 +7,7 @@ import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { NODE_META } from "../../model/host-metadata";
 import type { SimFleetConfig, SimHostSpec, SimReport, SimRequest } from "./fleet";
 
@@ -96,7 +97,10 @@ export class SimFleet {
   private constructor(readonly hosts: SimHostSpec[], readonly tlsDir: string) {}
 
   /** Starts `shards` processes serving `hosts`; certificates go to a fresh temporary dir. */
-  static async start(hosts: SimHostSpec[], options: { consulAddress: string; latencyFactor: number; image: string; shards: number; seed: number }): Promise<SimFleet> {
+  static async start(
+    hosts: SimHostSpec[],
+    options: { consulAddress: string; latencyFactor: number; image: string; shards: number; seed: number; hungNodes?: string[] },
+  ): Promise<SimFleet> {
     const tlsDir = mkdtempSync(join(tmpdir(), "dcp-sim-tls-"));
     simCertificates(tlsDir, hosts.map((h) => h.ip));
     const fleet = new SimFleet(hosts, tlsDir);
@@ -111,6 +115,7 @@ export class SimFleet {
           image: options.image,
           dockerPort: SIM_DOCKER_PORT,
           agentPort: SIM_AGENT_PORT,
+          hungNodes: options.hungNodes,
         };
         return fleet.fork(config);
       }),
@@ -125,7 +130,9 @@ export class SimFleet {
   }
 
   private fork(config: SimFleetConfig): Promise<void> {
-    const child = fork(join(__dirname, "fleet.ts"), [JSON.stringify(config)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // TypeScript through tsx, whether the parent runs under tsx (bench) or ts-jest (tests).
+    const tsx = pathToFileURL(require.resolve("tsx")).href;
+    const child = fork(join(__dirname, "fleet.ts"), [JSON.stringify(config)], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.children.push(child);
     return new Promise((resolve, reject) => {
       child.on("message", (msg: { id: number; result?: unknown; error?: string }) => {

@@ -32,6 +32,8 @@ export interface SimFleetConfig {
   image: string;
   dockerPort: number;
   agentPort: number;
+  /** Hosts whose daemon takes requests and never answers (a hung dockerd), for fault tests. */
+  hungNodes?: string[];
 }
 
 export type SimRequest = { id: number; op: "join" | "report" | "synced" | "reset" | "stop" };
@@ -103,7 +105,10 @@ async function main(): Promise<void> {
   const fail = (res: import("node:http").ServerResponse) => (err: Error) => send(res, 500, { message: err.message });
   for (const host of hosts) {
     host.images.add(config.image);
-    const docker = createHttps({ ...tls, requestCert: true, rejectUnauthorized: true }, (req, res) => void dockerApi(host, req, res).catch(fail(res)));
+    const hung = config.hungNodes?.includes(host.node);
+    const docker = createHttps({ ...tls, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      if (!hung) void dockerApi(host, req, res).catch(fail(res));
+    });
     const agent = createHttp((req, res) => void agentApi(host, catalog, req, res).catch(fail(res)));
     await listen(docker, config.dockerPort, host.ip);
     await listen(agent, config.agentPort, host.ip);

@@ -1,4 +1,5 @@
-import { DEFAULT_BURST_RATES, describeBurst, estimateBurst, groupCreateSeconds, minutesSeconds } from "../../../model/burst-time";
+import { burstChangeOf, DEFAULT_BURST_RATES, describeBurst, estimateBurst, groupCreateSeconds, minutesSeconds } from "../../../model/burst-time";
+import { DesiredState } from "../../../model/desired-state";
 
 describe("groupCreateSeconds", () => {
   test("1,000 hosts are one activity of ten RunInstances calls of 100: 3 minutes", () => {
@@ -42,4 +43,29 @@ test("minutesSeconds", () => {
   expect(minutesSeconds(190)).toBe("3:10");
   expect(minutesSeconds(59.6)).toBe("1:00");
   expect(minutesSeconds(5)).toBe("0:05");
+});
+
+describe("burstChangeOf", () => {
+  const fleet = (name: string, idc: string, desiredHosts: number, bufferHosts = 0) => ({
+    name, idc, hostClass: { cpu: 32, memoryMiB: 65536 }, instanceTypes: [], chargeType: "PostPaid" as const,
+    hostsForPools: desiredHosts - bufferHosts, bufferHosts, freeHosts: 0, desiredHosts,
+  });
+  const pool = (name: string, effectiveReplicas: number) => ({ name, effectiveReplicas }) as DesiredState["pools"][number];
+  const idcs: DesiredState["idcs"] = [
+    { name: "yf-private", kind: "private", zones: ["yf-a"], consulAddress: "", cloudWeightFactor: 1 },
+    { name: "aliyun-bj", kind: "cloud", zones: ["cn-beijing-h"], consulAddress: "", cloudWeightFactor: 0.8 },
+  ];
+  const state = (fleets: ReturnType<typeof fleet>[], pools: DesiredState["pools"]): DesiredState => ({ version: 1, idcs, fleets, pools });
+
+  test("new cloud hosts per fleet, added containers, spread over new and buffer hosts", () => {
+    const base = state([fleet("bj", "aliyun-bj", 10, 2), fleet("yf", "yf-private", 5)], [pool("feed", 100), pool("cache", 20)]);
+    const head = state([fleet("bj", "aliyun-bj", 110, 2), fleet("yf", "yf-private", 9), fleet("bj2", "aliyun-bj", 50)], [pool("feed", 1000), pool("cache", 10), pool("new", 5)]);
+    expect(burstChangeOf(base, head)).toEqual({ newHostsByGroup: { bj: 100, bj2: 50 }, newContainers: 905, maxContainersPerHost: Math.ceil(905 / 152) });
+  });
+
+  test("without a base everything is new; a scale-in adds nothing", () => {
+    const head = state([fleet("bj", "aliyun-bj", 3)], [pool("feed", 6)]);
+    expect(burstChangeOf(undefined, head)).toEqual({ newHostsByGroup: { bj: 3 }, newContainers: 6, maxContainersPerHost: 2 });
+    expect(burstChangeOf(head, state([fleet("bj", "aliyun-bj", 1)], [pool("feed", 2)]))).toEqual({ newHostsByGroup: {}, newContainers: 0, maxContainersPerHost: 0 });
+  });
 });
