@@ -4,7 +4,8 @@
  * and the simulated fleet's processes, with calls to them over IPC.
  */
 import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -44,17 +45,42 @@ export function simHosts(count: number, net: SimNetwork = { octet: 200 }): SimHo
   });
 }
 
-/** A CA, one server certificate for every host address, and the client certificate dcp uses (ca.pem, cert.pem, key.pem). */
-export function simCertificates(dir: string, ips: string[]): void {
+/**
+ * A CA, a certificate for each host's address (hosts/<ip>.pem, all with one key,
+ * server-key.pem: a real host has a certificate for its own address only, and a single
+ * certificate naming a thousand addresses would make every client check a thousand), and
+ * the client certificate dcp uses (ca.pem, cert.pem, key.pem).
+ */
+function simCertificates(dir: string, ips: string[]): void {
   const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  ssl("req", "-x509", ...ec, "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "2", "-subj", "/CN=dcp simulation CA");
-  writeFileSync(join(dir, "server.ext"), `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(",")}\nextendedKeyUsage=serverAuth\n`);
-  ssl("req", ...ec, "-keyout", "server-key.pem", "-out", "server.csr", "-subj", "/CN=dcp simulated hosts");
-  ssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", "server-cert.pem", "-days", "2", "-extfile", "server.ext");
+  ssl("req", "-x509", ...ec, "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "30", "-subj", "/CN=dcp simulation CA");
+  ssl("req", ...ec, "-keyout", "server-key.pem", "-out", "server.csr", "-subj", "/CN=dcp simulated host");
+  mkdirSync(join(dir, "hosts"));
+  // One shell for all hosts: a thousand openssl runs, a few ms each.
+  const script = ips
+    .map((ip, i) => `printf 'subjectAltName=IP:${ip}\nextendedKeyUsage=serverAuth\n' > h.ext && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -set_serial ${i + 2} -days 30 -extfile h.ext -out hosts/${ip}.pem 2>/dev/null`)
+    .join("\n");
+  execFileSync("bash", ["-e"], { cwd: dir, input: script, stdio: ["pipe", "ignore", "ignore"] });
   writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
   ssl("req", ...ec, "-keyout", "key.pem", "-out", "client.csr", "-subj", "/CN=dcp");
-  ssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "client.ext");
+  ssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "1", "-out", "cert.pem", "-days", "30", "-extfile", "client.ext");
+}
+
+/**
+ * Certificates for these hosts, made once and kept in the temporary dir for later runs
+ * (a thousand openssl runs take a minute on a loaded machine); remade after a week.
+ */
+function simTlsDir(hosts: SimHostSpec[]): string {
+  const ips = hosts.map((h) => h.ip);
+  const dir = join(tmpdir(), `dcp-sim-tls-${createHash("sha256").update(ips.join(",")).digest("hex").slice(0, 12)}`);
+  const made = join(dir, "made");
+  if (existsSync(made) && Date.now() - statSync(made).mtimeMs < 7 * 86_400_000) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  simCertificates(dir, ips);
+  writeFileSync(made, new Date().toISOString());
+  return dir;
 }
 
 /** A real Consul server (data dir, not -dev) on 127.<octet>.0.1; stopped by `stop()`. */
@@ -96,13 +122,12 @@ export class SimFleet {
 
   private constructor(readonly hosts: SimHostSpec[], readonly tlsDir: string) {}
 
-  /** Starts `shards` processes serving `hosts`; certificates go to a fresh temporary dir. */
+  /** Starts `shards` processes serving `hosts` (certificates: see simTlsDir). */
   static async start(
     hosts: SimHostSpec[],
     options: { consulAddress: string; latencyFactor: number; image: string; shards: number; seed: number; hungNodes?: string[] },
   ): Promise<SimFleet> {
-    const tlsDir = mkdtempSync(join(tmpdir(), "dcp-sim-tls-"));
-    simCertificates(tlsDir, hosts.map((h) => h.ip));
+    const tlsDir = simTlsDir(hosts);
     const fleet = new SimFleet(hosts, tlsDir);
     const started = Promise.all(
       Array.from({ length: options.shards }, (_, shard) => {
@@ -194,6 +219,5 @@ export class SimFleet {
       child.removeAllListeners("exit");
       child.kill("SIGTERM");
     }
-    rmSync(this.tlsDir, { recursive: true, force: true });
   }
 }

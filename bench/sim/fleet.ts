@@ -23,7 +23,7 @@ export interface SimHostSpec {
 
 export interface SimFleetConfig {
   hosts: SimHostSpec[];
-  /** ca.pem, server-cert.pem, server-key.pem (the server certificate names every host's address). */
+  /** ca.pem, server-key.pem and hosts/<ip>.pem, each host's certificate. */
   tlsDir: string;
   consulAddress: string;
   latencyFactor: number;
@@ -94,11 +94,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]) as SimFleetConfig;
   const latency = new LatencyModel(readLatencyFile(), config.latencyFactor, config.seed);
   const catalog = new Catalog(config.consulAddress);
-  const tls = {
-    ca: readFileSync(join(config.tlsDir, "ca.pem")),
-    cert: readFileSync(join(config.tlsDir, "server-cert.pem")),
-    key: readFileSync(join(config.tlsDir, "server-key.pem")),
-  };
+  const ca = readFileSync(join(config.tlsDir, "ca.pem"));
+  const key = readFileSync(join(config.tlsDir, "server-key.pem"));
   const hosts = config.hosts.map((h) => new SimHost(h.node, h.ip, h.meta, latency));
   const servers: Server[] = [];
   const sockets = new SocketSampler();
@@ -106,7 +103,8 @@ async function main(): Promise<void> {
   for (const host of hosts) {
     host.images.add(config.image);
     const hung = config.hungNodes?.includes(host.node);
-    const docker = createHttps({ ...tls, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const cert = readFileSync(join(config.tlsDir, "hosts", `${host.ip}.pem`));
+    const docker = createHttps({ ca, cert, key, requestCert: true, rejectUnauthorized: true }, (req, res) => {
       if (!hung) void dockerApi(host, req, res).catch(fail(res));
     });
     const agent = createHttp((req, res) => void agentApi(host, catalog, req, res).catch(fail(res)));

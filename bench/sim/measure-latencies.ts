@@ -32,7 +32,7 @@ function demoContainer(image: string, name: string, port: number): CreateChange 
   return {
     kind: "create", wave: 0, chain: name, direction: "up", node: "", reason: "scale-out",
     pool: "sim-measure", instance: name, containerName: name, specHash: "measure",
-    image, containerType: "dP01", resources: { cpu: 2, memoryMiB: 4096 }, cpuLimit: 0.02,
+    image, containerType: "dP01", resources: { cpu: 2, memoryMiB: 4096 },
     ports: [{ name: "http", port }], env: {},
   };
 }
@@ -60,7 +60,7 @@ async function measureHost(site: ReturnType<typeof readSite>, host: (typeof site
     await timed(samples, "ping", () => docker.ping(5000));
     await timed(samples, "list", () => docker.listDcpContainers(5000));
     await timed(samples, "imageInspect", () => docker.docker.getImage(site.image).inspect());
-    await timed(samples, "create", () => docker.create(demoContainer(site.image, name, port)));
+    await timed(samples, "create", () => docker.create(demoContainer(site.image, name, port), 0.02));
     await timed(samples, "start", () => docker.start(name));
     await timed(samples, "inspect", () => docker.running(name));
     await waitAnswers(`http://${host.ip}:${port}/health`);
