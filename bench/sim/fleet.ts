@@ -108,6 +108,9 @@ async function main(): Promise<void> {
       if (!hung) void dockerApi(host, req, res).catch(fail(res));
     });
     const agent = createHttp((req, res) => void agentApi(host, catalog, req, res).catch(fail(res)));
+    // dockerd and Consul (Go's http.Server without an idle timeout) keep idle connections open.
+    docker.keepAliveTimeout = 0;
+    agent.keepAliveTimeout = 0;
     await listen(docker, config.dockerPort, host.ip);
     await listen(agent, config.agentPort, host.ip);
     servers.push(docker, agent);
