@@ -32,6 +32,9 @@ export interface ApplyRounds {
 
 type Hosts = Array<{ node: string; dockerEndpoint: string }>;
 
+/** How long the hosts may take to report every container of the last round gone: 40 daemons removing 600 on two cores take minutes. */
+const SETTLE_MS = 300_000;
+
 /**
  * Bare Docker: create+start with the same limits dcp uses (overall and per daemon), on the
  * hosts dcp placed its containers on (same number per daemon); returns seconds.
@@ -96,7 +99,7 @@ export async function applyAgainstBare(o: ApplyRounds): Promise<Figure[]> {
   const perNode = (nodes: string[]) => fleet.hosts.map((h) => `${h.node.replace(/^.*-/, "")}:${nodes.filter((n) => n === h.node).length}`).join(" ");
   let firstPerNode = "";
   const runDcp = async (): Promise<number> => {
-    await waitSettled(consul, fleet);
+    await waitSettled(consul, fleet, SETTLE_MS);
     // Scaling to zero gave the hosts back to the buffer; every round runs on all of them.
     await assignAllHosts(consul, fleet, [pool.name]);
     try {
@@ -113,7 +116,7 @@ export async function applyAgainstBare(o: ApplyRounds): Promise<Figure[]> {
     }
   };
   const runBare = async (): Promise<number> => {
-    await waitSettled(consul, fleet);
+    await waitSettled(consul, fleet, SETTLE_MS);
     try {
       return await bare(o, dockers, placement, limit);
     } finally {
