@@ -56,7 +56,13 @@ export function readTlsMaterial(tlsDir: string | undefined): TlsMaterial {
     if (!existsSync(file)) throw new DcpError(`TLS material missing: ${file} not found; set DCP_TLS_DIR`);
   }
   const [ca, cert, key] = files.map((f) => readFileSync(f));
-  const material = { ca, cert, key, secureContext: createSecureContext({ ca, cert, key }) };
+  let secureContext: SecureContext;
+  try {
+    secureContext = createSecureContext({ ca, cert, key });
+  } catch (err) {
+    throw new DcpError(`TLS material in ${tlsDir} is not usable (ca.pem and cert.pem must be PEM certificates, key.pem the key of cert.pem): ${(err as Error).message}`);
+  }
+  const material = { ca, cert, key, secureContext };
   tlsCache.set(tlsDir, material);
   return material;
 }
