@@ -1,138 +1,21 @@
 /**
- * 300 containers over the 6 hosts of the fleet: `dcp apply` (plan, create, start, wait
- * for health, register, publish) against bare dockerode create+start of the same image on
- * the same daemons at the same parallelism. Target: bare/dcp >= 0.9, i.e. everything dcp
- * adds costs at most about a tenth on top of what Docker itself needs.
- *
- * Six daemons share two cores, so one run of either side varies by ±10%. The sides run in
- * ABBA order over several rounds (dcp, bare | bare, dcp | …) and the target is judged on
- * the median of the rounds' ratios, so drift in the machine's load cancels out.
+ * 300 containers over the 6 hosts of the test site: `dcp apply` against bare dockerode at
+ * the same parallelism, seven rounds in ABBA order (see apply-rounds.ts).
  */
-import pLimit from "p-limit";
-import { CONTAINER_TYPES } from "../model/container-types";
-import { applyDesired } from "../runtime";
-import { cpuLimit } from "../runtime/docker/cpu-limit";
-import { DockerHosts } from "../runtime/docker/hosts";
-import { Benchmark, Figure, median } from "./harness";
-import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
-
-const CONTAINERS = 300;
-const ROUNDS = 7;
-const PARALLEL = 16;
-const PER_HOST = 8;
-
-/**
- * Bare Docker: create+start with the same limits dcp uses (overall and per daemon), on the
- * hosts dcp placed its containers on (same number per daemon); returns seconds.
- */
-async function bare(dockers: DockerHosts, hosts: Array<{ node: string; dockerEndpoint: string }>, placement: string[], image: string, cpuLimit: number): Promise<number> {
-  const overall = pLimit(PARALLEL);
-  const perHost = new Map(hosts.map((h) => [h.node, pLimit(PER_HOST)]));
-  const t0 = Date.now();
-  await Promise.all(
-    placement.map((node, i) => {
-      const h = hosts.find((x) => x.node === node)!;
-      const docker = dockers.get(h.node, h.dockerEndpoint).docker;
-      const port = 28000 + i;
-      return overall(() =>
-        perHost.get(h.node)!(async () => {
-          const c = await docker.createContainer({
-            name: `bench-bare-${i}`,
-            Image: image,
-            Env: [`PORT=${port}`],
-            Labels: { "bench.bare": "true" },
-            // The same container as dcp makes, so the comparison measures dcp, not the container's settings.
-            HostConfig: {
-              NetworkMode: "host",
-              Privileged: false,
-              SecurityOpt: ["no-new-privileges"],
-              NanoCpus: Math.round(cpuLimit * 1e9),
-              Memory: CONTAINER_TYPES.dP01.memoryMiB * 1024 * 1024,
-              RestartPolicy: { Name: "unless-stopped" },
-            },
-          });
-          await c.start();
-        }),
-      );
-    }),
-  );
-  return (Date.now() - t0) / 1000;
-}
-
-async function removeBare(dockers: DockerHosts, hosts: Array<{ node: string; dockerEndpoint: string }>): Promise<void> {
-  const limit = pLimit(PARALLEL);
-  await Promise.all(
-    hosts.map(async (h) => {
-      const driver = dockers.get(h.node, h.dockerEndpoint);
-      const list = await driver.docker.listContainers({ all: true, filters: { label: ["bench.bare=true"] } });
-      await Promise.all(list.map((c) => limit(() => driver.remove(c.Id))));
-    }),
-  );
-}
+import { Benchmark, Figure } from "./harness";
+import { applyAgainstBare } from "./apply-rounds";
+import { benchFleet } from "./runtime-support";
 
 const bench: Benchmark = {
   name: "apply",
   needsFleet: true,
   async run(): Promise<Figure[]> {
     const { fleet, consul } = benchFleet();
-    const pool = benchPool(fleet, "bench-apply", CONTAINERS);
-    const dockers = new DockerHosts({ tlsDir: fleet.tlsDir });
-    const hosts = fleet.hosts.map((h) => ({ node: h.node, dockerEndpoint: h.dockerEndpoint }));
-    await removePools(consul, [pool]);
-    for (const h of hosts) await dockers.get(h.node, h.dockerEndpoint).ensureImage(fleet.image);
-    // Same CPU limit as dcp gives a dP01 on this host class (local profile).
-    const limit = cpuLimit(CONTAINER_TYPES.dP01.cpu, fleet.hosts[0].cpu, { profile: "local" });
-    await removeBare(dockers, hosts);
-
-    let placement: string[] = [];
-    const perNode = (nodes: string[]) => fleet.hosts.map((h) => `${h.node.replace(/^.*-/, "")}:${nodes.filter((n) => n === h.node).length}`).join(" ");
-    let firstPerNode = "";
-    const runDcp = async (): Promise<number> => {
-      await waitSettled(consul, fleet);
-      // Scaling to zero gave the hosts back to the buffer; every round runs on all six.
-      await assignAllHosts(consul, fleet, [pool.name]);
-      try {
-        const report = await applyDesired(benchDesired([pool]), { profile: "local", progress: "quiet", parallel: PARALLEL, perHost: PER_HOST, waitLockSeconds: 120 });
-        placement = report.plan.changes.filter((c) => c.kind === "create").map((c) => c.node);
-        if (placement.length !== CONTAINERS) throw new Error(`dcp apply created ${placement.length} containers, expected ${CONTAINERS}`);
-        const layout = perNode(placement);
-        firstPerNode ||= layout;
-        if (layout !== firstPerNode) throw new Error(`rounds placed differently (${firstPerNode} then ${layout}); their times would not compare`);
-        return report.timings.totalSeconds;
-      } finally {
-        await removePools(consul, [pool]);
-      }
-    };
-    const runBare = async (): Promise<number> => {
-      await waitSettled(consul, fleet);
-      try {
-        return await bare(dockers, hosts, placement, fleet.image, limit);
-      } finally {
-        await removeBare(dockers, hosts);
-      }
-    };
-    // dcp goes first in the first round: bare uses the hosts dcp placed its containers on.
-    const rounds: Array<{ dcp: number; bare: number }> = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      if (r % 2 === 0) {
-        const dcp = await runDcp();
-        rounds.push({ dcp, bare: await runBare() });
-      } else {
-        const bareSeconds = await runBare();
-        rounds.push({ dcp: await runDcp(), bare: bareSeconds });
-      }
+    try {
+      return await applyAgainstBare({ prefix: "apply", fleet, consul, containers: 300, rounds: 7, parallel: 16, perHost: 8 });
+    } finally {
+      consul.close();
     }
-    const ratios = rounds.map((r) => r.bare / r.dcp);
-    const dcpMedian = median(rounds.map((r) => r.dcp));
-    const total = (side: "dcp" | "bare") => rounds.reduce((sum, r) => sum + r[side], 0);
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
-    return [
-      { name: "apply.dcp.seconds", value: dcpMedian, unit: "s", note: `median of ${ROUNDS} (${list(rounds.map((r) => r.dcp))}); ${CONTAINERS} containers (${firstPerNode}): plan, create, start, healthy, registered, published` },
-      { name: "apply.bare-dockerode.seconds", value: median(rounds.map((r) => r.bare)), unit: "s", note: `median of ${ROUNDS} (${list(rounds.map((r) => r.bare))}); create+start only, same hosts, parallel ${PARALLEL}, ${PER_HOST} per host` },
-      { name: "apply.bare/dcp", value: median(ratios), unit: "ratio", target: { op: ">=", value: 0.9 }, note: `median of the rounds' ratios (${list(ratios)}), ABBA order` },
-      { name: "apply.bare/dcp.all-rounds", value: total("bare") / total("dcp"), unit: "ratio", note: `for context: bare's total time over dcp's, all ${ROUNDS} rounds` },
-      { name: "apply.containers-per-second", value: CONTAINERS / dcpMedian, unit: "1/s" },
-    ];
   },
 };
 

@@ -21,7 +21,7 @@ export function benchFleet(): { fleet: LocalSite; consul: ConsulClient } {
 }
 
 /** Dynamic port so many fit on a host; a slow check interval so the agents' checks do not eat the two cores. */
-export function benchPool(fleet: LocalSite, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
+export function benchPool(fleet: Pick<LocalSite, "image">, name: string, replicas: number, overrides: Partial<PoolSpec> = {}): PoolSpec {
   return {
     name,
     image: fleet.image,

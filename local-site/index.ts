@@ -14,6 +14,7 @@ import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons"
 import { bootstrapHost, hostOf, stopDockerDaemon } from "./hosts";
 import { ensureImages } from "./images";
 import { checkFleet } from "./status";
+import { ensureNeighbourLimits, releaseNeighbourLimits } from "./neighbours";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
 import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 
@@ -112,12 +113,14 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
     await assertSubnetFree(fleet);
     await run("bash", [INSTALL_DEPS, "--no-npm"], { timeoutMs: 15 * 60_000 });
     const file = fleetFile(fleet.stateDir);
+    const raiseNeighbourLimits = () => neighbourLimits(fleet.name, log, () => ensureNeighbourLimits(STATE_ROOT, fleet.name, fleet.hosts.length));
     if (existsSync(file)) {
       const previous = readSite(file);
       if (JSON.stringify(previous) !== JSON.stringify(fleet)) {
         log(`fleet ${fleet.name}: options changed since the last \`dcp up\`; recreating it`);
         await teardown(fleet.name, log);
       } else if ((await checkFleet(fleet)).healthy) {
+        await raiseNeighbourLimits();
         await removeLeftovers(fleet, log);
         const pushed = await ensureImages(fleet);
         if (pushed.length > 0) log(`fleet ${fleet.name}: pushed ${pushed.join(", ")} (their sources changed)`);
@@ -129,6 +132,8 @@ export async function siteUp(options: SiteUpOptions = {}): Promise<LocalSite> {
       // whatever a killed one left (daemons, namespaces, half-made certificates) is removed.
       await teardown(fleet.name, () => undefined);
     }
+    // After any teardown above, which gives back what an earlier `up` of this site raised.
+    await raiseNeighbourLimits();
     mkdirSync(fleet.stateDir, { recursive: true });
     await removeLeftovers(fleet, log);
     await ensureBridge(fleet);
@@ -243,5 +248,12 @@ async function teardown(name: string, log: (line: string) => void): Promise<void
   for (const ns of namespaces) await deleteNamespace(ns);
   for (const link of await ownedLinks(name)) await deleteLink(link);
   rmSync(stateDir, { recursive: true, force: true });
+  await neighbourLimits(name, log, () => releaseNeighbourLimits(STATE_ROOT, name));
   log(`fleet ${name}: down (${namespaces.length} hosts removed)`);
+}
+
+/** Changes the kernel's neighbour-table limits under a lock of their own: every site shares them. */
+async function neighbourLimits(name: string, log: (line: string) => void, change: () => string | undefined): Promise<void> {
+  const line = await withLock("neighbour-limits", async () => change());
+  if (line) log(`fleet ${name}: ${line}`);
 }

@@ -11,11 +11,11 @@ import { withApplyLock } from "./consul/lock";
 import { DockerHosts } from "./docker/hosts";
 import { cpuScalingNote, CpuScaling } from "./docker/cpu-limit";
 import { readTlsMaterial } from "./docker/driver";
-import { readInventory } from "./inventory/read";
+import { INVENTORY_PARALLEL, readInventory } from "./inventory/read";
 import { Inventory } from "../model/inventory";
 import { planChanges } from "./plan/planner";
 import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
-import { executePlan } from "./apply/execute";
+import { DEFAULT_PER_HOST, executePlan } from "./apply/execute";
 import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
 
@@ -32,9 +32,9 @@ export interface RuntimeOptions extends PlanOptions, CpuScaling {
 export interface ApplyOptions extends RuntimeOptions {
   /** Seconds to wait for another apply holding the lock. Default 0: refuse at once. */
   waitLockSeconds?: number;
-  /** Chains in flight at once. Default 16. */
+  /** Docker steps in flight over all hosts. Default DEFAULT_PARALLEL (see apply/execute.ts). */
   parallel?: number;
-  /** Docker requests in flight per host. Default 8. */
+  /** Docker steps in flight per host. Default DEFAULT_PER_HOST (see apply/execute.ts). */
   perHost?: number;
   progress?: ProgressMode;
   /** Who holds the lock, shown to a refused apply. Default user@host pid. */
@@ -88,15 +88,21 @@ export async function preconditions(consul: ConsulClient, options: RuntimeOption
   if (tlsDir) readTlsMaterial(tlsDir);
 }
 
-function dockerHosts(options: RuntimeOptions): DockerHosts {
-  return new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
+/** The hosts' daemons for one command, with as many connections to each as steps may run on it at once. */
+function dockerHosts(options: RuntimeOptions & { perHost?: number }): DockerHosts {
+  return new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker, maxSockets: options.perHost ?? DEFAULT_PER_HOST });
 }
 
 export async function planFromLive(desired: DesiredState, options: RuntimeOptions = {}): Promise<{ inventory: Inventory; plan: RuntimePlan }> {
   return withConsul(options, async (consul) => {
     await preconditions(consul, options);
-    const inventory = await readInventory(consul, dockerHosts(options));
-    return { inventory, plan: planFor(desired, inventory, options) };
+    const dockers = dockerHosts(options);
+    try {
+      const inventory = await readInventory(consul, dockers);
+      return { inventory, plan: planFor(desired, inventory, options) };
+    } finally {
+      dockers.close();
+    }
   });
 }
 
@@ -111,8 +117,11 @@ async function pullImages(plan: RuntimePlan, inventory: Inventory, dockers: Dock
   const endpoints = new Map(inventory.hosts.map((h) => [h.node, h.dockerEndpoint]));
   const pairs = new Map<string, CreateChange>();
   for (const c of plan.changes) if (c.kind === "create") pairs.set(`${c.node} ${c.image}`, c);
-  const limit = pLimit(6);
-  await Promise.all([...pairs.values()].map((c) => limit(() => dockers.get(c.node, endpoints.get(c.node)!).ensureImage(c.image))));
+  // Each host pulls its own images, one at a time; hosts pull in parallel, as many as the inventory reads at once.
+  const limit = pLimit(INVENTORY_PARALLEL);
+  const perHost = new Map<string, ReturnType<typeof pLimit>>();
+  const hostLimit = (node: string) => perHost.get(node) ?? perHost.set(node, pLimit(1)).get(node)!;
+  await Promise.all([...pairs.values()].map((c) => hostLimit(c.node)(() => limit(() => dockers.get(c.node, endpoints.get(c.node)!).ensureImage(c.image)))));
 }
 
 export async function applyDesired(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
@@ -126,7 +135,11 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
       const inventory = await readInventory(consul, fleet.dockers);
       return applyToInventory(desired, inventory, fleet, options, { started, readStarted });
     };
-    return withApplyLock(consul, holder, locked, { waitMs: (options.waitLockSeconds ?? 0) * 1000 });
+    try {
+      return await withApplyLock(consul, holder, locked, { waitMs: (options.waitLockSeconds ?? 0) * 1000 });
+    } finally {
+      fleet.dockers.close();
+    }
   });
 }
 

@@ -9,6 +9,7 @@ import Table from "cli-table3";
 import { applyDesired, ApplyReport } from "../../runtime";
 import { DcpError, EXIT } from "../../model/errors";
 import { PLAIN } from "./plan";
+import { DEFAULT_PARALLEL, DEFAULT_PER_HOST } from "../../runtime/apply/execute";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 
 interface ApplyCliOptions extends RuntimeCliOptions {
@@ -43,8 +44,8 @@ export function renderApplyReport(report: ApplyReport): string {
 export function register(program: Command): void {
   addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error"))
     .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
-    .option("--parallel <n>", "containers in flight at once", "16")
-    .option("--per-host <n>", "Docker requests in flight per host", "8")
+    .option("--parallel <n>", "Docker steps in flight over all hosts", String(DEFAULT_PARALLEL))
+    .option("--per-host <n>", "Docker steps in flight per host", String(DEFAULT_PER_HOST))
     .option("--health-timeout <seconds>", "how long a new container may take to pass its health check; a roll stops at the first that does not", "60")
     .option("--progress <mode>", "auto (one line on a terminal, a line per change otherwise), lines, quiet", "auto")
     .action(async (options: ApplyCliOptions) => {

@@ -1,12 +1,15 @@
 /**
- * Runs the chains of one step of a wave (its host, up or down changes): chains in
- * parallel, the changes of a chain in order, a chain stopping at its first failure.
- * Docker is the bottleneck: its requests are bounded overall and per daemon. Waiting for
- * health, registering and publishing hold no slot, so the daemons stay busy meanwhile.
+ * Runs the chains of one step of a wave (its up or down changes): chains in parallel, the
+ * changes of a chain in order, a chain stopping at its first failure. Docker is the
+ * bottleneck: its requests are bounded per daemon and overall, the host's slot taken
+ * first (limits.ts). Waiting for health, registering and publishing hold no slot, so the
+ * daemons stay busy meanwhile. A wave's host changes have no order among them: they run
+ * together (runTogether).
  */
 import pLimit from "p-limit";
 import { UpstreamBatcher } from "../discovery/upstream-batcher";
 import { Change } from "../plan/types";
+import { HostLimit } from "./limits";
 import { Progress } from "./progress";
 import { PhaseClock } from "./timing";
 
@@ -14,10 +17,8 @@ import { PhaseClock } from "./timing";
 const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove"]);
 
 export interface ChainLimits {
-  /** Docker requests in flight over all daemons. */
-  docker: ReturnType<typeof pLimit>;
-  /** Docker requests in flight on one daemon. */
-  perHost: number;
+  /** Docker steps in flight per daemon and over all daemons. */
+  docker: HostLimit;
   /**
    * Chains in flight: enough to keep Docker busy while others wait for health, few enough
    * that a chain's start is not queued behind every other chain's create.
@@ -29,7 +30,6 @@ export class ChainRunner {
   applied = 0;
   /** Failures tolerated because the host is lost anyway (e.g. removing from a dead daemon). */
   readonly warnings: string[] = [];
-  private readonly hostLimits = new Map<string, ReturnType<typeof pLimit>>();
   private readonly chainLimit: ReturnType<typeof pLimit>;
 
   constructor(
@@ -57,6 +57,20 @@ export class ChainRunner {
     return errors;
   }
 
+  /** Performs `changes` as one step (e.g. one transaction); returns one message if it failed. */
+  async runTogether<C extends Change>(changes: C[], perform: (changes: C[]) => Promise<void>): Promise<string[]> {
+    if (changes.length === 0) return [];
+    try {
+      await this.clock.time(changes, () => perform(changes));
+    } catch (err) {
+      changes.forEach((c) => this.progress.done(c, err));
+      return [`${changes.length} host change(s) (${changes[0].kind} on ${changes[0].node} …): ${(err as Error).message ?? err}`];
+    }
+    this.applied += changes.length;
+    changes.forEach((c) => this.progress.done(c));
+    return [];
+  }
+
   private async runChain(chain: Change[], errors: string[]): Promise<void> {
     for (let i = 0; i < chain.length; ) {
       // Consecutive Docker steps of one container (create → start, stop → remove) share one
@@ -66,7 +80,7 @@ export class ChainRunner {
       let end = i + 1;
       if (onDocker) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
       const steps = chain.slice(i, end);
-      const ok = onDocker ? await this.limits.docker(() => this.hostLimit(steps[0].node)(() => this.runSteps(steps, errors))) : await this.runSteps(steps, errors);
+      const ok = onDocker ? await this.limits.docker.run(steps[0].node, () => this.runSteps(steps, errors)) : await this.runSteps(steps, errors);
       if (!ok) return;
       i = end;
     }
@@ -75,7 +89,7 @@ export class ChainRunner {
   private async runSteps(steps: Change[], errors: string[]): Promise<boolean> {
     for (const change of steps) {
       try {
-        await this.clock.time(change, () => this.perform(change));
+        await this.clock.time([change], () => this.perform(change));
         this.applied++;
         this.progress.done(change);
       } catch (err) {
@@ -88,11 +102,5 @@ export class ChainRunner {
       }
     }
     return true;
-  }
-
-  private hostLimit(node: string): ReturnType<typeof pLimit> {
-    let limit = this.hostLimits.get(node);
-    if (!limit) this.hostLimits.set(node, (limit = pLimit(this.limits.perHost)));
-    return limit;
   }
 }

@@ -6,24 +6,42 @@
  * Every step is idempotent (steps.ts), so a run killed at any point converges when it is
  * run again.
  */
-import pLimit from "p-limit";
 import { DcpError } from "../../model/errors";
 import { Inventory } from "../../model/inventory";
-import { ConsulClient } from "../consul/client";
+import { AGENT_SOCKETS_PER_HOST, ConsulClient } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { UpstreamBatcher } from "../discovery/upstream-batcher";
 import { CpuScaling } from "../docker/cpu-limit";
 import { DockerHosts } from "../docker/hosts";
-import { ChainDirection, Change, CreateChange, RuntimePlan } from "../plan/types";
+import { AssignHostChange, ChainDirection, Change, CreateChange, RuntimePlan, UnassignHostChange } from "../plan/types";
 import { ChainRunner } from "./chains";
+import { HostLimit } from "./limits";
 import { Progress } from "./progress";
-import { performChange, StepContext } from "./steps";
+import { assignHosts, performChange, StepContext } from "./steps";
 import { PhaseClock, PhaseTiming } from "./timing";
 
+/**
+ * Docker steps in flight on one host by default. A daemon works at a few containers at a
+ * time; two keep it from idling between one answer and the next request, four also use a
+ * cloud host's spare cores. It is also the number of connections kept to each daemon.
+ */
+export const DEFAULT_PER_HOST = 4;
+
+/**
+ * Docker steps in flight over all hosts by default: high enough that a thousand hosts all
+ * work at once (the per-host bound is what protects each daemon), low enough to bound
+ * dcp's own sockets (one connection per step) and memory.
+ */
+export const DEFAULT_PARALLEL = 1024;
+
+/** Calls to one host's agent at once (as many as its client keeps connections), and over all agents. */
+const AGENT_CALLS_PER_HOST = AGENT_SOCKETS_PER_HOST;
+const AGENT_CALLS_PARALLEL = 256;
+
 export interface ExecuteOptions extends CpuScaling {
-  /** Docker steps in flight at once; chains in flight: four times this. Default 16. */
+  /** Docker steps in flight over all hosts; chains in flight: four times this. Default DEFAULT_PARALLEL. */
   parallel?: number;
-  /** Docker requests in flight per host daemon. Default 8. */
+  /** Docker steps in flight per host daemon. Default DEFAULT_PER_HOST. */
   perHost?: number;
   /** How long a new container may take to answer its health check. Default 60 s. */
   healthTimeoutMs?: number;
@@ -41,7 +59,8 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   const clock = new PhaseClock();
   const publisher = new DiscoveryPublisher(consul);
   const hosts = new Map(inventory.hosts.map((h) => [h.node, h]));
-  const docker = pLimit(options.parallel ?? 16);
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  const docker = new HostLimit(options.perHost ?? DEFAULT_PER_HOST, parallel);
   const upstreams = new UpstreamBatcher(publisher, consul.config.upstreamPrefix, inventory.upstreams);
   const steps: StepContext = {
     consul,
@@ -49,8 +68,8 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     dockers,
     hosts,
     upstreams,
-    consulLimit: pLimit(32),
-    dockerIdle: () => docker.activeCount + docker.pendingCount === 0,
+    agents: new HostLimit(AGENT_CALLS_PER_HOST, AGENT_CALLS_PARALLEL),
+    dockerIdle: () => docker.idle(),
     healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
     cpu: options,
     warnings: [],
@@ -59,12 +78,12 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     const h = hosts.get(node);
     return !h || !h.healthy || h.containers === null;
   };
-  const limits = { docker, perHost: options.perHost ?? 8, chains: 4 * (options.parallel ?? 16) };
-  const runner = new ChainRunner((change) => performChange(change, steps), limits, upstreams, clock, options.progress, lost);
+  const runner = new ChainRunner((change) => performChange(change, steps), { docker, chains: 4 * parallel }, upstreams, clock, options.progress, lost);
   for (const [wave, changes] of waves(plan.changes)) {
     // In-place replacements run beside the up chains: each takes down only its own old container.
     for (const directions of STEPS_OF_A_WAVE) {
-      const errors = await runner.run(changes.filter((c) => directions.includes(c.direction)));
+      const inStep = changes.filter((c) => directions.includes(c.direction));
+      const errors = directions[0] === "host" ? await runner.runTogether(inStep.filter(isHostChange), (hosts) => assignHosts(hosts, steps)) : await runner.run(inStep);
       // Stop here: later steps (removing old containers) rely on these having succeeded.
       if (errors.length > 0) throw stopped(plan, wave, runner.applied, errors);
     }
@@ -73,6 +92,9 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
 }
 
 const STEPS_OF_A_WAVE: ChainDirection[][] = [["host"], ["up", "in-place"], ["down"]];
+function isHostChange(c: Change): c is AssignHostChange | UnassignHostChange {
+  return c.kind === "assign-host" || c.kind === "unassign-host";
+}
 
 /** The plan's changes by wave, lowest first. */
 function waves(changes: Change[]): Array<[number, Change[]]> {

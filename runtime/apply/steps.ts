@@ -3,17 +3,17 @@
  * container of the same name, stop/remove/deregister accept "already gone", upstream
  * writes are a diff against what KV holds.
  */
-import pLimit from "p-limit";
 import { KV, SERVICE_META } from "../../model/host-metadata";
 import { InventoryHost } from "../../model/inventory";
-import { ConsulClient } from "../consul/client";
+import { ConsulClient, KvOp } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
 import { UpstreamBatcher } from "../discovery/upstream-batcher";
 import { cpuLimit, CpuScaling } from "../docker/cpu-limit";
 import { DockerHosts } from "../docker/hosts";
 import { assignmentValue } from "../inventory/read";
-import { Change, RegisterChange } from "../plan/types";
+import { AssignHostChange, Change, RegisterChange, UnassignHostChange } from "../plan/types";
 import { waitHealthy } from "./health";
+import { HostLimit } from "./limits";
 import { awaitTakeDown } from "./take-down";
 
 /** The fleet as the steps reach it. */
@@ -23,8 +23,8 @@ export interface StepContext {
   dockers: DockerHosts;
   hosts: Map<string, InventoryHost>;
   upstreams: UpstreamBatcher;
-  /** Bounds Consul agent calls (register, deregister). */
-  consulLimit: ReturnType<typeof pLimit>;
+  /** Calls to host agents (register, deregister), per agent and overall: every host registers at once. */
+  agents: HostLimit;
   /** No Docker step is running or queued. */
   dockerIdle: () => boolean;
   healthTimeoutMs: number;
@@ -37,13 +37,10 @@ export interface StepContext {
 export async function performChange(change: Change, ctx: StepContext): Promise<void> {
   const host = ctx.hosts.get(change.node);
   const docker = () => ctx.dockers.get(change.node, host!.dockerEndpoint);
-  const assignment = (node: string) => KV.assignment(ctx.consul.config.kvRoot, node);
   switch (change.kind) {
     case "assign-host":
-      return ctx.consul.kvPut(assignment(change.node), assignmentValue(change.pools));
     case "unassign-host":
-      if (change.pools.length > 0) return ctx.consul.kvPut(assignment(change.node), assignmentValue(change.pools));
-      return ctx.consul.kvDelete(assignment(change.node));
+      return assignHosts([change], ctx);
     case "create":
       await docker().create(change, cpuLimit(change.resources.cpu, host!.capacity.cpu, ctx.cpu));
       return;
@@ -52,13 +49,13 @@ export async function performChange(change: Change, ctx: StepContext): Promise<v
     case "wait-healthy":
       return waitHealthy(change, () => docker().running(change.containerName), ctx.dockerIdle, ctx.healthTimeoutMs);
     case "register":
-      return ctx.consulLimit(() => register(change, ctx.publisher));
+      return ctx.agents.run(change.node, () => register(change, ctx.publisher));
     case "publish-upstream":
       return ctx.upstreams.publish(change);
     case "unpublish-upstream":
       return ctx.upstreams.unpublish(change.upstream, change.server);
     case "drain":
-      return ctx.consulLimit(() => ctx.publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId));
+      return ctx.agents.run(change.node, () => ctx.publisher.deregisterContainer({ node: change.node, address: change.address }, change.serviceId));
     case "await-consumers":
       return awaitTakeDown(change, ctx.warnings);
     case "stop":
@@ -66,6 +63,19 @@ export async function performChange(change: Change, ctx: StepContext): Promise<v
     case "remove":
       return docker().remove(change.containerId);
   }
+}
+
+/**
+ * Host changes (assign, unassign) have no order among them: their KV writes go together,
+ * 64 per transaction, instead of one Raft write per host.
+ */
+export async function assignHosts(changes: Array<AssignHostChange | UnassignHostChange>, ctx: StepContext): Promise<void> {
+  const root = ctx.consul.config.kvRoot;
+  // A host unassigned from its last pool goes back to the buffer: no assignment at all.
+  const ops: KvOp[] = changes.map((c) =>
+    c.kind === "unassign-host" && c.pools.length === 0 ? { verb: "delete", key: KV.assignment(root, c.node) } : { verb: "set", key: KV.assignment(root, c.node), value: assignmentValue(c.pools) },
+  );
+  await ctx.consul.txn(ops);
 }
 
 /** The container as a catalog service on its host's agent, with the pool's health check. */

@@ -30,15 +30,18 @@ export class PhaseClock {
   private readonly t0 = Date.now();
   private readonly phases = new Map<Phase, PhaseTiming>();
 
-  /** Runs one change's step and stretches its phase's span over it. */
-  async time(change: Change, step: () => Promise<void>): Promise<void> {
-    const phase = PHASE_OF[change.kind];
+  /** Runs the step of `changes` (one change, or several done together) and stretches their phases' spans over it. */
+  async time(changes: Change[], step: () => Promise<void>): Promise<void> {
     const started = this.seconds();
-    const timing = this.phases.get(phase) ?? { phase, startedAt: started, endedAt: started };
-    timing.startedAt = Math.min(timing.startedAt, started);
-    this.phases.set(phase, timing);
+    const spans = [...new Set(changes.map((c) => PHASE_OF[c.kind]))].map((phase) => {
+      const timing = this.phases.get(phase) ?? { phase, startedAt: started, endedAt: started };
+      timing.startedAt = Math.min(timing.startedAt, started);
+      this.phases.set(phase, timing);
+      return timing;
+    });
     await step();
-    timing.endedAt = Math.max(timing.endedAt, this.seconds());
+    const ended = this.seconds();
+    for (const timing of spans) timing.endedAt = Math.max(timing.endedAt, ended);
   }
 
   timings(): PhaseTiming[] {

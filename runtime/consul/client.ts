@@ -7,6 +7,8 @@
  * routine during an apply and an apply must ride it out. 4xx answers are never retried: they
  * mean the request or the token is wrong, and waiting will not fix that.
  */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { isNativeError } from "node:util/types";
 import Consul from "consul";
 import { DcpError } from "../../model/errors";
@@ -83,6 +85,12 @@ export interface ServiceRegistration {
 export type CheckStatus = "passing" | "warning" | "critical";
 
 const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections kept to one host's agent. Registrations on an agent are quick local writes
+ * (a few ms), and the executor sends at most this many to one agent at a time.
+ */
+export const AGENT_SOCKETS_PER_HOST = 2;
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
@@ -91,11 +99,13 @@ export class ConsulClient {
   private readonly consul: Consul;
   private readonly agents = new Map<string, ConsulClient>();
 
-  constructor(config: ConsulConfig) {
+  /** `maxSockets`: connections kept to the address; default unbounded (one server, many requests at once). */
+  constructor(config: ConsulConfig, maxSockets?: number) {
     this.config = config;
     const url = new URL(normaliseAddress(config.address, "Consul address"));
     const secure = url.protocol === "https:";
     this.consul = new Consul({
+      ...(maxSockets && { agent: new (secure ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets }) }),
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 443 : 80,
       secure,
@@ -113,7 +123,7 @@ export class ConsulClient {
   agentAt(hostAddress: string): ConsulClient {
     let agent = this.agents.get(hostAddress);
     if (!agent) {
-      agent = new ConsulClient({ ...this.config, address: `http://${hostAddress}:${this.config.agentPort}` });
+      agent = new ConsulClient({ ...this.config, address: `http://${hostAddress}:${this.config.agentPort}` }, AGENT_SOCKETS_PER_HOST);
       this.agents.set(hostAddress, agent);
     }
     return agent;

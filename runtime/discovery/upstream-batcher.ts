@@ -30,7 +30,8 @@ export interface UpstreamServer {
   failTimeoutSeconds: number;
 }
 
-type Edit = { edit: (entries: UpstreamEntry[]) => UpstreamEntry[]; resolve: () => void; reject: (err: unknown) => void };
+/** An edit of an upstream's entries by server. */
+type Edit = { edit: (entries: Map<string, UpstreamEntry>) => void; resolve: () => void; reject: (err: unknown) => void };
 
 export class UpstreamBatcher {
   /** What KV holds, by upstream then server: each flush diffs only its own upstream. */
@@ -54,12 +55,12 @@ export class UpstreamBatcher {
   publish(s: UpstreamServer): Promise<void> {
     const params = { weight: s.weight, maxFails: s.maxFails, failTimeoutSeconds: s.failTimeoutSeconds, down: false };
     const entry: UpstreamEntry = { upstream: s.upstream, server: s.server, ...params, raw: upstreamValue(params) };
-    return this.change(s.upstream, (entries) => [...entries.filter((e) => e.server !== s.server), entry]);
+    return this.change(s.upstream, (entries) => void entries.set(s.server, entry));
   }
 
   /** Takes the server out of the upstream; resolves once KV says so. */
   unpublish(upstream: string, server: string): Promise<void> {
-    return this.change(upstream, (entries) => entries.filter((e) => e.server !== server));
+    return this.change(upstream, (entries) => void entries.delete(server));
   }
 
   /** Runs `work` as a writer: while it runs and is not waiting on a queue, flushes wait their window for its edits. */
@@ -115,8 +116,10 @@ export class UpstreamBatcher {
   private async write(upstream: string, batch: Edit[]): Promise<void> {
     const entries = this.entries(upstream);
     const live = [...entries.values()];
-    const desired = batch.reduce((list, e) => e.edit(list), live.filter((u) => !u.down));
-    const ops = diffUpstreams(desired, live, this.prefix);
+    // Edits on a map by server: a batch costs its size, not its size times the upstream's.
+    const desired = new Map(live.filter((u) => !u.down).map((u) => [u.server, u]));
+    for (const e of batch) e.edit(desired);
+    const ops = diffUpstreams([...desired.values()], live, this.prefix);
     if (ops.length > 0) await this.writes.apply(ops);
     for (const op of ops) {
       const k = parseUpstreamKey(this.prefix, op.key);

@@ -18,4 +18,10 @@ export class DockerHosts {
     }
     return driver;
   }
+
+  /** Closes every daemon's kept connections (the end of a command). */
+  close(): void {
+    for (const driver of this.drivers.values()) driver.close();
+    this.drivers.clear();
+  }
 }

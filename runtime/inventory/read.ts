@@ -11,10 +11,23 @@ import { DiscoveryPublisher } from "../discovery/publisher";
 import { DockerHosts } from "../docker/hosts";
 import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "../../model/inventory";
 
+/**
+ * Daemons asked at once by default. A read is a TLS handshake and one list: dcp's own CPU
+ * (a few ms per new connection) is what bounds a thousand of them, and more in flight only
+ * makes each wait longer in dcp's queue, which eats into its daemon's timeout. 64 keeps
+ * that wait under a second even on two shared cores while hosts far away (tens of ms)
+ * still overlap.
+ */
+export const INVENTORY_PARALLEL = 64;
+
 export interface ReadInventoryOptions {
-  /** Daemons asked at once. Default 16. */
+  /** Daemons asked at once. Default INVENTORY_PARALLEL. */
   parallel?: number;
-  /** A daemon that does not answer within this is taken as down. Default 5000 ms. */
+  /**
+   * A daemon that does not answer within this is taken as lost (unhealthy, its containers
+   * unknown), so a slow or dead host never holds up the others. Default 5000 ms: a live
+   * daemon answers a list in milliseconds, even a busy one within a second or two.
+   */
   daemonTimeoutMs?: number;
 }
 
@@ -76,7 +89,7 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
   const assignedByNode = new Map<string, string[]>();
   for (const { key, value } of assignments) assignedByNode.set(key.slice(KV.assignments(root).length), parseAssignment(value));
 
-  const limit = pLimit(options.parallel ?? 16);
+  const limit = pLimit(options.parallel ?? INVENTORY_PARALLEL);
   const timeoutMs = options.daemonTimeoutMs ?? 5000;
   const dcpNodes = nodes.filter((n) => n.meta[NODE_META.docker]).sort((a, b) => (a.node < b.node ? -1 : 1));
   const hosts = await Promise.all(

@@ -25,3 +25,22 @@ export function testSiteOptions(): SiteUpOptions {
     hostMemoryMiB: preset.hosts[0].memoryMiB,
   };
 }
+
+/**
+ * The 40-host site of test/fleet/large-site.test.ts, beside the test site: its name with
+ * "40" appended, the third octet of its subnet + 100, its Consul ports + 1000.
+ */
+export function largeSiteOptions(hosts: number): SiteUpOptions {
+  const base = siteLayout(testSiteOptions());
+  const [a, b, c] = base.subnet.split(".").map(Number);
+  const http = Number(base.consulHttp.split(":").pop()) + 1000;
+  return {
+    name: `${base.name}40`,
+    hosts,
+    subnet: `${a}.${b}.${(c + 100) % 256}.0/24`,
+    consulHttpPort: http,
+    consulDnsPort: http + 100,
+    hostCpu: base.hosts[0].cpu,
+    hostMemoryMiB: base.hosts[0].memoryMiB,
+  };
+}

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -30,17 +31,29 @@ describe("Docker connections", () => {
     expect(() => connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir })).toThrow(/cert\.pem not found/);
   });
 
-  test("with complete TLS material the client speaks https with the client certificate", () => {
+  /** A self-signed certificate as ca.pem and cert.pem, its key as key.pem. */
+  const tlsDir = () => {
     const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
-    for (const f of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, f), `${f} contents`);
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=dcp"], { cwd: dir, stdio: "ignore" });
+    copyFileSync(join(dir, "cert.pem"), join(dir, "ca.pem"));
+    return dir;
+  };
+
+  test("with complete TLS material the client speaks https with the client certificate", () => {
+    const dir = tlsDir();
     const docker = connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir });
     expect(modem(docker).protocol).toBe("https");
-    expect(String(modem(docker).cert)).toBe("cert.pem contents");
+    expect(String(modem(docker).cert)).toBe(readFileSync(join(dir, "cert.pem"), "utf8"));
+  });
+
+  test("TLS material that is not PEM is refused naming its dir", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
+    for (const f of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, f), `${f} contents`);
+    expect(() => connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir })).toThrow(`TLS material in ${dir} is not usable`);
   });
 
   test("the keep-alive agent formats as one short line: docker-modem inspects every request's options, even with its debug output off", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dcp-tls-"));
-    for (const f of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(dir, f), `${f} contents`);
+    const dir = tlsDir();
     const agent = (connectDocker("tcp://10.0.0.5:2376", { tlsDir: dir }).modem as unknown as { agent: object }).agent;
     expect(inspect({ agent }, { showHidden: true, depth: null })).toBe("{ agent: [docker agent 10.0.0.5:2376] }");
   });

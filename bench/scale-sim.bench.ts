@@ -1,0 +1,130 @@
+/**
+ * SIMULATION: one `dcp apply` of 10,000 containers onto 1,000 simulated hosts (bench/sim/):
+ * stand-ins for each host's Docker Engine API (TLS) and Consul agent on loopback
+ * addresses, whose calls take the latencies measured on the real daemons of a local site
+ * (bench/sim/latencies.json), once as measured and once scaled to cloud-like hosts
+ * (create + start 1.5 s). What is not a host stays real: dcp runs unchanged in this
+ * process, against a real Consul server (KV, transactions, catalog, sessions).
+ *
+ * Figures: wall time; the ideal, i.e. the busiest simulated host's own serial work (no
+ * client can finish before it); dcp's CPU per container; peak memory and sockets of dcp.
+ *
+ *   npm run bench -- scale-sim
+ *
+ * For a smaller try: DCP_SIM_HOSTS, DCP_SIM_CONTAINERS, DCP_SIM_VARIANTS=local|cloud (figures
+ * then describe that run; the committed results are of the full size).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KV } from "../model/host-metadata";
+import { applyDesired } from "../runtime";
+import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
+import { Benchmark, Figure, peakRssMB } from "./harness";
+import { benchDesired, benchPool } from "./runtime-support";
+import { SimFleet, simHosts, startConsulServer } from "./sim/control";
+import { SimHostSpec } from "./sim/fleet";
+import { factorFor, readLatencyFile } from "./sim/latencies";
+
+const HOSTS = Number(process.env.DCP_SIM_HOSTS ?? 1000);
+const CONTAINERS = Number(process.env.DCP_SIM_CONTAINERS ?? 10_000);
+const IMAGE = "registry.sim/dcp/demo:1";
+/** Two processes serve the simulated hosts, so the stand-ins are not what limits the run. */
+const SHARDS = 2;
+
+interface Variant {
+  name: "local" | "cloud";
+  factor: number;
+  what: string;
+}
+
+interface RunResult {
+  wallSeconds: number;
+  idealSeconds: number;
+  cpuMsPerContainer: number;
+  peakSockets: number;
+  simCpuSeconds: number;
+  catalogWrites: number;
+  reaped: number;
+}
+
+/** Every host initialised, as its bootstrap reports. */
+async function reportReady(consul: ConsulClient, hosts: SimHostSpec[]): Promise<void> {
+  const at = new Date().toISOString();
+  await consul.txn(hosts.map((h) => ({ verb: "set" as const, key: KV.hostInit(consul.config.kvRoot, h.node), value: JSON.stringify({ stage: "ready", ok: true, at }) })));
+}
+
+/** Hosts that lost their serfHealth check: the server reaps catalog nodes that are not serf members (every 60 s). */
+async function reapedHosts(consul: ConsulClient, hosts: SimHostSpec[]): Promise<number> {
+  const serf = new Set((await consul.checks()).filter((c) => c.checkId === "serfHealth").map((c) => c.node));
+  return hosts.filter((h) => !serf.has(h.node)).length;
+}
+
+async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), "dcp-sim-"));
+  const cleanup: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
+  try {
+    const server = await startConsulServer(dir);
+    cleanup.unshift(server.stop);
+    const fleet = await SimFleet.start(hosts, { consulAddress: server.address, latencyFactor: variant.factor, image: IMAGE, shards: SHARDS, seed: 16 });
+    cleanup.unshift(() => fleet.stop());
+    const consul = new ConsulClient(consulConfigFromEnv({ address: server.address }));
+    cleanup.unshift(() => consul.close());
+    await fleet.join();
+    await reportReady(consul, hosts);
+    const pool = benchPool({ image: IMAGE }, "sim-feed", CONTAINERS);
+    const cpu0 = process.cpuUsage();
+    const report = await applyDesired(benchDesired([pool]), { consul, tlsDir: fleet.tlsDir, profile: "cloud", progress: "quiet", waitLockSeconds: 60 });
+    const cpu = process.cpuUsage(cpu0);
+    await fleet.synced();
+    const sim = await fleet.report();
+    const created = sim.hosts.reduce((s, h) => s + h.containers, 0);
+    const published = (await consul.kvList(`${consul.config.upstreamPrefix}/${pool.upstream!.name}/`)).length;
+    if (created !== CONTAINERS || published !== CONTAINERS) throw new Error(`${variant.name}: ${created} containers and ${published} upstream entries, expected ${CONTAINERS}`);
+    return {
+      wallSeconds: report.timings.totalSeconds,
+      idealSeconds: Math.max(...sim.hosts.map((h) => h.busyMs)) / 1000,
+      cpuMsPerContainer: (cpu.user + cpu.system) / 1000 / CONTAINERS,
+      peakSockets: sim.clientPeakSockets,
+      simCpuSeconds: sim.cpuSeconds,
+      catalogWrites: sim.catalogWrites,
+      reaped: await reapedHosts(consul, hosts),
+    };
+  } finally {
+    for (const step of cleanup) await step();
+  }
+}
+
+function figures(variant: Variant, r: RunResult): Figure[] {
+  const p = `scale-sim.${variant.name}`;
+  const reaped = r.reaped > 0 ? `; the Consul server reaped ${r.reaped} simulated nodes during the run (they are not serf members)` : "";
+  const wallTarget: Figure["target"] = variant.name === "local" ? { op: "<=", value: 60 } : undefined;
+  return [
+    { name: `${p}.wall.seconds`, value: r.wallSeconds, unit: "s", target: wallTarget, note: `SIMULATION, ${variant.what}: ${CONTAINERS} containers on ${HOSTS} hosts, one apply (inventory, plan, create, start, healthy, registered, published)${reaped}` },
+    { name: `${p}.ideal.seconds`, value: r.idealSeconds, unit: "s", note: "the busiest simulated host's own serial work (create, start)" },
+    { name: `${p}.wall/ideal`, value: r.wallSeconds / r.idealSeconds, unit: "ratio", target: variant.name === "cloud" ? { op: "<=", value: 1.2 } : undefined },
+    { name: `${p}.dcp-cpu-per-container.ms`, value: r.cpuMsPerContainer, unit: "ms", note: "dcp's own CPU (user + system) over the apply, per container" },
+    { name: `${p}.peak-sockets`, value: r.peakSockets, unit: "sockets", note: "dcp's open sockets, sampled every 250 ms by the simulation's process" },
+    { name: `${p}.simulation-cpu.seconds`, value: r.simCpuSeconds, unit: "s", note: `for context: the stand-ins' own CPU (${SHARDS} processes); ${r.catalogWrites} catalog writes by the simulated agents` },
+  ];
+}
+
+const bench: Benchmark = {
+  name: "scale-sim",
+  needsFleet: false,
+  async run(): Promise<Figure[]> {
+    const latencies = readLatencyFile();
+    const hosts = simHosts(HOSTS);
+    const variants: Variant[] = [
+      { name: "local", factor: 1, what: `latencies as measured (${latencies.measuredAt.slice(0, 10)})` },
+      { name: "cloud", factor: factorFor(latencies, 1.5), what: `cloud-like latencies (measured × ${factorFor(latencies, 1.5).toFixed(2)}: create + start 1.5 s)` },
+    ];
+    const only = process.env.DCP_SIM_VARIANTS?.split(",");
+    const out: Figure[] = [];
+    for (const variant of variants.filter((v) => !only || only.includes(v.name))) out.push(...figures(variant, await runVariant(variant, hosts)));
+    out.push({ name: "scale-sim.peak-memory.MB", value: peakRssMB(), unit: "MB", target: { op: "<=", value: 1024 }, note: "dcp's peak RSS over both runs" });
+    return out;
+  },
+};
+
+export default bench;
