@@ -9,7 +9,7 @@ import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { replicaProblems } from "../model/pool-rules/pool";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
-import { localSiteImage } from "../local-site";
+import { localSiteTarget, readSite } from "../local-site";
 import { RuntimeOptions } from "../runtime";
 import { DcpError } from "../model/errors";
 import { Profile } from "../model/profile";
@@ -22,6 +22,7 @@ export interface RuntimeCliOptions {
   insecureDocker?: boolean;
   seed?: string;
   batchPercent?: string;
+  site?: string;
 }
 
 export function addRuntimeOptions(command: Command): Command {
@@ -30,6 +31,7 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--json", "print JSON instead of tables")
     .option("--pool <names...>", "only these pools (others are left alone)")
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing stacks/")
+    .option("--site <name>", "a local site: its Consul server and Docker client certificates instead of CONSUL_HTTP_ADDR and DCP_TLS_DIR")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
     .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)")
     .option("--batch-percent <n>", "share of a pool replaced per rolling-update wave", "25");
@@ -43,7 +45,9 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
 }
 
 export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
+  const site = options.site ? readSite(options.site) : undefined;
   return {
+    ...(site ? { consulAddress: site.consulHttp, tlsDir: site.tlsDir } : {}),
     profile: options.profile,
     pools: options.pool,
     insecureDocker: options.insecureDocker,
@@ -90,10 +94,10 @@ function desiredPoolProblems(pool: unknown, before: unknown[]): FieldProblem[] {
 
 export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredState> {
   if (options.desired) return readDesiredFile(options.desired);
-  return (await synthesizeProject(options.profile)).desired;
+  return (await synthesizeProject(options.profile, undefined, options.site)).desired;
 }
 
-/** Synthesizes the project in the working directory; on the local profile its pools run the local fleet's demo image. */
-export function synthesizeProject(profile: Profile, outDir?: string): Promise<SynthesizeResult> {
-  return synthesize(process.cwd(), { profile, outDir, localImage: profile === "local" ? localSiteImage() : undefined });
+/** Synthesizes the project in the working directory; on the local profile, for the local site (env DCP_SITE by default). */
+export function synthesizeProject(profile: Profile, outDir?: string, site?: string): Promise<SynthesizeResult> {
+  return synthesize(process.cwd(), { profile, outDir, localSite: profile === "local" ? localSiteTarget(site) : undefined });
 }

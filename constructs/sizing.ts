@@ -15,6 +15,7 @@
  * bought there, somebody must add hosts (the summary says so).
  */
 import { Resources } from "../model/container-types";
+import type { LocalFleetHosts } from "./local-hosts";
 
 export interface SizingPool {
   name: string;
@@ -70,6 +71,8 @@ export interface FleetSizing {
 export interface FleetSummary {
   allocations: PoolAllocation[];
   fleets: FleetSizing[];
+  /** Local profile: the hosts each fleet gets on the local site (capped). */
+  local?: LocalFleetHosts[];
 }
 
 interface PackedHost {

@@ -7,6 +7,7 @@ import { LocalSite, LocalSiteHost } from "./types";
 import { hostStateDir, hostTlsDir } from "./layout";
 import { registryHasTag } from "./daemons";
 import { DcpError } from "../model/errors";
+import { namespacePids } from "./network";
 import { readPid, run, stopProcesses, tryRun } from "./system";
 
 const REPO_ROOT = join(__dirname, "..");
@@ -54,12 +55,19 @@ export async function stopDockerDaemon(fleet: LocalSite, host: LocalSiteHost): P
   if (pid !== null) await stopProcesses([pid], 30_000);
 }
 
+/** Stops a host's daemons by their pid files (a namespace that is gone leaves no other trace of them), then what is left in its namespace. */
+export async function stopHostProcesses(fleet: LocalSite, node: string): Promise<void> {
+  const dir = hostStateDir(fleet, node);
+  const pids = ["docker.pid", "consul.pid"].map((f) => readPid(join(dir, f))).filter((p): p is number => p !== null);
+  await stopProcesses([...pids, ...(await namespacePids(node))]);
+}
+
 /**
- * Builds the demo image from busybox-static and entrypoint.sh, imports it on the first
- * host's daemon and pushes dcp/demo:1 and dcp/demo:2 to the fleet's registry. Rebuilt
- * when entrypoint.sh changed since the last push.
+ * Builds the demo image from busybox-static and entrypoint.sh, imports it on the daemon of
+ * `builder` (a host of the site; the base has no daemon of its own) and pushes dcp/demo:1
+ * and dcp/demo:2 to the site's registry. Rebuilt when entrypoint.sh changed since the last push.
  */
-export async function ensureDemoImages(fleet: LocalSite): Promise<boolean> {
+export async function ensureDemoImages(fleet: LocalSite, builder: string): Promise<boolean> {
   const source = createHash("sha256").update(readFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"))).digest("hex");
   const pushed = join(fleet.stateDir, "registry", "demo-source.sha256");
   const current = existsSync(pushed) && readFileSync(pushed, "utf8").trim() === source;
@@ -76,7 +84,7 @@ export async function ensureDemoImages(fleet: LocalSite): Promise<boolean> {
     copyFileSync(join(DEMO_IMAGE_DIR, "entrypoint.sh"), join(rootfs, "entrypoint.sh"));
     const tarball = `${rootfs}.tar`;
     await run("tar", ["-C", rootfs, "-cf", tarball, ...readdirSync(rootfs)]);
-    const host = dockerSocket(fleet, fleet.hosts[0].node);
+    const host = dockerSocket(fleet, builder);
     for (const [tag, version] of [[fleet.image, "1"], [fleet.imageNext, "2"]]) {
       await run("docker", [
         "-H", host, "import",
@@ -90,7 +98,7 @@ export async function ensureDemoImages(fleet: LocalSite): Promise<boolean> {
     rmSync(tarball, { force: true });
     // Hosts that pulled an older build drop its tags, so their next pull gets this one.
     await Promise.all(
-      fleet.hosts.slice(1).map((h) => tryRun("docker", ["-H", dockerSocket(fleet, h.node), "rmi", "-f", fleet.image, fleet.imageNext])),
+      fleet.hosts.filter((h) => h.node !== builder).map((h) => tryRun("docker", ["-H", dockerSocket(fleet, h.node), "rmi", "-f", fleet.image, fleet.imageNext])),
     );
     writeFileSync(pushed, `${source}\n`);
   } finally {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   } else {
     const { buildStacks } = require(join(codeDir, "stacks"));
     const poolsDir = existsSync(join(projectDir, "stacks", "pools")) ? join(projectDir, "stacks", "pools") : projectDir;
-    result = synthesizeStacks((app: unknown) => buildStacks(app, { profile, projectDir: codeDir, poolsDir, localImage: "dcp/demo:1" }));
+    result = synthesizeStacks((app: unknown) => buildStacks(app, { profile, projectDir: codeDir, poolsDir }));
   }
   process.stdout.write(JSON.stringify({ stacks: result.stacks, desired: result.desired }));
 }

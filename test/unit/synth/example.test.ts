@@ -7,18 +7,19 @@ import { PROTECTED_PORTS } from "../../../constructs/network";
 import { synthesize, synthesizeStacks, SynthesizeResult } from "../../../constructs/synthesize";
 import { LOCAL_REPLICA_DIVISOR } from "../../../constructs/dcp-stack";
 import { PROJECT_DIR, topology } from "../../support/stack-fixture";
+import { schemaProblems } from "../../support/schema-check";
 
 let cloud: SynthesizeResult;
 let local: SynthesizeResult;
 let tf: any;
 beforeAll(async () => {
   cloud = await synthesize(PROJECT_DIR);
-  local = await synthesize(PROJECT_DIR, { profile: "local", localImage: "192.168.77.1:5000/dcp/demo:1" });
+  local = await synthesize(PROJECT_DIR, { profile: "local", localSite: { name: "dcp", image: "192.168.77.1:5000/dcp/demo:1", ledger: {} } });
   tf = cloud.stacks[0].terraform;
 });
 const resources = (type: string): any[] => Object.values(tf.resource[type] ?? {});
 const schema = JSON.parse(readFileSync(join(PROJECT_DIR, "scripts", "alicloud-bindings", "schema", "provider-schema.subset.json"), "utf8"));
-const taggable = (type: string) => "tags" in schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type].block.attributes;
+const taggable = (type: string) => "tags" in (schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type]?.block.attributes ?? {});
 
 describe("the example stack, cloud profile", () => {
   it("loads the pool files and the TypeScript pools, with dependency ratios resolved", () => {
@@ -131,9 +132,14 @@ describe("determinism", () => {
 });
 
 describe("the example stack, local profile", () => {
-  it("creates no Terraform resources", () => {
-    expect(local.stacks[0].terraform.resource).toBeUndefined();
-    expect(local.stacks[0].terraform.provider).toBeUndefined();
+  it("creates the site's hosts, the runtime and its teardown with Terraform's built-in provider only", () => {
+    const localTf = local.stacks[0].terraform;
+    expect(Object.keys(localTf.resource)).toEqual(["terraform_data"]);
+    expect(Object.keys(localTf.resource.terraform_data).sort()).toEqual(["host", "runtime", "teardown"]);
+    expect(localTf.provider).toBeUndefined();
+    expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.tfstate" } });
+    expect(schemaProblems(localTf)).toEqual([]);
+    expect(Object.keys(localTf.resource.terraform_data.host.for_each)).toEqual(local.desired.fleets.flatMap((f) => f.hosts!));
   });
   it("scales replicas down, at least one, and runs the local image without the pools' commands", () => {
     for (const p of local.desired.pools) {
@@ -215,6 +221,14 @@ describe("writing output", () => {
     expect(desired.pools.map((p: { name: string }) => p.name)).toContain("feed-api");
     expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).fleets).toHaveLength(2);
 
+    // Terraform's own files in a stack directory (cdktf deploy's state) survive a synth.
+    writeFileSync(join(out, "stacks", "example", "terraform.example.tfstate"), "state");
+    mkdirSync(join(out, "stacks", "example", ".terraform"));
+    await synthesize(root, { outDir: out });
+    expect(readFileSync(join(out, "stacks", "example", "terraform.example.tfstate"), "utf8")).toBe("state");
+    expect(existsSync(join(out, "stacks", "example", ".terraform"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "stacks", "example", "desired.json"), "utf8"))).toEqual(desired);
+
     writeFileSync(join(out, "marker"), "kept");
     const bad = project("cycle", goodFeedApi.replace("- { pool: feed-cache, ratio: 0.2 }", "- { pool: feed-cahce, ratio: 0.2 }"));
     await expect(synthesize(bad, { outDir: out })).rejects.toThrow('pool "feed-api" depends on "feed-cahce", which is not defined');
@@ -225,7 +239,8 @@ describe("writing output", () => {
     const dcp = join(PROJECT_DIR, "bin", "dcp");
     const ok = execFileSync(dcp, ["synth", "--out", join(dir, "ok")], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(ok).toContain("bj-standard");
-    expect(ok).toMatch(/profile cloud: 1 stack\(s\), 21 Terraform resources, 6 pools/);
+    // 21 Alibaba Cloud resources, the runtime and its teardown.
+    expect(ok).toMatch(/profile cloud: 1 stack\(s\), 23 Terraform resources, 6 pools/);
     expect(existsSync(join(dir, "ok", "stacks", "example", "cdk.tf.json"))).toBe(true);
 
     const bad = project("negative", goodFeedApi.replace("replicas: 120", "replicas: -3"));
