@@ -219,7 +219,8 @@ export class DcpStack extends TerraformStack {
           container: CONTAINER_TYPES[p.pool.containerType],
           effectiveReplicas: effective.get(p.name)!,
           idcs: p.pool.idcs,
-          antiAffinity: p.pool.placement.antiAffinity === "host",
+          // Host networking: two containers of a pool with a fixed port cannot share a host.
+          antiAffinity: p.pool.placement.antiAffinity === "host" || p.pool.ports.some((port) => port.port > 0),
         })),
       );
     } catch (err) {

@@ -27,7 +27,7 @@ export interface SizingPool {
   effectiveReplicas: number;
   /** IDCs in preference order. */
   idcs: string[];
-  /** At most one container of this pool per host. */
+  /** At most one container of this pool per host: anti-affinity, or a fixed host port (host networking). */
   antiAffinity: boolean;
 }
 

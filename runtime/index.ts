@@ -135,7 +135,10 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
       const inventory = await readInventory(consul, fleet.dockers);
       return applyToInventory(desired, inventory, fleet, options, { started, readStarted });
     };
-    return withApplyLock(consul, holder, locked, { waitMs: (options.waitLockSeconds ?? 0) * 1000 });
+    const waitMs = (options.waitLockSeconds ?? 0) * 1000;
+    const onWait = options.progress === "quiet" ? undefined : (who: string) => process.stderr.write(`waiting up to ${waitMs / 1000} s for the apply lock, held by ${who}
+`);
+    return withApplyLock(consul, holder, locked, { waitMs, onWait });
   });
 }
 

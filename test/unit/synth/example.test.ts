@@ -139,7 +139,7 @@ describe("the example stack, local profile", () => {
     expect(localTf.provider).toBeUndefined();
     expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.tfstate" } });
     expect(schemaProblems(localTf)).toEqual([]);
-    expect(Object.keys(localTf.resource.terraform_data.host.for_each)).toEqual(local.desired.fleets.flatMap((f) => f.hosts!));
+    expect(Object.keys(localTf.resource.terraform_data.host.for_each).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
   });
   it("scales replicas down, at least one, and runs the local image without the pools' commands", () => {
     for (const p of local.desired.pools) {
@@ -168,6 +168,20 @@ describe("state backend", () => {
         encrypt: true,
       },
     });
+  });
+});
+
+describe("sizing a pool with a fixed port", () => {
+  it("gives each container a host of its own (host networking), as the scheduler places them; a dynamic port packs", () => {
+    const sized = (port: number) =>
+      synthesizeStacks((app) => {
+        const t = topology(app);
+        new ServicePool(t.stack, "api", { name: "api", image: "r/api:1", containerType: "dP01", replicas: 12, idcs: ["aliyun-bj"], ports: [{ name: "http", port }], owner: "t" });
+        return [t.stack];
+      }).desired.fleets.find((f) => f.name === "bj-standard")!.hostsForPools;
+    // dP01 is 2 cpu: eight fit a 16-cpu host, but only one can listen on port 8080.
+    expect(sized(8080)).toBe(12);
+    expect(sized(0)).toBe(2);
   });
 });
 
