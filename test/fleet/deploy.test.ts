@@ -2,7 +2,7 @@
  * `cdktf deploy` of the example (local profile) drives the whole chain on a site of its
  * own, built from nothing: Terraform adds and removes the hosts (terraform_data through
  * `dcp host add/remove`), the runtime resource places containers after them. The example
- * runs with buffers of one host each so that the site stays small (5 hosts). The tests
+ * runs with buffers of one host each so that the site stays small (6 hosts). The tests
  * run in order and each starts from where the last one left the site.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -91,7 +91,8 @@ test("deploy from nothing: Terraform makes the hosts, then the runtime places ev
   expect(lastIndex(events, /^create-done host\[/)).toBeLessThan(firstIndex(events, /^create-start runtime$/));
   const desired = deployedDesired(project);
   firstHosts = hostsOf(desired);
-  expect(firstHosts).toHaveLength(5);
+  // The same sizing as the cloud: hosts the pools need plus the buffer, per fleet.
+  expect(firstHosts).toHaveLength(desired.fleets.reduce((n, f) => n + f.hostsForPools + f.bufferHosts, 0));
   await expectConverged(desired);
 
   expect(await cdktfOk(project, site, ["diff"])).toMatch(/No changes\. Your infrastructure matches the configuration\./);
@@ -100,7 +101,7 @@ test("deploy from nothing: Terraform makes the hosts, then the runtime places ev
 }, 600_000);
 
 test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy again: Terraform adds hosts, then the runtime adds containers, nothing lost or doubled", async () => {
-  replaceInFile(feedApi(), /^replicas: 120 /m, "replicas: 600 ");
+  replaceInFile(feedApi(), /^replicas: 120 /m, "replicas: 240 ");
   // Once while a new host is being made, once while the runtime places containers.
   for (const midway of [/terraform_data\.host\["[^"]+"\]: Creating\.\.\./, /terraform_data\.runtime \(local-exec\): done 3\//]) {
     const p = cdktf(project, site, ["deploy", "--auto-approve"]);
@@ -114,7 +115,8 @@ test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy a
   const desired = deployedDesired(project);
   const added = hostsOf(desired).filter((n) => !firstHosts.includes(n));
   expect(added.length).toBeGreaterThan(0);
-  expect(desired.pools.find((p) => p.name === "feed-api")!.effectiveReplicas).toBe(15);
+  // 240 / 40 on the local profile; port 8080 takes a host each.
+  expect(desired.pools.find((p) => p.name === "feed-api")!.effectiveReplicas).toBe(6);
   // Whatever the killed runs left undone: hosts first, the runtime after the last of them.
   const runtimeStart = firstIndex(events, /^create-start runtime$/);
   expect(runtimeStart).toBeGreaterThan(lastIndex(events, /^create-done host\[/));
@@ -124,7 +126,7 @@ test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy a
 
 test("lower it again with two deploys at once: Terraform's state lock refuses one; the other moves the containers off, then removes the hosts", async () => {
   const before = hostsOf(deployedDesired(project));
-  replaceInFile(feedApi(), /^replicas: 600 /m, "replicas: 120 ");
+  replaceInFile(feedApi(), /^replicas: 240 /m, "replicas: 120 ");
   const runs = await Promise.all([cdktf(project, site, ["deploy", "--auto-approve"]).done, cdktf(project, site, ["deploy", "--auto-approve"]).done]);
   const refused = runs.filter((r) => r.code !== 0);
   expect(refused).toHaveLength(1);
