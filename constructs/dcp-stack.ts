@@ -77,7 +77,7 @@ export interface DcpStackProps {
    * @default "<projectDir>/bin/dcp"
    */
   readonly dcpCommand?: string;
-  /** @default { kind: "local" } */
+  /** @default { kind: "local" }: `terraform.<stack>.tfstate`, on the local profile `terraform.<stack>.<site>.tfstate` */
   readonly backend?: BackendOptions;
   /** Owner tag of shared infrastructure (networks, fleets). @default "platform-team" */
   readonly owner?: string;
@@ -279,7 +279,7 @@ export class DcpStack extends TerraformStack {
   }
 
   private addLocalResources(site: LocalSiteTarget, hosts: LocalHost[], desired: DesiredState): void {
-    this.addBackend(undefined);
+    this.addBackend(undefined, site.name);
     const dcp = this.dcpFromStackDir();
     const siteHosts = new LocalSiteHosts(this, "local-hosts", { site: site.name, hosts, dcp });
     new RuntimeDeploy(this, "runtime-deploy", {
@@ -369,10 +369,11 @@ export class DcpStack extends TerraformStack {
     }
   }
 
-  private addBackend(region: string | undefined): void {
+  /** `site`: the local profile keeps one state per local site, so one checkout can deploy onto several. */
+  private addBackend(region: string | undefined, site?: string): void {
     const b = this.props.backend ?? { kind: "local" };
     if (b.kind === "local") {
-      new LocalBackend(this, { path: b.path ?? `terraform.${this.node.id}.tfstate` });
+      new LocalBackend(this, { path: b.path ?? `terraform.${this.node.id}${site ? `.${site}` : ""}.tfstate` });
       return;
     }
     if (!b.bucket || !b.tablestoreEndpoint || !b.tablestoreTable) {

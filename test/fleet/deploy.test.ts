@@ -14,19 +14,8 @@ import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { withApplyLock } from "../../runtime/consul/lock";
-import {
-  cdktf,
-  cdktfOk,
-  deployedDesired,
-  deploySiteOptions,
-  firstIndex,
-  lastIndex,
-  liveState,
-  makeProject,
-  removeProject,
-  replaceInFile,
-  terraformEvents,
-} from "./support/deploy";
+import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
+import { deploySiteOptions, liveState } from "./support/deploy";
 
 const options = deploySiteOptions();
 const site = options.name!;

@@ -137,7 +137,8 @@ describe("the example stack, local profile", () => {
     expect(Object.keys(localTf.resource)).toEqual(["terraform_data"]);
     expect(Object.keys(localTf.resource.terraform_data).sort()).toEqual(["host", "runtime", "teardown"]);
     expect(localTf.provider).toBeUndefined();
-    expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.tfstate" } });
+    // One state per local site: a checkout can deploy onto several sites.
+    expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.dcp.tfstate" } });
     expect(schemaProblems(localTf)).toEqual([]);
     expect(Object.keys(localTf.resource.terraform_data.host.for_each).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
   });
