@@ -1,5 +1,5 @@
 /**
- * cdktf app entry (cdktf.json runs `npx tsx main.ts`): `cdktf synth`, `deploy`, `diff`,
+ * cdktf app entry (cdktf.json runs `node --require tsx/cjs main.ts`): `cdktf synth`, `deploy`, `diff`,
  * `destroy`. DCP_PROFILE picks the profile (`cloud` by default, or `local`); the local
  * profile deploys onto the local site named by DCP_SITE (default "dcp").
  */
