@@ -6,7 +6,7 @@
  * run in order and each starts from where the last one left the site.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readSite, siteDown, siteStatus, siteUp } from "../../local-site";
 import { generationsDir } from "../../local-site/layout";
@@ -17,6 +17,7 @@ import { withApplyLock } from "../../runtime/consul/lock";
 import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
 import { deploySiteOptions, liveState } from "./support/deploy";
 
+const REPO = join(__dirname, "..", "..");
 const options = deploySiteOptions();
 const site = options.name!;
 let project: string;
@@ -91,12 +92,17 @@ test("deploy from nothing: Terraform makes the hosts, then the runtime places ev
 
 test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy again: Terraform adds hosts, then the runtime adds containers, nothing lost or doubled", async () => {
   replaceInFile(feedApi(), /^replicas: 120 /m, "replicas: 240 ");
-  // Once while a new host is being made, once while the runtime places containers.
-  for (const midway of [/terraform_data\.host\["[^"]+"\]: Creating\.\.\./, /terraform_data\.runtime \(local-exec\): done 3\//]) {
+  // Once while a new host is being made (a second into its bootstrap), once as the runtime's first change is done.
+  const midway: Array<[RegExp, number]> = [
+    [/terraform_data\.host\["[^"]+"\]: Creating\.\.\./, 1000],
+    [/terraform_data\.runtime \(local-exec\): done 1\//, 0],
+  ];
+  for (const [pattern, delayMs] of midway) {
     const p = cdktf(project, site, ["deploy", "--auto-approve"]);
-    await waitForOutput(p, midway, 300_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForOutput(p, pattern, 300_000);
+    await new Promise((r) => setTimeout(r, delayMs));
     p.kill();
+    // Killed, not finished: otherwise this case tests nothing.
     expect((await p.done).signal).toBe("SIGKILL");
   }
   const out = await cdktfOk(project, site, ["deploy", "--auto-approve"]);
@@ -191,3 +197,23 @@ test("cdktf destroy takes every container down first, then the hosts", async () 
     consul.close();
   }
 }, 600_000);
+
+test("bin/dcp up takes the same path: the base, then cdktf deploy of the example in this checkout", async () => {
+  const up = spawnSync(join(REPO, "bin", "dcp"), ["up", "--name", site, "--subnet", options.subnet!, "--consul-http-port", String(options.consulHttpPort), "--consul-dns-port", String(options.consulDnsPort)], {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  try {
+    if (up.status !== 0) throw new Error(`dcp up exited ${up.status}:\n${(up.stdout + up.stderr).slice(-6000)}`);
+    // Terraform made the hosts and ran the runtime (cdktf's output), then up summarised what runs.
+    expect(up.stdout + up.stderr).toMatch(/terraform_data\.runtime: Creation complete/);
+    expect(up.stdout).toMatch(/feed-api\s.*feed_api \(\d+ servers\)/);
+    const desired = JSON.parse(readFileSync(join(REPO, "cdktf.out", "stacks", "example", "desired.json"), "utf8")) as DesiredState;
+    await expectConverged(desired);
+  } finally {
+    await siteDown(site);
+    rmSync(join(REPO, "cdktf.out", "stacks", "example", `terraform.example.${site}.tfstate`), { force: true });
+    rmSync(join(REPO, "cdktf.out", "stacks", "example", `terraform.example.${site}.tfstate.backup`), { force: true });
+  }
+}, 900_000);
