@@ -58,12 +58,14 @@ export function diffInstances(ctx: PlanContext): InstanceDiff {
 }
 
 function lostHostNotes(ctx: PlanContext): string[] {
-  return ctx.hosts
+  const lost = ctx.hosts
     .filter((h) => !usable(h))
     .map((h) => {
       const why = h.containers === null ? "its Docker daemon did not answer" : "Consul reports it unhealthy";
       return `host ${h.node} is lost (${why}): its containers are rescheduled on other hosts`;
     });
+  const leaving = [...ctx.leaving].map((node) => `host ${node} is leaving (its fleet's hosts no longer list it): its containers move to other hosts first`);
+  return [...lost, ...leaving];
 }
 
 /** Instances whose last known home is a lost host, from the daemon (when it answered) and the catalog. */
@@ -97,7 +99,7 @@ function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<s
     const index = instanceIndex(pool.name, instance);
     if (index === undefined || index >= wanted) for (const located of list) diff.removals.push({ located, wave: 1, reason: "scale-in" });
   }
-  const wanting: WantedInstance = { pool, hash: specHash(pool), nextWave: rollingWaves(wanted, ctx.settings.batchPercent), lost, replace: ctx.settings.replace };
+  const wanting: WantedInstance = { pool, hash: specHash(pool), nextWave: rollingWaves(wanted, ctx.settings.batchPercent), lost, replace: ctx.settings.replace, leaving: ctx.leaving };
   for (let index = 0; index < wanted; index++) {
     const instance = instanceId(pool.name, index);
     diffInstance(wanting, instance, [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool)), diff);
@@ -110,6 +112,7 @@ interface WantedInstance {
   nextWave: () => number;
   lost: Set<string>;
   replace: Set<string>;
+  leaving: Set<string>;
 }
 
 /** One wanted instance and its live copies, keepers first: keep one, or create one (and what goes when). */
@@ -117,14 +120,17 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
   const { pool, hash } = w;
   const replaced = copies.filter((l) => w.replace.has(l.container.id));
   const rest = copies.filter((l) => !w.replace.has(l.container.id));
-  const current = rest.filter((l) => l.container.specHash === hash);
-  const old = rest.filter((l) => l.container.specHash !== hash);
+  // A copy on a leaving host goes like an old spec's: its replacement starts elsewhere first.
+  const leaving = (l: Located) => w.leaving.has(l.host.node);
+  const current = rest.filter((l) => l.container.specHash === hash && !leaving(l));
+  const old = rest.filter((l) => l.container.specHash !== hash || leaving(l));
+  const oldReason = (l: Located) => (l.container.specHash === hash ? "host-leaving" : "rolling-update");
   const waitsFor = instanceKey(pool.name, instance);
   if (current.length > 0) {
     const [keeper, ...extra] = current;
     diff.repairs.push({ pool, located: keeper });
     for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
-    for (const located of old) diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
+    for (const located of old) diff.removals.push({ located, wave: 1, reason: oldReason(located), waitsFor });
     for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair" });
     return;
   }
@@ -132,8 +138,9 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
   const downWave = old.length > 0 ? w.nextWave() : 1;
   const wave = replaced.length > 0 ? downWave + 1 : downWave;
   for (const located of replaced) diff.removals.push({ located, wave: downWave, reason: "repair", waitsFor, inPlace: true });
-  for (const located of old) diff.removals.push({ located, wave, reason: "rolling-update", waitsFor });
-  const reason = old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
+  for (const located of old) diff.removals.push({ located, wave, reason: oldReason(located), waitsFor });
+  const moved = old.length > 0 && old.every((l) => oldReason(l) === "host-leaving");
+  const reason = moved ? "host-leaving" : old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
   if (reason === "replace-lost") diff.replacedLost.set(pool.name, (diff.replacedLost.get(pool.name) ?? 0) + 1);
   diff.creates.push({ pool, hash, instance, wave, reason });
 }

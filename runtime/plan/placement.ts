@@ -32,7 +32,7 @@ export interface Placement {
 
 export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement {
   const goneFirst = new Set(diff.removals.filter((r) => r.inPlace).map((r) => r.located.container.id));
-  const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst));
+  const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst, ctx.leaving.has(h.node)));
   const requests = diff.creates.map(containerRequest);
   const result = requests.length > 0 ? schedule(hosts, requests, { seed: ctx.settings.seed }) : { placements: [], unplaced: [] };
   const unplaced: UnplacedContainer[] = result.unplaced.map((u) => ({ pool: u.pool, instance: u.instance, reason: u.reason, rejectedBy: u.rejectedBy }));
@@ -48,7 +48,7 @@ export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement
 }
 
 /** The host as the scheduler sees it: what its live containers (but those `gone`) reserve, and its attributes for constraints. */
-export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): SchedulerHost {
+export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set(), leaving = false): SchedulerHost {
   const reserved = { cpu: 0, memoryMiB: 0 };
   const poolCounts: Record<string, number> = {};
   const usedPorts: number[] = [];
@@ -72,6 +72,7 @@ export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): 
     healthy: usable(h),
     initialised: h.initialised,
     buffer: h.assignedPools.length === 0,
+    leaving,
   };
 }
 

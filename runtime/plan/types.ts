@@ -45,6 +45,8 @@ export type ChangeReason =
   | "stale"
   /** A container of a pool that is no longer desired (only when the pool is in scope). */
   | "pool-removed"
+  /** Its host is leaving (Terraform removes it after this apply): moved to another host first. */
+  | "host-leaving"
   | "buffer";
 
 export type ChainDirection = "up" | "down" | "host";
