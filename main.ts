@@ -14,5 +14,5 @@ if (!isProfile(profile)) {
   process.exit(1);
 }
 const app = new App();
-buildStacks(app, { profile, projectDir: __dirname, outDir: app.outdir, ...(profile === "local" ? { localSite: localSiteTarget() } : {}) });
+buildStacks(app, { profile, projectDir: __dirname, outDir: app.outdir, ...(profile === "local" ? { localSite: localSiteTarget(undefined, app.outdir) } : {}) });
 app.synth();

@@ -13,11 +13,10 @@
  */
 import { join } from "node:path";
 import pLimit from "p-limit";
-import { rmSync } from "node:fs";
 import { DesiredState } from "../model/desired-state";
 import { Inventory, InventoryContainer } from "../model/inventory";
 import { LocalSite, LocalSiteHost, readSite, siteDown, siteUp, SiteUpOptions } from "../local-site";
-import { generationsDir, hostAddress, hostSlot } from "../local-site/layout";
+import { hostAddress, hostSlot } from "../local-site/layout";
 import { HOST_SLOTS } from "../local-site/lock";
 import { createHostNetwork } from "../local-site/network";
 import { ensureHostCertificate } from "../local-site/tls";
@@ -28,8 +27,8 @@ import { DockerHosts } from "../runtime/docker/hosts";
 import { cdktf, deployedDesired, makeProject, removeProject, replaceInFile } from "../test/support/cdktf";
 import { Benchmark, Figure } from "./harness";
 
-const DEPLOY: SiteUpOptions = { name: "dcpbenchd", subnet: "192.168.75.0/24", consulHttpPort: 8536, consulDnsPort: 8636, hosts: 0 };
-const BARE: SiteUpOptions = { name: "dcpbenchb", subnet: "192.168.74.0/24", consulHttpPort: 8537, consulDnsPort: 8637, hosts: 0 };
+const DEPLOY: SiteUpOptions = { name: "dcpbenchd", subnet: "192.168.73.0/24", consulHttpPort: 8538, consulDnsPort: 8638, hosts: 0 };
+const BARE: SiteUpOptions = { name: "dcpbenchb", subnet: "192.168.72.0/24", consulHttpPort: 8539, consulDnsPort: 8639, hosts: 0 };
 /** The runtime's defaults (runtime/index.ts): containers in flight, Docker requests per host. */
 const PARALLEL = 16;
 const PER_HOST = 8;
@@ -171,10 +170,7 @@ function figures(prefix: string, what: string, run: DeployRun, bootstrap: number
 }
 
 async function cleanSites(): Promise<void> {
-  for (const s of [DEPLOY, BARE]) {
-    await siteDown(s.name);
-    rmSync(generationsDir(s.name!), { recursive: true, force: true });
-  }
+  for (const s of [DEPLOY, BARE]) await siteDown(s.name);
 }
 
 const bench: Benchmark = {

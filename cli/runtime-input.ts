@@ -3,6 +3,7 @@
  * project, or a DesiredState JSON file) and the runtime options on the command line.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { DesiredState } from "../model/desired-state";
 import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
@@ -99,5 +100,5 @@ export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredSt
 
 /** Synthesizes the project in the working directory; on the local profile, for the local site (env DCP_SITE by default). */
 export function synthesizeProject(profile: Profile, outDir?: string, site?: string): Promise<SynthesizeResult> {
-  return synthesize(process.cwd(), { profile, outDir, localSite: profile === "local" ? localSiteTarget(site) : undefined });
+  return synthesize(process.cwd(), { profile, outDir, localSite: profile === "local" ? localSiteTarget(site, join(process.cwd(), "cdktf.out")) : undefined });
 }

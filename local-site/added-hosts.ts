@@ -5,10 +5,9 @@
  * exists, so that `dcp up` never takes a half-made host for a leftover.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { DcpError } from "../model/errors";
 import { KV } from "../model/host-metadata";
-import { fleetFile, generationsDir, hostAddress, hostRecordFile, hostSlot, hostStateDir, hostTlsDir, stateDirOf } from "./layout";
+import { fleetFile, hostAddress, hostRecordFile, hostSlot, hostStateDir, hostTlsDir, stateDirOf } from "./layout";
 import { readRecord } from "./records";
 import { ensureBase } from "./site";
 import { withHostSlot, withSiteLock } from "./lock";
@@ -29,7 +28,7 @@ export interface AddHostSpec {
   cpu: number;
   memoryMiB: number;
   cloud: boolean;
-  /** Which incarnation of the node this is (see hostLedger). */
+  /** Which incarnation of the node this is (see hostLedger in records.ts). */
   generation: number;
 }
 
@@ -60,8 +59,6 @@ export async function addHost(spec: AddHostSpec, log: (line: string) => void): P
     const previous = readRecord(site, host.node);
     mkdirSync(hostStateDir(site, host.node), { recursive: true });
     writeFileSync(hostRecordFile(site, host.node), JSON.stringify(host, null, 2) + "\n");
-    mkdirSync(generationsDir(site.name), { recursive: true });
-    writeFileSync(join(generationsDir(site.name), host.node), `${generation}\n`);
     if (previous && sameIdentity(previous, host) && hostHealthy(await checkHost(site, host))) {
       log(`site ${site.name}: ${host.node} is up already (generation ${generation})`);
       return;

@@ -18,12 +18,18 @@ export { addHost, removeHost, AddHostSpec } from "./added-hosts";
 export { hostLedger, LedgerEntry } from "./records";
 
 /**
- * The site the local profile deploys onto: env DCP_SITE, default "dcp". A site that is not
- * up yet (a deploy from nothing makes its base) is described by the defaults of its name.
+ * The site the local profile deploys onto (`name`, default env DCP_SITE, else "dcp"), with
+ * what Terraform made there according to the state files under `outDir` (where cdktf keeps
+ * its stacks). A site that is not up yet (a deploy from nothing makes its base) is
+ * described by the defaults of its name.
  */
-export function localSiteTarget(name: string = process.env.DCP_SITE || DEFAULT_SITE): LocalSiteTarget {
-  const site = existsSync(fleetFile(stateDirOf(name))) ? readSite(name) : siteLayout({ name, hosts: 0 });
-  return { name: site.name, image: site.image, ledger: hostLedger(site) };
+export function localSiteTarget(name: string | undefined, outDir: string): LocalSiteTarget {
+  const site = siteOrLayout(name || process.env.DCP_SITE || DEFAULT_SITE);
+  return { name: site.name, image: site.image, ledger: hostLedger(site, outDir) };
+}
+
+function siteOrLayout(name: string): LocalSite {
+  return existsSync(fleetFile(stateDirOf(name))) ? readSite(name) : siteLayout({ name, hosts: 0 });
 }
 
 /** Where a site's fleet.json is (it exists while the site is up). */

@@ -158,11 +158,5 @@ export const hostTlsDir = (fleet: LocalSite, node: string) => join(fleet.tlsDir,
 export const fleetFile = (stateDir: string) => join(stateDir, "fleet.json");
 /** A host added on its own (`dcp host add`): its identity and generation, written before anything of it exists. */
 export const hostRecordFile = (fleet: Pick<LocalSite, "stateDir">, node: string) => join(hostStateDir(fleet, node), "host.json");
-/**
- * The last generation created of each host added on its own, one file per node. It lives
- * beside the state dir and outlives `dcp down`: a deploy after the site went away must see
- * that its hosts are gone (not live, generation known) rather than never made.
- */
-export const generationsDir = (name: string) => join(STATE_ROOT, `${name}.generations`);
 /** Names of our own namespaces and links: `<name>-h<n>` and the bridge `<name>-br`. */
 export const ownedName = (fleetName: string) => new RegExp(`^${fleetName}-(h\\d+|br)$`);

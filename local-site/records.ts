@@ -1,21 +1,23 @@
 /**
- * What is recorded of hosts added to a site one at a time (added-hosts.ts): each host's
- * identity in `<state dir>/hosts/<node>/host.json`, and the generation last created of
- * each node in the ledger (layout.ts generationsDir), which tells a later synth whether
- * the host it created is still there. Reading is synchronous and needs no root: synth reads it.
+ * What is known of the hosts added to a site one at a time (added-hosts.ts): each host's
+ * identity in `<state dir>/hosts/<node>/host.json`, written before anything of it exists,
+ * and what Terraform believes it made — the `terraform_data.host` instances in the local
+ * profile's state files. Together they tell a synth whether a host Terraform made still
+ * runs: a `terraform_data` has nothing to refresh, so this is the local profile's refresh.
+ * Reading is synchronous and needs no root: synth reads it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generationsDir, hostRecordFile, hostSlot, hostStateDir } from "./layout";
+import { hostRecordFile, hostSlot, hostStateDir } from "./layout";
 import { readPid } from "./system";
 import { LocalSite, LocalSiteHost, LocalSiteTarget } from "./types";
 
-/** What synth needs to know of each node ever added: its last generation and whether it is up now. */
+/** What synth needs to know of each node: the generation Terraform made (or the site runs), and whether it is up now. */
 export type LedgerEntry = LocalSiteTarget["ledger"][string];
 
 type SiteDirs = Pick<LocalSite, "name" | "stateDir">;
 
-export function readRecord(site: SiteDirs, node: string): LocalSiteHost | undefined {
+export function readRecord(site: Pick<LocalSite, "stateDir">, node: string): LocalSiteHost | undefined {
   const file = hostRecordFile(site, node);
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as LocalSiteHost) : undefined;
 }
@@ -30,25 +32,64 @@ export function addedHosts(site: SiteDirs): LocalSiteHost[] {
     .sort((a, b) => hostSlot(site.name, a.node)! - hostSlot(site.name, b.node)!);
 }
 
+/** A terraform_data instance as a state file (format 4) keeps it; only what is read here. */
+interface StateInstance {
+  index_key?: string;
+  deposed?: string;
+  attributes?: { input?: { value?: { site?: string; generation?: number } } };
+}
+
 /**
- * Every node of the site that was ever added on its own, with the generation last created
- * and whether it runs now (its namespace exists and its dockerd and Consul agent are alive).
- * Synchronous and without root: synth calls it.
+ * The generation of each of the site's hosts in Terraform's state files under
+ * `<outDir>/stacks/<stack>/` (where `cdktf deploy` keeps them): the current (not deposed)
+ * instances of `terraform_data.host` whose input names the site. A state that cannot be
+ * read counts as none: the hosts are then made again, which `dcp host add` makes harmless.
  */
-export function hostLedger(site: SiteDirs): Record<string, LedgerEntry> {
-  const dir = generationsDir(site.name);
-  if (!existsSync(dir)) return {};
+function terraformGenerations(site: string, outDir: string): Map<string, number> {
+  const found = new Map<string, number>();
+  const stacks = join(outDir, "stacks");
+  if (!existsSync(stacks)) return found;
+  for (const stack of readdirSync(stacks)) {
+    const dir = join(stacks, stack);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".tfstate"))) {
+      let state: { resources?: Array<{ mode: string; type: string; name: string; instances: StateInstance[] }> };
+      try {
+        state = JSON.parse(readFileSync(join(dir, file), "utf8"));
+      } catch {
+        continue;
+      }
+      for (const r of state.resources ?? []) {
+        if (r.mode !== "managed" || r.type !== "terraform_data" || r.name !== "host") continue;
+        for (const i of r.instances) {
+          const input = i.attributes?.input?.value;
+          if (i.deposed || typeof i.index_key !== "string" || input?.site !== site || !Number.isInteger(input.generation)) continue;
+          found.set(i.index_key, input.generation!);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Its namespace exists and its dockerd and Consul agent are alive. */
+function runs(site: SiteDirs, node: string): boolean {
+  const state = hostStateDir(site, node);
+  return existsSync(`/var/run/netns/${node}`) && readPid(join(state, "docker.pid")) !== null && readPid(join(state, "consul.pid")) !== null;
+}
+
+/**
+ * Every node Terraform made for the site (its state under `outDir`) or the site runs on its
+ * own: the generation, and whether that very generation is up now.
+ */
+export function hostLedger(site: SiteDirs, outDir: string): Record<string, LedgerEntry> {
   const ledger: Record<string, LedgerEntry> = {};
-  for (const node of readdirSync(dir)) {
-    const generation = Number(readFileSync(join(dir, node), "utf8").trim());
-    if (!Number.isInteger(generation)) continue;
-    const state = hostStateDir(site, node);
-    const live =
-      readRecord(site, node)?.generation === generation &&
-      existsSync(`/var/run/netns/${node}`) &&
-      readPid(join(state, "docker.pid")) !== null &&
-      readPid(join(state, "consul.pid")) !== null;
-    ledger[node] = { generation, live };
+  const recorded = new Map(addedHosts(site).map((h) => [h.node, h.generation]));
+  for (const [node, generation] of terraformGenerations(site.name, outDir)) {
+    ledger[node] = { generation, live: recorded.get(node) === generation && runs(site, node) };
+  }
+  // Made by a deploy that was killed before Terraform recorded it: keep it if it runs.
+  for (const [node, generation] of recorded) {
+    if (!(node in ledger) && generation !== undefined && runs(site, node)) ledger[node] = { generation, live: true };
   }
   return ledger;
 }

@@ -78,12 +78,14 @@ function cdktfDeploy(site: string): Promise<void> {
 async function deploy(name: string): Promise<string> {
   await cdktfDeploy(name);
   const fleet = readSite(name);
-  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localSite: localSiteTarget(name) });
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localSite: localSiteTarget(name, join(PROJECT_DIR, "cdktf.out")) });
   const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
   try {
     const { inventory, plan } = await planFromLive(desired, { consul, tlsDir: fleet.tlsDir, profile: "local" });
     if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the deploy; run \`bin/dcp up\` again`);
-    return `${summary(fleet)}\n${deploymentSummary(fleet, desired, inventory)}`;
+    const containers = inventory.hosts.reduce((n, h) => n + (h.containers ?? []).length, 0);
+    const deployed = `deployed the example pools (profile local) through cdktf deploy: ${fleet.hosts.length} hosts, ${containers} containers`;
+    return `${summary(fleet)}\n${deployed}\n${deploymentSummary(fleet, desired, inventory)}`;
   } finally {
     consul.close();
   }

@@ -6,10 +6,8 @@
  * run in order and each starts from where the last one left the site.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readSite, siteDown, siteStatus, siteUp } from "../../local-site";
-import { generationsDir } from "../../local-site/layout";
 import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
@@ -17,7 +15,6 @@ import { withApplyLock } from "../../runtime/consul/lock";
 import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
 import { deploySiteOptions, liveState } from "./support/deploy";
 
-const REPO = join(__dirname, "..", "..");
 const options = deploySiteOptions();
 const site = options.name!;
 let project: string;
@@ -26,7 +23,6 @@ const stackDir = () => join(project, "cdktf.out", "stacks", "example");
 
 beforeAll(async () => {
   await siteDown(site);
-  rmSync(generationsDir(site), { recursive: true, force: true });
   // The base (bridge, Consul server, registry) with this site's own subnet and ports; hosts come from Terraform.
   await siteUp({ ...options, log: () => undefined });
   project = makeProject((stacks) => {
@@ -38,7 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (project) removeProject(project);
   await siteDown(site);
-  rmSync(generationsDir(site), { recursive: true, force: true });
 }, 300_000);
 
 const hostsOf = (desired: DesiredState) => desired.fleets.flatMap((f) => f.hosts ?? []);
@@ -198,22 +193,3 @@ test("cdktf destroy takes every container down first, then the hosts", async () 
   }
 }, 600_000);
 
-test("bin/dcp up takes the same path: the base, then cdktf deploy of the example in this checkout", async () => {
-  const up = spawnSync(join(REPO, "bin", "dcp"), ["up", "--name", site, "--subnet", options.subnet!, "--consul-http-port", String(options.consulHttpPort), "--consul-dns-port", String(options.consulDnsPort)], {
-    cwd: REPO,
-    encoding: "utf8",
-    timeout: 600_000,
-  });
-  try {
-    if (up.status !== 0) throw new Error(`dcp up exited ${up.status}:\n${(up.stdout + up.stderr).slice(-6000)}`);
-    // Terraform made the hosts and ran the runtime (cdktf's output), then up summarised what runs.
-    expect(up.stdout + up.stderr).toMatch(/terraform_data\.runtime: Creation complete/);
-    expect(up.stdout).toMatch(/feed-api\s.*feed_api \(\d+ servers\)/);
-    const desired = JSON.parse(readFileSync(join(REPO, "cdktf.out", "stacks", "example", "desired.json"), "utf8")) as DesiredState;
-    await expectConverged(desired);
-  } finally {
-    await siteDown(site);
-    rmSync(join(REPO, "cdktf.out", "stacks", "example", `terraform.example.${site}.tfstate`), { force: true });
-    rmSync(join(REPO, "cdktf.out", "stacks", "example", `terraform.example.${site}.tfstate.backup`), { force: true });
-  }
-}, 900_000);
