@@ -116,6 +116,8 @@ test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy a
 
 test("lower it again with two deploys at once: Terraform's state lock refuses one; the other moves the containers off, then removes the hosts", async () => {
   const before = hostsOf(deployedDesired(project));
+  const { inventory: was } = await liveState(site, deployedDesired(project));
+  const containersOn = (node: string) => (was.hosts.find((h) => h.node === node)?.containers ?? []).map((c) => c.instance);
   replaceInFile(feedApi(), /^replicas: 240 /m, "replicas: 120 ");
   const runs = await Promise.all([cdktf(project, site, ["deploy", "--auto-approve"]).done, cdktf(project, site, ["deploy", "--auto-approve"]).done]);
   const refused = runs.filter((r) => r.code !== 0);
@@ -127,11 +129,13 @@ test("lower it again with two deploys at once: Terraform's state lock refuses on
   expect(leaving.length).toBeGreaterThan(0);
   const events = terraformEvents(ok.output);
   const runtimeDone = firstIndex(events, /^create-done runtime$/);
+  expect(leaving.flatMap(containersOn).length).toBeGreaterThan(0);
   for (const node of leaving) {
     const destroyed = firstIndex(events, new RegExp(`^destroy-start host\\["${node}"\\]$`));
     expect(destroyed).toBeGreaterThan(runtimeDone);
+    expect(ok.output).toContain(`note: host ${node} is leaving`);
     // The runtime took that host's containers down (unpublish, drain, stop, remove) before Terraform removed it.
-    expect(ok.output).toMatch(new RegExp(`terraform_data\\.runtime \\(local-exec\\): done \\d+/\\d+ remove \\S+ on ${node}`));
+    for (const instance of containersOn(node)) expect(ok.output).toMatch(new RegExp(`terraform_data\\.runtime \\(local-exec\\): done \\d+/\\d+ remove ${instance} on ${node}`));
   }
   await expectConverged(desired);
 }, 900_000);
@@ -140,7 +144,13 @@ test("a host removed by hand: dcp drift reports it; cdktf deploy (waiting for an
   const desired = deployedDesired(project);
   const { inventory } = await liveState(site, desired);
   const victim = inventory.hosts.find((h) => (h.containers ?? []).length > 0)!.node;
-  for (const pid of execFileSync("ip", ["netns", "pids", victim], { encoding: "utf8" }).split("\n").filter(Boolean)) process.kill(Number(pid), "SIGKILL");
+  for (const pid of execFileSync("ip", ["netns", "pids", victim], { encoding: "utf8" }).split("\n").filter(Boolean)) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
   execFileSync("ip", ["netns", "del", victim]);
 
   const dcp = join(project, "bin", "dcp");
