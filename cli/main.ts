@@ -2,23 +2,34 @@
 /** The `dcp` command. Each subcommand lives in cli/commands/<name>.ts and registers itself here. */
 import { Command } from "commander";
 import { DcpError, EXIT } from "../model/errors";
-import { register as validate } from "./commands/validate";
-import { register as up } from "./commands/up";
-import { register as down } from "./commands/down";
-import { register as status } from "./commands/status";
-import { register as synth } from "./commands/synth";
-import { register as plan } from "./commands/plan";
-import { register as apply } from "./commands/apply";
-import { register as drift } from "./commands/drift";
-import { register as cost } from "./commands/cost";
+
+/**
+ * Subcommand modules by name. Only the one asked for is loaded: Terraform runs `dcp host
+ * add` once per host and `dcp apply` after them, and loading every command (cdktf, the
+ * runtime, the review) would cost each of those processes about half a second of CPU.
+ * Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => { register(program: Command): void }> = {
+  validate: () => require("./commands/validate"),
+  up: () => require("./commands/up"),
+  down: () => require("./commands/down"),
+  status: () => require("./commands/status"),
+  host: () => require("./commands/host"),
+  synth: () => require("./commands/synth"),
+  plan: () => require("./commands/plan"),
+  apply: () => require("./commands/apply"),
+  drift: () => require("./commands/drift"),
+  cost: () => require("./commands/cost"),
+};
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply, drift, cost];
-for (const register of commands) register(program);
+const asked = process.argv[2];
+const load = asked !== undefined && asked in COMMANDS ? [COMMANDS[asked]] : Object.values(COMMANDS);
+for (const command of load) command().register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof DcpError) {

@@ -3,13 +3,14 @@
  * project, or a DesiredState JSON file) and the runtime options on the command line.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { DesiredState } from "../model/desired-state";
 import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { replicaProblems } from "../model/pool-rules/pool";
 import { synthesize, SynthesizeResult } from "../constructs/synthesize";
-import { localSiteImages } from "../local-site";
+import { localSiteTarget, readSite } from "../local-site";
 import { RuntimeOptions } from "../runtime";
 import { DcpError } from "../model/errors";
 import { Profile } from "../model/profile";
@@ -21,6 +22,7 @@ export interface RuntimeCliOptions {
   desired?: string;
   insecureDocker?: boolean;
   seed?: string;
+  site?: string;
 }
 
 export function addRuntimeOptions(command: Command): Command {
@@ -29,6 +31,7 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--json", "print JSON instead of tables")
     .option("--pool <names...>", "only these pools (others are left alone)")
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing stacks/")
+    .option("--site <name>", "a local site: its Consul server and Docker client certificates instead of CONSUL_HTTP_ADDR and DCP_TLS_DIR")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
     .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)");
 }
@@ -41,7 +44,9 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
 }
 
 export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
+  const site = options.site ? readSite(options.site) : undefined;
   return {
+    ...(site ? { consulAddress: site.consulHttp, tlsDir: site.tlsDir } : {}),
     profile: options.profile,
     pools: options.pool,
     insecureDocker: options.insecureDocker,
@@ -87,10 +92,10 @@ function desiredPoolProblems(pool: unknown, before: unknown[]): FieldProblem[] {
 
 export async function loadDesired(options: RuntimeCliOptions): Promise<DesiredState> {
   if (options.desired) return readDesiredFile(options.desired);
-  return (await synthesizeProject(options.profile)).desired;
+  return (await synthesizeProject(options.profile, undefined, options.site)).desired;
 }
 
-/** Synthesizes the project in the working directory; on the local profile its pools run the local fleet's demo image. */
-export function synthesizeProject(profile: Profile, outDir?: string): Promise<SynthesizeResult> {
-  return synthesize(process.cwd(), { profile, outDir, ...(profile === "local" ? localSiteImages() : {}) });
+/** Synthesizes the project in the working directory; on the local profile, for the local site (env DCP_SITE by default). */
+export function synthesizeProject(profile: Profile, outDir?: string, site?: string): Promise<SynthesizeResult> {
+  return synthesize(process.cwd(), { profile, outDir, localSite: profile === "local" ? localSiteTarget(site, join(process.cwd(), "cdktf.out")) : undefined });
 }

@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { Construct } from "constructs";
-import { Aspects, LocalBackend, OssBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Aspects, ISynthesisSession, LocalBackend, OssBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DcpError } from "../model/errors";
 import { CONTAINER_TYPES } from "../model/container-types";
 import { DesiredState, FleetSpec, IdcSpec, PoolSpec } from "../model/desired-state";
@@ -14,7 +16,11 @@ import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { isPrivateName, registryHostOf } from "./private-dns";
 import { Profile } from "../model/profile";
+import { LocalSiteTarget } from "../local-site";
+import { LocalHost, planLocalHosts } from "./local-hosts";
+import { LocalSiteHosts } from "./local-site-hosts";
 import { PROFILE_CONTEXT_KEY } from "./profile";
+import { DESIRED_FILE, RuntimeDeploy } from "./runtime-deploy";
 import { ResolvedPool, ServicePool } from "./service-pool";
 import { FleetSummary, sizeFleets } from "./sizing";
 import { addTags, TagResources } from "./tags";
@@ -48,9 +54,10 @@ export type BackendOptions =
 
 export interface DcpStackProps {
   /**
-   * `cloud`: Terraform for Alibaba Cloud. `local`: the local fleet of `dcp up` (no host,
-   * network or load balancer resources; replicas divided by {@link LOCAL_REPLICA_DIVISOR};
-   * images replaced by `localImage`, or `localEntryImage` for pools that follow upstreams).
+   * `cloud`: Terraform for Alibaba Cloud. `local`: the local site of `dcp up` (its hosts
+   * as built-in `terraform_data` resources, no network or load balancer; replicas divided
+   * by {@link LOCAL_REPLICA_DIVISOR}; images replaced by the site's demo image, or its
+   * entry image for pools that follow upstreams).
    * @default "cloud"
    */
   readonly profile?: Profile;
@@ -60,17 +67,22 @@ export interface DcpStackProps {
    */
   readonly projectDir?: string;
   /**
-   * Image every pool runs in the local profile.
-   * @default "dcp/demo:1"
+   * The local site the local profile deploys onto (localSiteTarget() in local-site reads it).
+   * @default site "dcp", images "dcp/demo:1" and "dcp/entry:1", no host made yet
    */
-  readonly localImage?: string;
+  readonly localSite?: LocalSiteTarget;
   /**
-   * Image the pools that follow upstreams (the entry tier) run in the local profile: a
-   * proxy that follows dcp's upstreams as nginx-upsync-module does.
-   * @default "dcp/entry:1"
+   * Where cdktf writes the stacks; the runtime and host provisioners call `dcp` relative
+   * to `<outDir>/stacks/<stack>`, where Terraform runs.
+   * @default "<projectDir>/cdktf.out"
    */
-  readonly localEntryImage?: string;
-  /** @default { kind: "local" } */
+  readonly outDir?: string;
+  /**
+   * The `dcp` command the provisioners run.
+   * @default "<projectDir>/bin/dcp"
+   */
+  readonly dcpCommand?: string;
+  /** @default { kind: "local" }: `terraform.<stack>.tfstate`, on the local profile `terraform.<stack>.<site>.tfstate` */
   readonly backend?: BackendOptions;
   /** Owner tag of shared infrastructure (networks, fleets). @default "platform-team" */
   readonly owner?: string;
@@ -115,6 +127,7 @@ export class DcpStack extends TerraformStack {
     this.node.setContext(PROFILE_CONTEXT_KEY, this.profile);
     this.projectDir = props.projectDir ?? process.cwd();
     this.props = props;
+    this.writeDesiredStateOnSynth();
     addTags(this, { "managed-by": "dcp", owner: props.owner ?? "platform-team", "cost-centre": props.costCentre ?? "platform" });
     Aspects.of(this).add(new TagResources());
   }
@@ -144,6 +157,24 @@ export class DcpStack extends TerraformStack {
   prepareStack(): void {
     this.resolve();
     super.prepareStack();
+  }
+
+  /** desired.json next to the stack's cdk.tf.json: what the runtime resource applies. */
+  private writeDesiredStateOnSynth(): void {
+    const synthesizer = this.synthesizer;
+    this.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        synthesizer.synthesize(session);
+        const stackDir = join(session.manifest.outdir, session.manifest.forStack(this).synthesizedStackPath, "..");
+        writeFileSync(join(stackDir, DESIRED_FILE), JSON.stringify(this.desiredState, null, 2) + "\n");
+      },
+    };
+  }
+
+  /** The `dcp` command as seen from the stack's directory, where Terraform runs its provisioners. */
+  private dcpFromStackDir(): string {
+    const stackDir = join(this.props.outDir ?? join(this.projectDir, "cdktf.out"), "stacks", this.node.id);
+    return relative(stackDir, this.props.dcpCommand ?? join(this.projectDir, "bin", "dcp"));
   }
 
   private find<T>(type: abstract new (...args: never[]) => T): T[] {
@@ -180,22 +211,71 @@ export class DcpStack extends TerraformStack {
         desiredHosts: s.desiredHosts,
       };
     });
+    const site = this.props.localSite ?? { name: "dcp", image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {} };
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
-      ...(local
-        ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1", this.props.localEntryImage ?? "dcp/entry:1")
-        : withFleetConstraints(p.pool, fleets)),
+      ...(local ? withLocalImage(p.pool, site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
       dependencies: dependencies.get(p.name)!,
     }));
 
+    const localHosts = local ? this.planLocalHosts(site, idcs, fleets, summary, fleetSpecs) : undefined;
     const networks = this.find(Network);
-    if (!local) {
+    const desired: DesiredState = { version: 1, idcs: idcs.map((i) => idcSpec(i, networks)), fleets: fleetSpecs, pools: poolSpecs };
+    if (localHosts) {
+      this.addLocalResources(site, localHosts, desired);
+    } else {
       checkRegistries(pools, networks);
       this.addCloudResources(idcs, fleets, fleetSpecs, networks);
+      this.addCloudRuntime(fleets, fleetSpecs, desired);
     }
-    this.resolved = { desired: { version: 1, idcs: idcs.map((i) => idcSpec(i, networks)), fleets: fleetSpecs, pools: poolSpecs }, summary };
+    this.resolved = { desired, summary };
     return this.resolved;
+  }
+
+  /** The local site's hosts per fleet (same sizing, capped); each fleet's spec lists its hosts so the runtime knows which stay. */
+  private planLocalHosts(site: LocalSiteTarget, idcs: Idc[], fleets: Fleet[], summary: FleetSummary, specs: FleetSpec[]): LocalHost[] {
+    const plan = planLocalHosts(
+      site.name,
+      summary.fleets.map((s) => {
+        const idc = idcs.find((i) => i.name === s.idc)!;
+        const fleet = fleets.find((f) => f.name === s.fleet)!;
+        return { name: s.fleet, idc: s.idc, zones: idc.spec.zones, cloud: idc.isCloud, hostClass: fleet.hostClass, hostsForPools: s.hostsForPools, bufferHosts: s.bufferHosts };
+      }),
+      site.ledger,
+    );
+    for (const spec of specs) spec.hosts = plan.hosts.filter((h) => h.fleet === spec.name).map((h) => h.node);
+    summary.local = plan.fleets;
+    return plan.hosts;
+  }
+
+  private addLocalResources(site: LocalSiteTarget, hosts: LocalHost[], desired: DesiredState): void {
+    this.addBackend(undefined, site.name);
+    const dcp = this.dcpFromStackDir();
+    const siteHosts = new LocalSiteHosts(this, "local-hosts", { site: site.name, hosts, dcp });
+    new RuntimeDeploy(this, "runtime-deploy", {
+      profile: "local",
+      desired,
+      hostSet: hosts.map((h) => `${h.node}@${h.generation}`),
+      after: [siteHosts.resource],
+      dcp,
+      site: site.name,
+    });
+  }
+
+  /** The runtime after the scaling groups: it waits for their new hosts' init status, then applies. */
+  private addCloudRuntime(fleets: Fleet[], specs: FleetSpec[], desired: DesiredState): void {
+    const groups = fleets.flatMap((f) => f.scalingGroups);
+    new RuntimeDeploy(this, "runtime-deploy", {
+      profile: "cloud",
+      desired,
+      hostSet: [
+        ...specs.filter((s) => fleets.some((f) => f.name === s.name && f.idc.isCloud)).map((s) => `${s.name}=${s.desiredHosts}`),
+        ...groups.map((g) => g.id),
+      ],
+      after: groups,
+      dcp: this.dcpFromStackDir(),
+    });
   }
 
   private checkNames(idcs: Idc[], fleets: Fleet[], pools: ServicePool[]): void {
@@ -255,7 +335,8 @@ export class DcpStack extends TerraformStack {
           container: CONTAINER_TYPES[p.pool.containerType],
           effectiveReplicas: effective.get(p.name)!,
           idcs: p.pool.idcs,
-          antiAffinity: p.pool.placement.antiAffinity === "host",
+          // Host networking: two containers of a pool with a fixed port cannot share a host.
+          antiAffinity: p.pool.placement.antiAffinity === "host" || p.pool.ports.some((port) => port.port > 0),
         })),
       );
     } catch (err) {
@@ -316,10 +397,11 @@ export class DcpStack extends TerraformStack {
     if (n.consulServers) output(this, `${id}_consul_servers`, n.consulServers.addresses, `fixed addresses of the Consul servers of IDC ${n.idc.name}`);
   }
 
-  private addBackend(region: string | undefined): void {
+  /** `site`: the local profile keeps one state per local site, so one checkout can deploy onto several. */
+  private addBackend(region: string | undefined, site?: string): void {
     const b = this.props.backend ?? { kind: "local" };
     if (b.kind === "local") {
-      new LocalBackend(this, { path: b.path ?? `terraform.${this.node.id}.tfstate` });
+      new LocalBackend(this, { path: b.path ?? `terraform.${this.node.id}${site ? `.${site}` : ""}.tfstate` });
       return;
     }
     if (!b.bucket || !b.tablestoreEndpoint || !b.tablestoreTable) {

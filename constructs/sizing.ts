@@ -16,6 +16,7 @@
  * bought there, somebody must add hosts (the summary says so).
  */
 import { Resources } from "../model/container-types";
+import type { LocalFleetHosts } from "./local-hosts";
 
 export interface SizingPool {
   name: string;
@@ -27,7 +28,7 @@ export interface SizingPool {
   effectiveReplicas: number;
   /** IDCs in preference order. */
   idcs: string[];
-  /** At most one container of this pool per host. */
+  /** At most one container of this pool per host: anti-affinity, or a fixed host port (host networking). */
   antiAffinity: boolean;
 }
 
@@ -73,6 +74,8 @@ export interface FleetSizing {
 export interface FleetSummary {
   allocations: PoolAllocation[];
   fleets: FleetSizing[];
+  /** Local profile: the hosts each fleet gets on the local site (capped). */
+  local?: LocalFleetHosts[];
 }
 
 interface PackedHost {

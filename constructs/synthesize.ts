@@ -4,7 +4,7 @@
  * written unless `outDir` is given, and then only once everything has succeeded.
  */
 import { App } from "cdktf";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DcpError } from "../model/errors";
@@ -13,6 +13,7 @@ import { SynthOutput } from "../model/synth-output";
 import { DcpStack, DcpStackProps, StackInput } from "./dcp-stack";
 import { isProfile, Profile, PROFILES } from "../model/profile";
 import { FleetSummary } from "./sizing";
+import { LocalSiteTarget } from "../local-site";
 
 export interface SynthesizeOptions {
   /** @default "cloud" */
@@ -24,15 +25,10 @@ export interface SynthesizeOptions {
    */
   outDir?: string;
   /**
-   * Image for every pool in the local profile (the CLI passes the local site's registry image).
-   * @default "dcp/demo:1"
+   * The local site the local profile deploys onto (the CLI passes localSiteTarget()).
+   * @default site "dcp", image "dcp/demo:1", no host made yet
    */
-  localImage?: string;
-  /**
-   * Image for the pools that follow upstreams (the entry tier) in the local profile.
-   * @default "dcp/entry:1"
-   */
-  localEntryImage?: string;
+  localSite?: LocalSiteTarget;
 }
 
 export interface SynthesizeResult extends SynthOutput {
@@ -58,8 +54,8 @@ export async function synthesize(projectDir: string, options: SynthesizeOptions 
   const props: DcpStackProps = {
     profile,
     projectDir: root,
-    ...(profile === "local" && options.localImage ? { localImage: options.localImage } : {}),
-    ...(profile === "local" && options.localEntryImage ? { localEntryImage: options.localEntryImage } : {}),
+    ...(outDir ? { outDir } : {}),
+    ...(profile === "local" && options.localSite ? { localSite: options.localSite } : {}),
   };
   return synthesizeStacks((app) => project.buildStacks(app, props), outDir);
 }
@@ -85,6 +81,7 @@ export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: strin
       summary: {
         allocations: stacks.flatMap((s) => s.summary.allocations),
         fleets: stacks.flatMap((s) => s.summary.fleets),
+        ...(stacks.some((s) => s.summary.local) ? { local: stacks.flatMap((s) => s.summary.local ?? []) } : {}),
       },
       inputs: stacks.flatMap((s) => s.inputs.map((i) => ({ stack: s.node.id, ...i }))),
     };
@@ -100,9 +97,13 @@ export function synthesizeStacks(build: (app: App) => DcpStack[], outDir?: strin
   }
 }
 
+/** What Terraform keeps in a stack's directory (`cdktf deploy` runs it there): state, locks, its working dir. */
+const TERRAFORM_FILES = /^(.*\.tfstate(\.backup)?|\.terraform\.tfstate\.lock\.info|\.terraform|\.terraform\.lock\.hcl)$/;
+
 /**
  * Replaces `dest` with `src` as late and as briefly as possible: the copy lands next to
- * `dest` first (same filesystem), then two renames swap it in.
+ * `dest` first (same filesystem), Terraform's own files move over from the old stack
+ * directories (a synth must never lose a deploy's state), then two renames swap it in.
  */
 function moveInto(src: string, dest: string): void {
   mkdirSync(dirname(dest), { recursive: true });
@@ -110,10 +111,22 @@ function moveInto(src: string, dest: string): void {
   try {
     cpSync(src, staged, { recursive: true });
     chmodSync(staged, 0o755);
+    keepTerraformFiles(dest, staged);
     rmSync(dest, { recursive: true, force: true });
     renameSync(staged, dest);
   } finally {
     rmSync(staged, { recursive: true, force: true });
+  }
+}
+
+function keepTerraformFiles(from: string, to: string): void {
+  const stacks = join(from, "stacks");
+  if (!existsSync(stacks)) return;
+  for (const stack of readdirSync(stacks)) {
+    for (const entry of readdirSync(join(stacks, stack)).filter((e) => TERRAFORM_FILES.test(e))) {
+      mkdirSync(join(to, "stacks", stack), { recursive: true });
+      renameSync(join(stacks, stack, entry), join(to, "stacks", stack, entry));
+    }
   }
 }
 

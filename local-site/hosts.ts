@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { LocalSite, LocalSiteHost } from "./types";
 import { hostStateDir, hostTlsDir } from "./layout";
 import { DcpError } from "../model/errors";
+import { namespacePids } from "./network";
 import { readPid, run, stopProcesses } from "./system";
 
 const REPO_ROOT = join(__dirname, "..");
@@ -45,3 +46,11 @@ export async function stopDockerDaemon(fleet: LocalSite, host: LocalSiteHost): P
   const pid = readPid(dockerPidFile(fleet, host.node));
   if (pid !== null) await stopProcesses([pid], 30_000);
 }
+
+/** Stops a host's daemons by their pid files (a namespace that is gone leaves no other trace of them), then what is left in its namespace. */
+export async function stopHostProcesses(fleet: LocalSite, node: string): Promise<void> {
+  const dir = hostStateDir(fleet, node);
+  const pids = ["docker.pid", "consul.pid"].map((f) => readPid(join(dir, f))).filter((p): p is number => p !== null);
+  await stopProcesses([...pids, ...(await namespacePids(node))]);
+}
+

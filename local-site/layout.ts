@@ -11,8 +11,10 @@ export const STATE_ROOT = "/var/lib/dcp";
 export const DEFAULT_SITE = "dcp";
 const REGISTRY_PORT = 5000;
 const DOCKER_TLS_PORT = 2376;
-/** Host i (1-based) gets <subnet>.(10 + i); .1 is the bridge. */
+/** Host slot n (1-based) gets <subnet>.(10 + n); .1 is the bridge. */
 const FIRST_HOST_OCTET = 11;
+/** The last slot whose address fits the /24 (.254). */
+export const MAX_HOST_SLOT = 254 - FIRST_HOST_OCTET + 1;
 
 /** The example topology of the project (same names as the cloud example). */
 const PRIVATE_IDC = { idc: "yf-private", zones: ["yf-a"], fleet: "yf-standard", cpu: 32, memoryMiB: 65536, cloud: false };
@@ -40,12 +42,14 @@ export function validateName(name: string): void {
   }
 }
 
-function positiveInt(flag: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new DcpError(`${flag} ${value}: must be a whole number from 1 to ${max}`);
+function wholeNumber(flag: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new DcpError(`${flag} ${value}: must be a whole number from ${min} to ${max}`);
   }
   return value;
 }
+
+const positiveInt = (flag: string, value: number, max: number) => wholeNumber(flag, value, 1, max);
 
 function subnetBase(subnet: string): string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/24$/.exec(subnet);
@@ -84,7 +88,8 @@ export function siteLayout(given: SiteUpOptions = {}): LocalSite {
   validateName(name);
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   const options: SiteUpOptions = { ...PRESETS[DEFAULT_SITE], ...PRESETS[name], ...defined };
-  const count = positiveInt("--hosts", options.hosts!, 200);
+  // 0: a base only; its hosts are added one at a time (`dcp host add`, which Terraform runs).
+  const count = wholeNumber("--hosts", options.hosts!, 0, 200);
   const subnet = options.subnet!;
   const base = subnetBase(subnet);
   const httpPort = positiveInt("--consul-http-port", options.consulHttpPort!, 65535);
@@ -98,21 +103,16 @@ export function siteLayout(given: SiteUpOptions = {}): LocalSite {
   const registry = `${gateway}:${REGISTRY_PORT}`;
   let cloudIndex = 0;
   const hosts: LocalSiteHost[] = Array.from({ length: count }, (_, i) => {
-    const node = `${name}-h${i + 1}`;
-    const ip = `${base}.${FIRST_HOST_OCTET + i}`;
     const cls = i < PRIVATE_HOSTS ? PRIVATE_IDC : CLOUD_IDC;
     const zone = cls.cloud ? cls.zones[cloudIndex++ % cls.zones.length] : cls.zones[0];
     return {
-      node,
-      ip,
+      ...hostAddress(name, subnet, i + 1),
       idc: cls.idc,
       zone,
       fleet: cls.fleet,
       cpu: options.hostCpu ?? cls.cpu,
       memoryMiB: options.hostMemoryMiB ?? cls.memoryMiB,
       cloud: cls.cloud,
-      dockerEndpoint: `tcp://${ip}:${DOCKER_TLS_PORT}`,
-      netns: node,
     };
   });
   return {
@@ -133,10 +133,32 @@ export function siteLayout(given: SiteUpOptions = {}): LocalSite {
   };
 }
 
+/** The node name of host slot n: `<site>-h<n>`; also its namespace and its veth in the root namespace. */
+export function hostNode(site: string, slot: number): string {
+  return `${site}-h${slot}`;
+}
+
+/** The slot of a node name of this site, or undefined when the name is not `<site>-h<n>` with n in range. */
+export function hostSlot(site: string, node: string): number | undefined {
+  const m = new RegExp(`^${site}-h(\\d+)$`).exec(node);
+  const slot = m ? Number(m[1]) : NaN;
+  return slot >= 1 && slot <= MAX_HOST_SLOT ? slot : undefined;
+}
+
+/** Name, address, Docker endpoint and namespace of host slot n of a site on `subnet`. */
+export function hostAddress(site: string, subnet: string, slot: number): Pick<LocalSiteHost, "node" | "ip" | "dockerEndpoint" | "netns"> {
+  wholeNumber("host slot", slot, 1, MAX_HOST_SLOT);
+  const node = hostNode(site, slot);
+  const ip = `${subnetBase(subnet)}.${FIRST_HOST_OCTET + slot - 1}`;
+  return { node, ip, dockerEndpoint: `tcp://${ip}:${DOCKER_TLS_PORT}`, netns: node };
+}
+
 /** Where a host's daemons keep data, pid files, sockets and logs. */
-export const hostStateDir = (fleet: LocalSite, node: string) => join(fleet.stateDir, "hosts", node);
+export const hostStateDir = (fleet: Pick<LocalSite, "stateDir">, node: string) => join(fleet.stateDir, "hosts", node);
 /** ca.pem, server-cert.pem, server-key.pem for one host's dockerd. */
 export const hostTlsDir = (fleet: LocalSite, node: string) => join(fleet.tlsDir, "hosts", node);
 export const fleetFile = (stateDir: string) => join(stateDir, "fleet.json");
+/** A host added on its own (`dcp host add`): its identity and generation, written before anything of it exists. */
+export const hostRecordFile = (fleet: Pick<LocalSite, "stateDir">, node: string) => join(hostStateDir(fleet, node), "host.json");
 /** Names of our own namespaces and links: `<name>-h<n>` and the bridge `<name>-br`. */
 export const ownedName = (fleetName: string) => new RegExp(`^${fleetName}-(h\\d+|br)$`);

@@ -70,12 +70,21 @@ async function hostStatus(fleet: LocalSite, host: LocalSiteHost, nodes: CatalogN
   };
 }
 
+/** One host's status, for a host added on its own. */
+export async function checkHost(fleet: LocalSite, host: LocalSiteHost): Promise<HostStatus> {
+  const nodes = (await consulGet<CatalogNode[]>(fleet, "/v1/catalog/nodes")) ?? [];
+  return hostStatus(fleet, host, nodes, clientTls(fleet));
+}
+
+export const hostHealthy = (h: HostStatus) => h.inCatalog && h.serfHealthy && h.initReady && h.dockerTls;
+
 export async function checkFleet(fleet: LocalSite): Promise<FleetStatus> {
   const problems: string[] = [];
   const leader = await consulLeader(fleet);
   if (!leader) problems.push(`Consul server at ${fleet.consulHttp} has no leader or does not answer`);
   const registry = await imagesPresent(fleet);
-  if (!registry) problems.push(`registry ${fleet.registry} does not answer or lacks an image (${fleet.image}, ${fleet.imageNext}, ${fleet.imageBroken}, ${fleet.entryImage})`);
+  // The first host pushes the images (the base has no Docker daemon): a base alone has none yet.
+  if (!registry && fleet.hosts.length > 0) problems.push(`registry ${fleet.registry} does not answer or lacks an image (${fleet.image}, ${fleet.imageNext}, ${fleet.imageBroken}, ${fleet.entryImage})`);
   const nodes = (await consulGet<CatalogNode[]>(fleet, "/v1/catalog/nodes")) ?? [];
   let tls: DockerTls | null = null;
   try {

@@ -104,6 +104,16 @@ export async function stopProcesses(pids: number[], graceMs = 20_000): Promise<v
   while (pids.some(alive)) await sleep(50);
 }
 
+/** Lazily unmounts everything mounted under `dir` (a stopped dockerd can leave its data root's mounts), deepest first. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4])
+    .filter((point) => point?.startsWith(dir + "/"))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await run("umount", ["-l", point]).catch(() => undefined);
+}
+
 /** Polls `check` until it returns true; throws `what` after `timeoutMs`. */
 export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -12,6 +12,11 @@ export interface LocalSiteHost {
   /** tcp://<ip>:2376, TLS with the fleet's client certificate. */
   dockerEndpoint: string;
   netns: string;
+  /**
+   * Hosts added one at a time (`dcp host add`, run by the local profile's Terraform): which
+   * incarnation of the node this is. Absent on hosts `dcp up --hosts` made with the base.
+   */
+  generation?: number;
 }
 
 export interface LocalSite {
@@ -44,7 +49,7 @@ export interface LocalSite {
 export interface SiteUpOptions {
   /** Fleet name; every resource is named with it. Default "dcp". */
   name?: string;
-  /** Default 6. */
+  /** Hosts made with the base, outside Terraform (0: a base only, whose hosts are added one at a time). Default 6. */
   hosts?: number;
   /** A /24. Default 192.168.77.0/24. */
   subnet?: string;
@@ -77,4 +82,16 @@ export interface FleetStatus {
   consulLeader: string | null;
   registry: boolean;
   hosts: HostStatus[];
+}
+
+/** What the local profile's synth needs of the site it deploys onto (localSiteTarget in local-site). */
+export interface LocalSiteTarget {
+  /** Site name (`dcp up --name`). */
+  readonly name: string;
+  /** The image every pool runs: the demo image in the site's registry. */
+  readonly image: string;
+  /** The image an entry tier (a pool that follows upstreams) runs: the site's entry image. */
+  readonly entryImage: string;
+  /** Every node ever added to the site on its own: last generation, and whether it runs now. */
+  readonly ledger: Readonly<Record<string, { generation: number; live: boolean }>>;
 }

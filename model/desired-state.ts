@@ -2,6 +2,7 @@
  * The desired state: what synth produces for the runtime besides Terraform JSON.
  * Constructs build it; the runtime plans against it. Plain data, JSON-serialisable.
  */
+import { createHash } from "node:crypto";
 import { ContainerTypeName, Resources } from "./container-types";
 import { UpdateSpec } from "./rollout";
 import { ConsumerFormat, ConsumersSpec, ConsumerStatus, FollowsSpec } from "./take-down";
@@ -105,6 +106,12 @@ export interface FleetSpec {
   freeHosts: number;
   /** hostsForPools + bufferHosts − freeHosts, never below zero. */
   desiredHosts: number;
+  /**
+   * Local profile: the fleet's hosts by node name, as Terraform keeps them. A live host of
+   * the fleet that is not listed is leaving: the runtime moves its containers off before
+   * Terraform removes it. Absent in the cloud profile (ESS picks the instances).
+   */
+  hosts?: string[];
 }
 
 export interface DesiredState {
@@ -112,6 +119,16 @@ export interface DesiredState {
   idcs: IdcSpec[];
   fleets: FleetSpec[];
   pools: PoolSpec[];
+}
+
+/** The digest the runtime resource of a stack carries: it runs again when this changes, and checks desired.json against it. */
+export function desiredStateSha256(desired: DesiredState): string {
+  return createHash("sha256").update(JSON.stringify(desired)).digest("hex");
+}
+
+/** The same pools at zero replicas: what `cdktf destroy` applies before the hosts go (every container taken down without dropping traffic). */
+export function takenDown(desired: DesiredState): DesiredState {
+  return { ...desired, pools: desired.pools.map((p) => ({ ...p, replicas: 0, effectiveReplicas: 0 })) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { loadSnapshot } from "./snapshot";
 import { terraformPlan } from "./terraform-plan";
 import { PLAN_REVIEW_VERSION, PlanReview, ResourceSection, RuntimeSection, SynthSnapshot } from "./types";
 import { Profile } from "../model/profile";
+import { LocalSiteTarget } from "../local-site";
 
 export interface ReviewInputs {
   base: SynthSnapshot;
@@ -100,10 +101,12 @@ export interface ReviewOptions extends Omit<ReviewInputs, "base" | "head" | "res
   terraform: boolean;
   /** Plans the runtime part against the live inventory, or says why it cannot. */
   runtime: (head: SynthSnapshot) => Promise<RuntimeSection>;
+  /** Local profile: the site both revisions are synthesized for (so Terraform's plan compares with that site's state). */
+  localSite?: LocalSiteTarget;
 }
 
 export async function reviewPlan(options: ReviewOptions): Promise<PlanReview> {
-  const snapshotOptions = { repoRoot: options.repoRoot, gitDir: options.headSource, profile: options.profile };
+  const snapshotOptions = { repoRoot: options.repoRoot, gitDir: options.headSource, profile: options.profile, localSite: options.localSite };
   const [base, head] = await Promise.all([loadSnapshot(options.baseSource, snapshotOptions), loadSnapshot(options.headSource, snapshotOptions)]);
   const notes: string[] = [];
   let resources: ResourceSection | undefined;

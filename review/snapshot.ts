@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { DcpError } from "../model/errors";
 import { SynthSnapshot } from "./types";
 import { Profile } from "../model/profile";
+import { LocalSiteTarget } from "../local-site";
 
 const run = promisify(execFile);
 
@@ -21,6 +22,8 @@ export interface SnapshotOptions {
   /** The git repository revisions are read from (the project under review). */
   gitDir: string;
   profile: Profile;
+  /** Local profile: the site to synthesize for (both revisions the same one). */
+  localSite?: LocalSiteTarget;
 }
 
 export async function loadSnapshot(source: string, options: SnapshotOptions): Promise<SynthSnapshot> {
@@ -63,6 +66,8 @@ async function synthIn(codeDir: string, projectDir: string, options: SnapshotOpt
   try {
     const { stdout } = await run(tsx, [join(__dirname, "synth-child.ts"), codeDir, projectDir, options.profile], {
       cwd: projectDir,
+      // The child (perhaps another revision's code) takes the site from here, not from this machine's view of it.
+      env: { ...process.env, DCP_SYNTH_LOCAL_SITE: options.localSite ? JSON.stringify(options.localSite) : "" },
       maxBuffer: 512 * 1024 * 1024,
       encoding: "utf8",
     });

@@ -15,13 +15,15 @@ import { join } from "node:path";
 async function main(): Promise<void> {
   const [codeDir, projectDir, profile] = process.argv.slice(2);
   const { synthesize, synthesizeStacks } = require(join(codeDir, "constructs", "synthesize"));
+  // The local site (DcpStackProps.localSite) the parent chose; code that predates it ignores it.
+  const localSite = profile === "local" && process.env.DCP_SYNTH_LOCAL_SITE ? JSON.parse(process.env.DCP_SYNTH_LOCAL_SITE) : undefined;
   let result: { stacks: unknown; desired: unknown };
   if (existsSync(join(projectDir, "stacks", "index.ts"))) {
-    result = await synthesize(projectDir, { profile });
+    result = await synthesize(projectDir, { profile, localSite });
   } else {
     const { buildStacks } = require(join(codeDir, "stacks"));
     const poolsDir = existsSync(join(projectDir, "stacks", "pools")) ? join(projectDir, "stacks", "pools") : projectDir;
-    result = synthesizeStacks((app: unknown) => buildStacks(app, { profile, projectDir: codeDir, poolsDir, localImage: "dcp/demo:1" }));
+    result = synthesizeStacks((app: unknown) => buildStacks(app, { profile, projectDir: codeDir, poolsDir, localSite }));
   }
   process.stdout.write(JSON.stringify({ stacks: result.stacks, desired: result.desired }));
 }

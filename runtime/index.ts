@@ -12,6 +12,7 @@ import { DockerHosts } from "./docker/hosts";
 import { cpuScalingNote, CpuScaling } from "./docker/cpu-limit";
 import { readTlsMaterial } from "./docker/driver";
 import { INVENTORY_PARALLEL, readInventory } from "./inventory/read";
+import { expectationsOf, waitForHostInit } from "./inventory/host-init";
 import { Inventory } from "../model/inventory";
 import { planChanges } from "./plan/planner";
 import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
@@ -21,8 +22,10 @@ import { createProgress, ProgressMode } from "./apply/progress";
 
 /** Plan options, and how Docker CPU limits are scaled (the local profile). */
 export interface RuntimeOptions extends PlanOptions, CpuScaling {
-  /** Default: from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN. */
+  /** Default: a client of its own, from CONSUL_HTTP_ADDR / CONSUL_HTTP_TOKEN (or consulAddress). */
   consul?: ConsulClient;
+  /** Consul's address for a client of its own, instead of CONSUL_HTTP_ADDR (e.g. a local site's server). */
+  consulAddress?: string;
   /** Dir with the Docker client certificates. Default: env DCP_TLS_DIR. */
   tlsDir?: string;
   /** Allow plain tcp:// Docker endpoints that are not loopback. */
@@ -40,6 +43,11 @@ export interface ApplyOptions extends RuntimeOptions {
   /** Who holds the lock, shown to a refused apply. Default user@host pid. */
   holder?: string;
   healthTimeoutMs?: number;
+  /**
+   * Before planning, wait up to this long for the hosts the desired state expects to report
+   * init status ready (a local fleet's listed hosts, each cloud fleet's size). Default: no wait.
+   */
+  waitInitSeconds?: number;
 }
 
 export interface ApplyReport {
@@ -57,7 +65,7 @@ export interface ApplyReport {
  */
 async function withConsul<T>(options: RuntimeOptions, fn: (consul: ConsulClient) => Promise<T>): Promise<T> {
   if (options.consul) return fn(options.consul);
-  const consul = new ConsulClient(consulConfigFromEnv());
+  const consul = new ConsulClient(consulConfigFromEnv(options.consulAddress ? { address: options.consulAddress } : {}));
   try {
     return await fn(consul);
   } finally {
@@ -128,6 +136,7 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
   const started = Date.now();
   return withConsul(options, async (consul) => {
     await preconditions(consul, options);
+    if (options.waitInitSeconds !== undefined) await waitForHostInit(consul, expectationsOf(desired), options.waitInitSeconds * 1000);
     const fleet = { consul, dockers: dockerHosts(options) };
     const holder = options.holder ?? `${process.env.USER ?? "root"}@${hostname()} pid ${process.pid}`;
     const locked = async () => {
@@ -135,8 +144,10 @@ export async function applyDesired(desired: DesiredState, options: ApplyOptions 
       const inventory = await readInventory(consul, fleet.dockers);
       return applyToInventory(desired, inventory, fleet, options, { started, readStarted });
     };
+    const waitMs = (options.waitLockSeconds ?? 0) * 1000;
+    const onWait = options.progress === "quiet" ? undefined : (who: string) => process.stderr.write(`waiting up to ${waitMs / 1000} s for the apply lock, held by ${who}\n`);
     try {
-      return await withApplyLock(consul, holder, locked, { waitMs: (options.waitLockSeconds ?? 0) * 1000 });
+      return await withApplyLock(consul, holder, locked, { waitMs, onWait });
     } finally {
       fleet.dockers.close();
     }

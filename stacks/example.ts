@@ -76,8 +76,8 @@ export class ExampleStack extends DcpStack {
       hostClass: { cpu: 16, memoryMiB: 32 * 1024 },
       instanceTypes: ["ecs.c7.4xlarge", "ecs.c6.4xlarge", "ecs.c8i.4xlarge"],
       chargeType: "PostPaid",
-      // Room for a breaking-news burst (feed-api at 40× needs about 1,700 hosts, a platform-wide
-      // peak about 3,000); it fixes the scaling groups: 7 of up to 500 hosts in each zone.
+      // Room for a breaking-news burst (feed-api at 25× needs about 3,000 hosts: one per
+      // container, its port is fixed); it fixes the scaling groups: 7 of up to 500 in each zone.
       maxHosts: 3500,
     });
     new HostBuffer(this, "bj-buffer", { fleet: bjFleet, hosts: 10 });

@@ -4,6 +4,7 @@
  * checked (desired state, Consul, TLS material, placement, images) is checked before
  * the first change.
  */
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import Table from "cli-table3";
 import { applyDesired, ApplyReport } from "../../runtime";
@@ -11,6 +12,10 @@ import { DcpError, EXIT } from "../../model/errors";
 import { PLAIN } from "./plan";
 import { DEFAULT_PARALLEL, DEFAULT_PER_HOST } from "../../runtime/apply/execute";
 import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { DesiredState, desiredStateSha256, takenDown } from "../../model/desired-state";
+import { siteJsonPath } from "../../local-site";
+
+const siteIsUp = (name: string) => existsSync(siteJsonPath(name));
 
 interface ApplyCliOptions extends RuntimeCliOptions {
   waitLock: string;
@@ -18,6 +23,9 @@ interface ApplyCliOptions extends RuntimeCliOptions {
   perHost: string;
   healthTimeout: string;
   progress: "auto" | "lines" | "quiet";
+  desiredSha256?: string;
+  waitInit?: string;
+  takeDown?: boolean;
 }
 
 function positive(value: string, flag: string): number {
@@ -41,6 +49,17 @@ export function renderApplyReport(report: ApplyReport): string {
   return lines.join("\n");
 }
 
+/** The desired state Terraform planned with must be the one applied: a synth in between (a second deploy) would change it. */
+function checkDesiredDigest(options: ApplyCliOptions, desired: DesiredState): void {
+  if (!options.desired) throw new DcpError("--desired-sha256 goes with --desired <file>");
+  const actual = desiredStateSha256(desired);
+  if (actual !== options.desiredSha256) {
+    throw new DcpError(
+      `${options.desired} is not the desired state this run was planned with (SHA-256 ${actual.slice(0, 12)}…, planned ${options.desiredSha256!.slice(0, 12)}…): another synth replaced it; nothing was changed. Run the deploy again.`,
+    );
+  }
+}
+
 export function register(program: Command): void {
   addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error"))
     .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
@@ -48,8 +67,17 @@ export function register(program: Command): void {
     .option("--per-host <n>", "Docker steps in flight per host", String(DEFAULT_PER_HOST))
     .option("--health-timeout <seconds>", "how long a new container may take to pass its health check; a roll stops at the first that does not", "60")
     .option("--progress <mode>", "auto (one line on a terminal, a line per change otherwise), lines, quiet", "auto")
+    .option("--desired-sha256 <hex>", "with --desired: refuse unless the file is this desired state (the one Terraform planned)")
+    .option("--wait-init <seconds>", "first wait this long for the hosts the desired state expects to report init status ready")
+    .option("--take-down", "take every pool of the desired state down to zero containers, without dropping traffic (cdktf destroy runs this)")
     .action(async (options: ApplyCliOptions) => {
-      const desired = await loadDesired(options);
+      if (options.takeDown && options.site && !siteIsUp(options.site)) {
+        console.log(`Site ${options.site} is not up: nothing to take down.`);
+        return;
+      }
+      const loaded = await loadDesired(options);
+      if (options.desiredSha256 !== undefined) checkDesiredDigest(options, loaded);
+      const desired = options.takeDown ? takenDown(loaded) : loaded;
       const parallel = positive(options.parallel, "--parallel");
       const perHost = positive(options.perHost, "--per-host");
       if (parallel < 1 || perHost < 1) throw new DcpError("--parallel and --per-host must be at least 1");
@@ -60,6 +88,7 @@ export function register(program: Command): void {
         perHost,
         healthTimeoutMs: positive(options.healthTimeout, "--health-timeout") * 1000,
         progress: options.json ? "quiet" : options.progress,
+        ...(options.waitInit !== undefined ? { waitInitSeconds: positive(options.waitInit, "--wait-init") } : {}),
       });
       if (options.json) console.log(JSON.stringify({ version: 1, ...report }, null, 2));
       else console.log(renderApplyReport(report));

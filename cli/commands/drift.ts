@@ -35,15 +35,16 @@ export function register(program: Command): void {
     .action(async (options: DriftCliOptions) => {
       const waitLockSeconds = Number(options.waitLock);
       if (!Number.isFinite(waitLockSeconds) || waitLockSeconds < 0) throw new DcpError(`--wait-lock ${options.waitLock}: must be a number >= 0`);
-      const { desired, stacks } = options.desired ? { desired: readDesiredFile(options.desired), stacks: [] } : await synthesizeForDrift(options.profile);
+      const { desired, stacks } = options.desired ? { desired: readDesiredFile(options.desired), stacks: [] } : await synthesizeForDrift(options.profile, options.site);
       for (const pool of options.pool ?? []) {
         if (!desired.pools.some((p) => p.name === pool)) {
           throw new DcpError(`unknown pool "${pool}" in --pool; desired pools: ${desired.pools.map((p) => p.name).sort().join(", ") || "(none)"}`);
         }
       }
 
-      const consul = new ConsulClient(consulConfigFromEnv());
-      const dockers = new DockerHosts({ insecureDocker: options.insecureDocker });
+      const { consulAddress, tlsDir } = runtimeOptions(options);
+      const consul = new ConsulClient(consulConfigFromEnv(consulAddress ? { address: consulAddress } : {}));
+      const dockers = new DockerHosts({ tlsDir, insecureDocker: options.insecureDocker });
       try {
         const run = { consul, dockers, pools: options.pool };
         if (options.fix) {
@@ -60,9 +61,9 @@ export function register(program: Command): void {
     });
 }
 
-async function synthesizeForDrift(profile: DriftCliOptions["profile"]): Promise<{ desired: DesiredState; stacks: SynthesizedStack[] }> {
-  const result = await synthesizeProject(profile);
-  // Stacks without resources (the local profile's hosts come from `dcp up`) have nothing to refresh.
+async function synthesizeForDrift(profile: DriftCliOptions["profile"], site: string | undefined): Promise<{ desired: DesiredState; stacks: SynthesizedStack[] }> {
+  const result = await synthesizeProject(profile, undefined, site);
+  // Stacks without resources have nothing to refresh.
   const stacks = result.stacks.filter((s) => s.terraform?.resource && Object.keys(s.terraform.resource).length > 0);
   return { desired: result.desired, stacks };
 }

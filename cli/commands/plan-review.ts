@@ -3,7 +3,7 @@
  * the command and hands over here; the comparison itself lives in review/.
  */
 import { Command, Option } from "commander";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { DcpError, EXIT } from "../../model/errors";
 import { Profile } from "../../model/profile";
 import { renderOutput } from "../../output";
@@ -14,6 +14,7 @@ import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { planReport } from "../../review/plan-report";
 import { reviewPlan, runtimeSection, skippedRuntime } from "../../review/plan-review";
 import { RuntimeSection } from "../../review/types";
+import { localSiteTarget } from "../../local-site";
 
 export interface PlanReviewCliOptions {
   base: string;
@@ -28,6 +29,8 @@ export interface PlanReviewCliOptions {
   runtime: boolean;
   /** `dcp plan --desired`: meaningless with --base, which synthesizes both sides. */
   desired?: string;
+  /** Local profile: the site to review against (default env DCP_SITE, else "dcp"). */
+  site?: string;
 }
 
 /** The options `--base` brings to `dcp plan`. */
@@ -44,7 +47,8 @@ export function addPlanReviewOptions(command: Command): Command {
 }
 
 /** Runs the review, prints it, returns the exit code (0 no changes, 2 changes, 1 blocked). */
-export async function runPlanReview(options: PlanReviewCliOptions, runtimeOptions: RuntimeOptions): Promise<number> {
+/** `runtimeOptions` is asked only when the runtime part runs (`--site` needs that site up). */
+export async function runPlanReview(options: PlanReviewCliOptions, runtimeOptions: () => RuntimeOptions): Promise<number> {
   if (options.json && options.markdown) throw new DcpError("--json and --markdown cannot be combined; pick one output");
   if (options.desired) throw new DcpError("--desired cannot be combined with --base: both revisions are synthesized from their pool files and stacks");
   // Bad configuration fails before the slow part.
@@ -62,6 +66,7 @@ export async function runPlanReview(options: PlanReviewCliOptions, runtimeOption
     policies,
     overrides,
     terraform: options.terraform,
+    ...(options.profile === "local" ? { localSite: localSiteTarget(options.site, join(resolve(options.head), "cdktf.out")) } : {}),
     runtime: (head) => (options.runtime ? liveRuntime(head.desired, runtimeOptions) : Promise.resolve(skippedRuntime("not requested (--no-runtime)"))),
   });
   process.stdout.write(renderOutput(options, { json: review, report: () => planReport(review) }));
@@ -77,8 +82,15 @@ export async function runPlanReview(options: PlanReviewCliOptions, runtimeOption
  * Runtime changes of the head on the live fleet. A review often runs where the fleet is
  * not reachable (a CI runner): then it is skipped with the reason, quickly.
  */
-async function liveRuntime(desired: Parameters<typeof planFromLive>[0], options: RuntimeOptions): Promise<RuntimeSection> {
-  const consul = options.consul ?? new ConsulClient(consulConfigFromEnv({ retryForMs: 2_000 }));
+async function liveRuntime(desired: Parameters<typeof planFromLive>[0], runtimeOptions: () => RuntimeOptions): Promise<RuntimeSection> {
+  let options: RuntimeOptions;
+  try {
+    options = runtimeOptions();
+  } catch (err) {
+    if (err instanceof DcpError) return skippedRuntime(err.message);
+    throw err;
+  }
+  const consul = options.consul ?? new ConsulClient(consulConfigFromEnv({ retryForMs: 2_000, ...(options.consulAddress ? { address: options.consulAddress } : {}) }));
   try {
     await consul.ping();
     const { inventory, plan } = await planFromLive(desired, { ...options, consul });

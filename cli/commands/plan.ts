@@ -70,7 +70,7 @@ export function register(program: Command): void {
     async (options: RuntimeCliOptions & Partial<PlanReviewCliOptions>) => {
       // --base: review a change between two revisions (plan-review.ts).
       if (options.base) {
-        process.exitCode = await runPlanReview(options as RuntimeCliOptions & PlanReviewCliOptions, runtimeOptions(options));
+        process.exitCode = await runPlanReview(options as RuntimeCliOptions & PlanReviewCliOptions, () => runtimeOptions(options));
         return;
       }
       const desired = await loadDesired(options);

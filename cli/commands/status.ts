@@ -2,9 +2,10 @@
  * `dcp status`: exit 0 when the local fleet is up and healthy and its entry tier follows
  * dcp's upstreams, else 1 with what is wrong.
  */
+import { join } from "node:path";
 import { Command } from "commander";
 import { EXIT } from "../../model/errors";
-import { readSite, siteStatus } from "../../local-site";
+import { localSiteTarget, readSite, siteStatus } from "../../local-site";
 import { FleetStatus } from "../../local-site/types";
 import { synthesize } from "../../constructs/synthesize";
 import { planFromLive } from "../../runtime";
@@ -15,7 +16,7 @@ import { PROJECT_DIR } from "./up";
 /** The entry tier of the example pools on this fleet: each entry container's health and routes. */
 async function entryTier(name: string): Promise<EntryContainerStatus[]> {
   const fleet = readSite(name);
-  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image, localEntryImage: fleet.entryImage });
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localSite: localSiteTarget(name, join(PROJECT_DIR, "cdktf.out")) });
   const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
   try {
     const { inventory } = await planFromLive(desired, { consul, tlsDir: fleet.tlsDir, profile: "local" });

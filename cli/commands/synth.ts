@@ -25,8 +25,10 @@ export function register(program: Command): void {
       const result = await synthesizeProject(options.profile, options.out);
       console.log(formatSummary(result.summary));
       if (result.inputs.length > 0) console.log(formatInputs(result.inputs));
+      // A block with for_each (the local profile's hosts) is one resource per key.
+      const instances = (config: any) => (config?.for_each && typeof config.for_each === "object" ? Object.keys(config.for_each).length : 1);
       const resources = result.stacks.reduce(
-        (n, s) => n + Object.values<Record<string, unknown>>(s.terraform.resource ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0),
+        (n, s) => n + Object.values<Record<string, unknown>>(s.terraform.resource ?? {}).reduce((m, byName) => m + Object.values(byName).reduce((k: number, c) => k + instances(c), 0), 0),
         0,
       );
       console.log(
@@ -48,10 +50,13 @@ export function formatSummary(summary: FleetSummary): string {
   for (const a of summary.allocations) {
     pools.push([a.pool, a.replicas, a.effectiveReplicas, `${a.fleet} (${a.idc})`, a.containers, a.hosts]);
   }
-  const fleets = new Table({ head: ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", "note"], style: { head: [], border: [] } });
+  const local = summary.local;
+  const head = ["fleet", "idc", "hosts for pools", "+ buffer", "− free", "= desired", ...(local ? ["local hosts"] : []), "note"];
+  const fleets = new Table({ head, style: { head: [], border: [] } });
   for (const f of summary.fleets) {
-    const note = f.kind === "private" && f.desiredHosts > 0 ? `short by ${f.desiredHosts}: add private hosts` : "";
-    fleets.push([f.fleet, `${f.idc} (${f.kind})`, f.hostsForPools, f.bufferHosts, f.freeHosts, f.desiredHosts, note]);
+    const onSite = local?.find((l) => l.fleet === f.fleet);
+    const note = onSite?.note ?? (f.kind === "private" && f.desiredHosts > 0 && !local ? `short by ${f.desiredHosts}: add private hosts` : "");
+    fleets.push([f.fleet, `${f.idc} (${f.kind})`, f.hostsForPools, f.bufferHosts, f.freeHosts, f.desiredHosts, ...(local ? [onSite?.hosts ?? 0] : []), note]);
   }
   return `${pools.toString()}\n${fleets.toString()}`;
 }

@@ -1,13 +1,20 @@
-/** `dcp up`: creates (or repairs) the local fleet and, unless --no-deploy, deploys the example pools onto it. */
+/**
+ * `dcp up`: makes (or repairs) the local site's base and deploys the example pools onto it
+ * through `cdktf deploy` with the local profile: Terraform creates the hosts the pools need,
+ * then runs the runtime. `--no-deploy` makes the base with a fixed set of hosts instead
+ * (`--hosts`, for the fleet tests and benchmarks).
+ */
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
-import { siteUp, LocalSite } from "../../local-site";
+import { siteUp, LocalSite, localSiteTarget, readSite } from "../../local-site";
 import { synthesize } from "../../constructs/synthesize";
-import { applyDesired, planFromLive } from "../../runtime";
+import { planFromLive } from "../../runtime";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { Inventory } from "../../model/inventory";
 import { DesiredState } from "../../model/desired-state";
+import { DcpError } from "../../model/errors";
 
 /** The example project this checkout carries (stacks/ and stacks/pools/). */
 export const PROJECT_DIR = join(__dirname, "..", "..");
@@ -71,17 +78,31 @@ async function throughEntryTier(desired: DesiredState, inventory: Inventory): Pr
   return `through the entry tier (${entry.name} → ${upstream}):\n  curl -H 'Host: ${upstream}' ${url}\n  → ${answer}`;
 }
 
-/** Plans and applies the example pools (profile local) through the runtime, as `dcp apply` would. */
-async function deploy(fleet: LocalSite): Promise<string> {
-  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localImage: fleet.image, localEntryImage: fleet.entryImage });
+/** `DCP_PROFILE=local cdktf deploy --auto-approve` in the project, onto this site: what a cdktf user runs. */
+function cdktfDeploy(site: string): Promise<void> {
+  const cdktf = join(PROJECT_DIR, "node_modules", ".bin", "cdktf");
+  const env = { ...process.env, DCP_PROFILE: "local", DCP_SITE: site, CHECKPOINT_DISABLE: "1" };
+  return new Promise((resolve, reject) => {
+    const child = spawn(cdktf, ["deploy", "--auto-approve"], { cwd: PROJECT_DIR, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new DcpError(`cdktf deploy failed (${signal ?? `exit ${code}`}); its output above says where; run \`bin/dcp up\` again once fixed`)),
+    );
+  });
+}
+
+/** Deploys the example pools through cdktf, then reads back what runs. */
+async function deploy(name: string): Promise<string> {
+  await cdktfDeploy(name);
+  const fleet = readSite(name);
+  const { desired } = await synthesize(PROJECT_DIR, { profile: "local", localSite: localSiteTarget(name, join(PROJECT_DIR, "cdktf.out")) });
   const consul = new ConsulClient(consulConfigFromEnv({ address: fleet.consulHttp }));
-  const options = { consul, tlsDir: fleet.tlsDir, profile: "local" as const };
   try {
-    const report = await applyDesired(desired, { ...options, waitLockSeconds: 60, progress: "lines" });
-    console.log(`deployed the example pools (profile local): ${report.applied} change(s) in ${report.timings.totalSeconds.toFixed(1)} s`);
-    const { inventory, plan } = await planFromLive(desired, options);
-    if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the apply; run \`dcp apply --profile local\``);
-    return `${deploymentSummary(fleet, desired, inventory)}\n${await throughEntryTier(desired, inventory)}`;
+    const { inventory, plan } = await planFromLive(desired, { consul, tlsDir: fleet.tlsDir, profile: "local" });
+    if (plan.changes.length > 0) console.log(`warning: ${plan.changes.length} change(s) still pending after the deploy; run \`bin/dcp up\` again`);
+    const containers = inventory.hosts.reduce((n, h) => n + (h.containers ?? []).length, 0);
+    const deployed = `deployed the example pools (profile local) through cdktf deploy: ${fleet.hosts.length} hosts, ${containers} containers`;
+    return `${summary(fleet)}\n${deployed}\n${deploymentSummary(fleet, desired, inventory)}\n${await throughEntryTier(desired, inventory)}`;
   } finally {
     consul.close();
   }
@@ -93,24 +114,26 @@ export function register(program: Command): void {
     .description("create the local fleet (root): hosts in network namespaces with dockerd (TLS) and Consul agents, a Consul server, a registry and the demo image")
     .option("--name <name>", "fleet name; every resource is named with it", "dcp")
     // Defaults depend on the name (the test fleet dcptest has its own subnet, ports and host class).
-    .option("--hosts <n>", "number of hosts, h1-h2 in yf-private, the rest in aliyun-bj (default 6)", int)
+    .option("--hosts <n>", "with --no-deploy: hosts made with the base, h1-h2 in yf-private, the rest in aliyun-bj (default 6)", int)
     .option("--subnet <cidr>", "the fleet's /24 (default 192.168.77.0/24; dcptest 192.168.79.0/24)")
     .option("--host-cpu <n>", "host class cpu for every host (default 32 private, 16 cloud; dcptest 128)", int)
     .option("--host-memory-mib <n>", "host class memory for every host (default 65536 private, 32768 cloud; dcptest 262144)", int)
     .option("--consul-http-port <port>", "Consul server HTTP port on 127.0.0.1 (default 8500; dcptest 8510)", int)
     .option("--consul-dns-port <port>", "Consul server DNS port on 127.0.0.1 (default 8600; dcptest 8610)", int)
-    .option("--no-deploy", "only create the hosts; do not deploy the example pools")
+    .option("--no-deploy", "make the base and a fixed set of hosts (--hosts); do not deploy the example pools")
     .action(async (opts) => {
+      if (opts.deploy && opts.hosts !== undefined) {
+        throw new DcpError("--hosts goes with --no-deploy: a deployed site gets the hosts its pools need (Terraform adds them)");
+      }
       const fleet = await siteUp({
         name: opts.name,
-        hosts: opts.hosts,
+        hosts: opts.deploy ? 0 : opts.hosts,
         subnet: opts.subnet,
         hostCpu: opts.hostCpu,
         hostMemoryMiB: opts.hostMemoryMib,
         consulHttpPort: opts.consulHttpPort,
         consulDnsPort: opts.consulDnsPort,
       });
-      console.log(summary(fleet));
-      if (opts.deploy) console.log(await deploy(fleet));
+      console.log(opts.deploy ? await deploy(fleet.name) : summary(fleet));
     });
 }

@@ -13,7 +13,7 @@ import { resolveDependencies } from "../../constructs/dependencies";
 import { loadPoolFiles } from "../../constructs/pool-files/load";
 import { Profile } from "../../model/profile";
 import { synthesize } from "../../constructs/synthesize";
-import { localSiteImages } from "../../local-site";
+import { localSiteTarget } from "../../local-site";
 import { DcpError } from "../../model/errors";
 
 interface ValidateOptions {
@@ -33,7 +33,7 @@ export function register(program: Command): void {
       const files = `${pools.length} pool file${pools.length === 1 ? "" : "s"} valid`;
       const project = projectOf(options.dir);
       if (project) {
-        const { desired } = await synthesize(project, { profile: options.profile, ...(options.profile === "local" ? localSiteImages() : {}) });
+        const { desired } = await synthesize(project, { profile: options.profile, localSite: options.profile === "local" ? localSiteTarget(undefined, path.join(project, "cdktf.out")) : undefined });
         console.log(`${files}; the project synthesizes for profile ${options.profile} (${desired.pools.length} pools, ${desired.fleets.length} fleets), nothing written`);
       } else {
         resolveDependencies(pools.map((p) => ({ name: p.name, replicas: p.replicas, dependencies: p.dependencies ?? [], source: p.source })));

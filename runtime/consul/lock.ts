@@ -19,6 +19,8 @@ export interface ApplyLockOptions {
   ttlSeconds?: number;
   /** Consul's lock-delay after a session is invalidated. Default 1 s. */
   lockDelaySeconds?: number;
+  /** Told once, with who holds the lock, when the lock is taken and waitMs lets it wait. */
+  onWait?: (holder: string) => void;
 }
 
 /** What the lock key holds, so a refused apply can say who holds it. */
@@ -46,7 +48,7 @@ export async function withApplyLock<T>(
   // than its TTL would otherwise be invalidated and every later acquire would fail.
   const renewal = renewWhileAlive(client, session, ttlSeconds);
   try {
-    await acquire(client, key, session, holder, waitMs, ttlSeconds);
+    await acquire(client, key, session, holder, waitMs, ttlSeconds, options.onWait);
   } catch (err) {
     await renewal.stop();
     await client.sessionDestroy(session).catch(() => undefined);
@@ -96,14 +98,30 @@ function renewWhileAlive(client: ConsulClient, session: string, ttlSeconds: numb
   };
 }
 
-async function acquire(client: ConsulClient, key: string, session: string, holder: string, waitMs: number, ttlSeconds: number): Promise<void> {
+async function acquire(
+  client: ConsulClient,
+  key: string,
+  session: string,
+  holder: string,
+  waitMs: number,
+  ttlSeconds: number,
+  onWait?: (holder: string) => void,
+): Promise<void> {
   const me: LockHolder = { holder, host: hostname(), pid: process.pid, since: new Date().toISOString(), ttlSeconds };
   const deadline = Date.now() + waitMs;
+  const whoHolds = async () => {
+    const current = await client.kvGetWithSession(key);
+    return current?.session ? describeHolder(current.value) : "a holder whose session just ended (lock-delay)";
+  };
+  let told = false;
   for (;;) {
     if (await client.kvAcquire(key, JSON.stringify(me), session)) return;
+    if (!told && onWait && Date.now() < deadline) {
+      told = true;
+      onWait(await whoHolds());
+    }
     if (Date.now() >= deadline) {
-      const current = await client.kvGetWithSession(key);
-      const who = current?.session ? describeHolder(current.value) : "a holder whose session just ended (lock-delay)";
+      const who = await whoHolds();
       const waited = waitMs > 0 ? ` after waiting ${Math.round(waitMs / 1000)} s` : "";
       throw new DcpError(
         `Another apply holds the lock ${key}${waited}: ${who}. Wait for it to finish or pass --wait-lock SECONDS.`,

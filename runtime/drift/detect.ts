@@ -60,6 +60,7 @@ export function detectDrift(
   findings.push(...upstreamDrift(desired, { ...inventory, hosts }, options));
   findings.push(...assignmentDrift(desiredPools, hosts, inScope));
   findings.push(...labelDrift(desired, hosts));
+  findings.push(...missingHosts(desired, hosts));
   for (const node of consul.nodesWithoutDocker) {
     findings.push({
       kind: "label-mismatch",
@@ -354,6 +355,29 @@ function assignmentDrift(
 }
 
 /** Node meta must agree with the desired fleets and IDCs: placement and weights are decided from it. */
+/**
+ * Hosts the desired state lists (the local profile's Terraform keeps them) that are not in
+ * the catalog or not healthy: Terraform cannot see that (a terraform_data has nothing to
+ * refresh), so drift reports it; the next deploy's synth sees the host is down and
+ * replaces it.
+ */
+function missingHosts(desired: DesiredState, hosts: InventoryHost[]): DriftFinding[] {
+  const byNode = new Map(hosts.map((h) => [h.node, h]));
+  return desired.fleets.flatMap((fleet) =>
+    (fleet.hosts ?? [])
+      .filter((node) => !byNode.get(node)?.healthy)
+      .map((node): DriftFinding => ({
+        kind: "infrastructure",
+        object: `host ${node}`,
+        expected: `up in fleet ${fleet.name} (terraform_data.host["${node}"])`,
+        actual: byNode.has(node) ? "in the Consul catalog but unhealthy (agent or Docker daemon down)" : "not in the Consul catalog",
+        explanation: "the host is gone or broken outside Terraform; `cdktf deploy` makes it again (its synth sees the host is down) and the runtime places its containers back.",
+        repair: "manual",
+        node,
+      })),
+  );
+}
+
 function labelDrift(desired: DesiredState, hosts: InventoryHost[]): DriftFinding[] {
   const findings: DriftFinding[] = [];
   for (const host of hosts) {

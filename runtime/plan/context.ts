@@ -25,6 +25,11 @@ export interface PlanContext {
   hosts: InventoryHost[];
   hostsByNode: Map<string, InventoryHost>;
   idcs: Map<string, IdcSpec>;
+  /**
+   * Hosts that are leaving: the desired state lists its fleet's hosts (the ones Terraform
+   * keeps, local profile) and not this one. Nothing new goes there; what runs there moves.
+   */
+  leaving: Set<string>;
   settings: PlanSettings;
 }
 
@@ -49,12 +54,18 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
     hosts,
     hostsByNode: new Map(hosts.map((h) => [h.node, h])),
     idcs: new Map(desired.idcs.map((i) => [i.name, i])),
+    leaving: leavingHosts(desired, hosts),
     settings: {
       seed: options.seed,
       prune: options.prune === true,
       replace: new Set(options.replace ?? []),
     },
   };
+}
+
+function leavingHosts(desired: DesiredState, hosts: InventoryHost[]): Set<string> {
+  const kept = new Map(desired.fleets.filter((f) => f.hosts).map((f) => [f.name, new Set(f.hosts)]));
+  return new Set(hosts.filter((h) => kept.has(h.fleet) && !kept.get(h.fleet)!.has(h.node)).map((h) => h.node));
 }
 
 /** A host the plan can place on and change: Consul reports it healthy and its daemon answered. */

@@ -94,12 +94,14 @@ function followersAfterTheirUpstreams(ctx: PlanContext, diff: InstanceDiff): voi
 }
 
 function lostHostNotes(ctx: PlanContext): string[] {
-  return ctx.hosts
+  const lost = ctx.hosts
     .filter((h) => !usable(h))
     .map((h) => {
       const why = h.containers === null ? "its Docker daemon did not answer" : "Consul reports it unhealthy";
       return `host ${h.node} is lost (${why}): its containers are rescheduled on other hosts`;
     });
+  const leaving = [...ctx.leaving].map((node) => `host ${node} is leaving (its fleet's hosts no longer list it): its containers move to other hosts first`);
+  return [...lost, ...leaving];
 }
 
 /** Instances whose last known home is a lost host, from the daemon (when it answered) and the catalog. */
@@ -133,7 +135,7 @@ function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<s
     const index = instanceIndex(pool.name, instance);
     if (index === undefined || index >= wanted) for (const located of list) diff.removals.push({ located, wave: 1, reason: "scale-in" });
   }
-  const wanting: WantedInstance = { pool, hash: specHash(pool), lost, replace: ctx.settings.replace };
+  const wanting: WantedInstance = { pool, hash: specHash(pool), lost, replace: ctx.settings.replace, leaving: ctx.leaving };
   for (let index = 0; index < wanted; index++) {
     const instance = instanceId(pool.name, index);
     diffInstance(wanting, instance, [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool)), diff);
@@ -145,6 +147,7 @@ interface WantedInstance {
   hash: string;
   lost: Set<string>;
   replace: Set<string>;
+  leaving: Set<string>;
 }
 
 /** One wanted instance and its live copies, keepers first: keep one, or create one (and what goes when). */
@@ -152,8 +155,11 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
   const { pool, hash } = w;
   const replaced = copies.filter((l) => w.replace.has(l.container.id));
   const rest = copies.filter((l) => !w.replace.has(l.container.id));
-  const current = rest.filter((l) => l.container.specHash === hash);
-  const old = rest.filter((l) => l.container.specHash !== hash);
+  // A copy on a leaving host goes like an old spec's: its replacement starts elsewhere first.
+  const leaving = (l: Located) => w.leaving.has(l.host.node);
+  const current = rest.filter((l) => l.container.specHash === hash && !leaving(l));
+  const old = rest.filter((l) => l.container.specHash !== hash || leaving(l));
+  const oldReason = (l: Located) => (l.container.specHash === hash ? "host-leaving" : "rolling-update");
   const waitsFor = instanceKey(pool.name, instance);
   if (copies.some((l) => isHealthy(pool, l.container))) diff.available.set(pool.name, (diff.available.get(pool.name) ?? 0) + 1);
   if (current.length > 0) {
@@ -165,12 +171,13 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
     const holdOld = !isHealthy(pool, keeper.container) && old.some((l) => isHealthy(pool, l.container));
     for (const located of old) {
       if (holdOld) diff.held.push({ pool, located });
-      else diff.removals.push({ located, wave: 1, reason: "rolling-update", waitsFor });
+      else diff.removals.push({ located, wave: 1, reason: oldReason(located), waitsFor });
     }
     for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair" });
     return;
   }
-  if (old.length > 0 && replaced.length === 0) {
+  // A roll is budgeted (and may go in place); a copy on a leaving host must start elsewhere.
+  if (old.length > 0 && replaced.length === 0 && !old.some(leaving)) {
     const [first, ...extra] = old;
     diff.outdated.push({ pool, hash, instance, old: first });
     for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
@@ -179,8 +186,9 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
   // Replaced in place: down in one wave, the new container (which takes its name) in the next.
   const wave = replaced.length > 0 ? 2 : 1;
   for (const located of replaced) diff.removals.push({ located, wave: 1, reason: "repair", waitsFor, inPlace: true });
-  for (const located of old) diff.removals.push({ located, wave, reason: "rolling-update", waitsFor });
-  const reason = old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
+  for (const located of old) diff.removals.push({ located, wave, reason: oldReason(located), waitsFor });
+  const moved = old.length > 0 && old.every((l) => oldReason(l) === "host-leaving");
+  const reason = moved ? "host-leaving" : old.length > 0 ? "rolling-update" : replaced.length > 0 ? "repair" : w.lost.has(instance) ? "replace-lost" : "scale-out";
   if (reason === "replace-lost") diff.replacedLost.set(pool.name, (diff.replacedLost.get(pool.name) ?? 0) + 1);
   diff.creates.push({ pool, hash, instance, wave, reason });
 }

@@ -44,7 +44,7 @@ export interface Placement {
 
 export function placeContainers(ctx: PlanContext, diff: InstanceDiff): Placement {
   const goneFirst = new Set(diff.removals.filter((r) => r.inPlace).map((r) => r.located.container.id));
-  const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst));
+  const hosts = ctx.hosts.map((h) => schedulerHost(h, goneFirst, ctx.leaving.has(h.node)));
   const rollout = planRollout({
     hosts: hosts.filter((h) => h.healthy),
     creates: diff.creates.map(containerRequest),
@@ -89,7 +89,7 @@ function rolled(diff: InstanceDiff, steps: ReturnType<typeof planRollout>["steps
 }
 
 /** The host as the scheduler sees it: what its live containers (but those `gone`) reserve, and its attributes for constraints. */
-export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): SchedulerHost {
+export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set(), leaving = false): SchedulerHost {
   const reserved = { cpu: 0, memoryMiB: 0 };
   const poolCounts: Record<string, number> = {};
   const usedPorts: number[] = [];
@@ -113,6 +113,7 @@ export function schedulerHost(h: InventoryHost, gone: Set<string> = new Set()): 
     healthy: usable(h),
     initialised: h.initialised,
     buffer: h.assignedPools.length === 0,
+    leaving,
   };
 }
 

@@ -50,6 +50,8 @@ export type ChangeReason =
   | "stale"
   /** A container of a pool that is no longer desired (only when the pool is in scope). */
   | "pool-removed"
+  /** Its host is leaving (Terraform removes it after this apply): moved to another host first. */
+  | "host-leaving"
   | "buffer";
 
 /** "in-place": a take-down and its replacement in one chain, run beside the up chains. */

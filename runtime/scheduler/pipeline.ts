@@ -12,6 +12,7 @@ import { antiAffinity } from "./filters/anti-affinity";
 import { constraint } from "./filters/constraint";
 import { health } from "./filters/health";
 import { idc } from "./filters/idc";
+import { leaving } from "./filters/leaving";
 import { port } from "./filters/port";
 import { resources } from "./filters/resources";
 import { HostState } from "./host-state";
@@ -23,7 +24,7 @@ import { random } from "./strategies/random";
 import { spread } from "./strategies/spread";
 import { ContainerRequest } from "./types";
 
-export const FILTERS: readonly Filter[] = [health, idc, constraint, antiAffinity, port, resources];
+export const FILTERS: readonly Filter[] = [health, leaving, idc, constraint, antiAffinity, port, resources];
 export const DYNAMIC_FILTERS = FILTERS.filter((f) => !f.static);
 
 /** Whether every filter accepts the host (a plain loop: this runs for every host of every group). */

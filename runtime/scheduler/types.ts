@@ -25,6 +25,8 @@ export interface SchedulerHost {
   initialised: boolean;
   /** In the buffer (unassigned): used only when assigned hosts cannot take the container. */
   buffer: boolean;
+  /** About to be removed (Terraform no longer keeps it): takes nothing new. Default false. */
+  leaving?: boolean;
 }
 
 /** A parsed placement constraint (model/pool-rules/constraints.ts). */

@@ -40,6 +40,8 @@ export class StackWorkspace {
     readonly stack: SynthesizedStack,
     projectDir: string,
     readonly dir: string,
+    /** Environment of every command (TF_VAR_<name> values among it). @default process.env */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     const local = stack.terraform?.terraform?.backend?.local;
     this.statePath = local ? deployedStatePath(projectDir, stack.name, local.path) : undefined;
@@ -64,7 +66,7 @@ export class StackWorkspace {
   }
 
   private run(args: string[], timeout: number): TerraformRun {
-    const r = spawnSync(this.binary, args, { cwd: this.dir, encoding: "utf8", timeout, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: "1" } });
+    const r = spawnSync(this.binary, args, { cwd: this.dir, encoding: "utf8", timeout, maxBuffer: 512 * 1024 * 1024, env: { ...this.env, TF_IN_AUTOMATION: "1" } });
     if (r.error) throw new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${r.error.message}`);
     // show -json prints only the document on stdout; everything else is read as text.
     return { code: r.status ?? 1, output: args[0] === "show" && r.status === 0 ? r.stdout : `${r.stdout}\n${r.stderr}` };
@@ -72,10 +74,10 @@ export class StackWorkspace {
 }
 
 /** Runs `use` with workspaces in one scratch directory, removed afterwards. */
-export function withStackWorkspaces<T>(binary: string, projectDir: string, use: (open: (stack: SynthesizedStack) => StackWorkspace) => T): T {
+export function withStackWorkspaces<T>(binary: string, projectDir: string, use: (open: (stack: SynthesizedStack) => StackWorkspace) => T, env?: NodeJS.ProcessEnv): T {
   const root = mkdtempSync(join(tmpdir(), "dcp-terraform-"));
   try {
-    return use((stack) => new StackWorkspace(binary, stack, projectDir, join(root, stack.name)));
+    return use((stack) => new StackWorkspace(binary, stack, projectDir, join(root, stack.name), env));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 /** The local fleet itself: what every other fleet test relies on. */
 import { execSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { NODE_META, KV } from "../../model/host-metadata";
@@ -161,7 +161,10 @@ test("`dcp up` on a fleet of its own deploys the example pools so that they answ
     const up = spawnSync(dcp, ["up", ...args], { encoding: "utf8", timeout: 400_000 });
     expect(up.stderr).not.toContain("error:");
     expect(up.status).toBe(0);
-    expect(up.stdout).toContain("deployed the example pools (profile local)");
+    expect(up.stdout).toContain("deployed the example pools (profile local) through cdktf deploy");
+    // Through Terraform: it made the hosts, then ran the runtime.
+    expect(up.stdout + up.stderr).toMatch(/terraform_data\.host\["dcpdeploy-h1"\]: Creation complete/);
+    expect(up.stdout + up.stderr).toMatch(/terraform_data\.runtime: Creation complete/);
     // Every pool row shows all its containers running, e.g. "3/3".
     const rows = up.stdout.split("\n").filter((l) => /^│ (feed-api|feed-cache|hongbao-api|remind-api|nginx-entry) /.test(l));
     expect(rows.length).toBeGreaterThanOrEqual(5);
@@ -181,6 +184,8 @@ test("`dcp up` on a fleet of its own deploys the example pools so that they answ
   } finally {
     const down = spawnSync(dcp, ["down", "--name", name], { encoding: "utf8", timeout: 120_000 });
     expect(down.status).toBe(0);
+    // The checkout's Terraform state for this site describes hosts that are gone now.
+    for (const f of ["", ".backup"]) rmSync(join(__dirname, "..", "..", "cdktf.out", "stacks", "example", `terraform.example.${name}.tfstate${f}`), { force: true });
   }
   expect(spawnSync(dcp, ["down", "--name", name], { encoding: "utf8" }).status).toBe(0);
   expect(run("ip netns list")).not.toContain(`${name}-`);

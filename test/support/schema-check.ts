@@ -1,6 +1,7 @@
 /**
  * Checks synthesized Terraform JSON against the Alibaba Cloud provider schema kept in
- * scripts/alicloud-bindings/schema/: every resource type, data source and attribute exists,
+ * scripts/alicloud-bindings/schema/ and Terraform's built-in provider (terraform_data;
+ * terraform-builtin-schema.json, from `terraform providers schema -json`): every resource type, data source and attribute exists,
  * values have the schema's type, required attributes and blocks are present, read-only
  * (computed-only) attributes are not set, no deprecated attribute is used, and no
  * attribute the provider has removed is used (Terraform accepts those, the provider
@@ -36,13 +37,19 @@ const PROVIDER = "registry.terraform.io/aliyun/alicloud";
 /** Terraform meta-arguments and cdktf's metadata key: allowed on every resource. */
 const META = new Set(["//", "count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 
+const BUILTIN = "terraform.io/builtin/terraform";
+
 let cached: { schema: ProviderSchema; removed: { resource_schemas: Record<string, string[]>; data_source_schemas: Record<string, string[]> } } | undefined;
 
 function load() {
-  cached ??= {
-    schema: JSON.parse(readFileSync(join(SCHEMA_DIR, "provider-schema.subset.json"), "utf8")).provider_schemas[PROVIDER],
-    removed: JSON.parse(readFileSync(join(SCHEMA_DIR, "removed-attributes.json"), "utf8")),
-  };
+  if (!cached) {
+    const alicloud: ProviderSchema = JSON.parse(readFileSync(join(SCHEMA_DIR, "provider-schema.subset.json"), "utf8")).provider_schemas[PROVIDER];
+    const builtin = JSON.parse(readFileSync(join(__dirname, "terraform-builtin-schema.json"), "utf8")).provider_schemas[BUILTIN];
+    cached = {
+      schema: { ...alicloud, resource_schemas: { ...alicloud.resource_schemas, ...builtin.resource_schemas } },
+      removed: JSON.parse(readFileSync(join(SCHEMA_DIR, "removed-attributes.json"), "utf8")),
+    };
+  }
   return cached;
 }
 

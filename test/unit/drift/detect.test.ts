@@ -209,6 +209,19 @@ describe("detectDrift", () => {
     expect(report.findings[0]).toMatchObject({ object: "host h7", actual: "dcp_docker missing", repair: "node-meta", node: "h7" });
   });
 
+  test("a host Terraform keeps (local profile) that is gone or unhealthy is infrastructure drift, for cdktf deploy to repair", () => {
+    const world = converged();
+    world.desired.fleets[1].hosts = ["h3", "h4", "h5"];
+    hostOf(world, "h4").healthy = false;
+    const findings = detect(world).findings.filter((f) => f.kind === "infrastructure");
+    expect(findings.map((f) => [f.object, f.actual, f.repair])).toEqual([
+      ["host h4", "in the Consul catalog but unhealthy (agent or Docker daemon down)", "manual"],
+      ["host h5", "not in the Consul catalog", "manual"],
+    ]);
+    expect(findings[1].expected).toBe('up in fleet bj-standard (terraform_data.host["h5"])');
+    expect(findings[1].explanation).toMatch(/cdktf deploy/);
+  });
+
   test("unowned entries: stray KV keys, an agentless node, a service with no container", () => {
     const world = converged();
     world.consul.kvKeys.push("dcp/leftover/thing", "dcp/assignments/h9", "upstreams/web/not-an-ip:80");

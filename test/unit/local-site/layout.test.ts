@@ -1,5 +1,5 @@
 import { DcpError } from "../../../model/errors";
-import { siteLayout } from "../../../local-site/layout";
+import { hostAddress, hostSlot, siteLayout } from "../../../local-site/layout";
 
 describe("siteLayout", () => {
   test("default fleet: 6 hosts, h1-h2 private, h3-h6 cloud with zones round-robin", () => {
@@ -34,6 +34,15 @@ describe("siteLayout", () => {
     expect(fleet.hosts[0].cpu).toBe(128);
   });
 
+  test("a base alone has no hosts; a host's slot gives its name and address", () => {
+    expect(siteLayout({ hosts: 0 }).hosts).toEqual([]);
+    expect(hostAddress("dcp", "192.168.77.0/24", 41)).toEqual({ node: "dcp-h41", ip: "192.168.77.51", dockerEndpoint: "tcp://192.168.77.51:2376", netns: "dcp-h41" });
+    expect(hostSlot("dcp", "dcp-h41")).toBe(41);
+    expect(hostSlot("dcp", "dcp-h245")).toBeUndefined();
+    expect(hostSlot("dcp", "dcpx-h1")).toBeUndefined();
+    expect(() => hostAddress("dcp", "192.168.77.0/24", 245)).toThrow(/host slot 245: must be a whole number from 1 to 244/);
+  });
+
   test.each([
     [{ name: "prod" }, /starts with "dcp"/],
     [{ name: "dcp-x" }, /lowercase letters or digits/],
@@ -41,7 +50,8 @@ describe("siteLayout", () => {
     [{ subnet: "192.168.77.0/16" }, /--subnet 192.168.77.0\/16: must be an IPv4 \/24/],
     [{ subnet: "8.8.8.0/24" }, /private range/],
     [{ subnet: "192.168.300.0/24" }, /must be an IPv4/],
-    [{ hosts: 0 }, /--hosts 0: must be a whole number from 1 to 200/],
+    [{ hosts: -1 }, /--hosts -1: must be a whole number from 0 to 200/],
+    [{ hosts: 201 }, /--hosts 201: must be a whole number from 0 to 200/],
     [{ hosts: 2.5 }, /--hosts 2.5/],
     [{ consulHttpPort: 8600 }, /both 8600/],
     [{ hostMemoryMiB: -1 }, /--host-memory-mib -1/],

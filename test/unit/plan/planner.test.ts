@@ -391,4 +391,73 @@ describe("planChanges", () => {
       expect(healthy.length).toBeGreaterThanOrEqual(6);
     }
   });
+
+  describe("hosts that are leaving (their fleet's host list no longer names them)", () => {
+    const withHosts = (d: ReturnType<typeof desired>, hosts: Record<string, string[]>) => ({
+      ...d,
+      fleets: Object.entries(hosts).map(([name, list]) => ({
+        name,
+        idc: name === "yf-standard" ? "yf-private" : "aliyun-bj",
+        hostClass: { cpu: 32, memoryMiB: 65536 },
+        instanceTypes: [],
+        chargeType: "PostPaid" as const,
+        hostsForPools: list.length,
+        bufferHosts: 0,
+        freeHosts: 0,
+        desiredHosts: list.length,
+        hosts: list,
+      })),
+    });
+    const api = pool("feed-api", { replicas: 4 });
+    // Assigned to the pool, so spread uses all three.
+    const start = () => converge(desired([api]), inventory([3, 4, 5].map((n) => host(n, { assignedPools: ["feed-api"] }))));
+
+    test("their containers start on the hosts that stay first, then go down without dropping traffic; the host is returned", () => {
+      const inv = start();
+      const onH5 = containersOf(inv, "feed-api").filter((c) => c.node === "h5");
+      expect(onH5.length).toBeGreaterThan(0);
+      const d = withHosts(desired([api]), { "bj-standard": ["h3", "h4"] });
+      const plan = planChanges(d, inv, { seed: 7 });
+      const creates = plan.changes.filter((c): c is CreateChange => c.kind === "create");
+      expect(creates.map((c) => c.instance).sort()).toEqual(onH5.map((c) => c.instance).sort());
+      expect(creates.every((c) => c.node !== "h5" && c.reason === "host-leaving")).toBe(true);
+      // Each old container is taken down only after its replacement is up (same wave, down chains after up chains).
+      for (const old of onH5) {
+        const up = plan.changes.findIndex((c) => c.kind === "publish-upstream" && c.instance === old.instance && c.node !== "h5");
+        const unpublish = plan.changes.findIndex((c) => c.kind === "unpublish-upstream" && c.node === "h5" && c.instance === old.instance);
+        const remove = plan.changes.findIndex((c) => c.kind === "remove" && c.node === "h5" && c.instance === old.instance);
+        expect(up).toBeGreaterThanOrEqual(0);
+        expect(unpublish).toBeGreaterThan(up);
+        expect(remove).toBeGreaterThan(unpublish);
+        expect(plan.changes[remove].reason).toBe("host-leaving");
+      }
+      expect(plan.changes.filter((c) => c.kind === "unassign-host").map((c) => [c.node, (c as { pools: string[] }).pools])).toEqual([["h5", []]]);
+      expect(plan.notes.join("\n")).toMatch(/host h5 is leaving/);
+      const after = converge(d, inv);
+      expect(containersOf(after, "feed-api").filter((c) => c.node === "h5")).toEqual([]);
+      expect(containersOf(after, "feed-api").map((c) => c.instance).sort()).toEqual(["feed-api-00000", "feed-api-00001", "feed-api-00002", "feed-api-00003"]);
+    });
+
+    test("nothing new goes to a leaving host, even the only one with room; the container is reported unplaced", () => {
+      const d = withHosts(desired([pool("big", { replicas: 1, containerType: "dP04" })]), { "bj-standard": ["h3"] });
+      const full = host(3, { capacity: { cpu: 8, memoryMiB: 16384 } });
+      const plan = planChanges(d, inventory([full, host(4)]));
+      expect(plan.changes.filter((c) => c.kind === "create")).toEqual([]);
+      expect(plan.unplaced).toEqual([expect.objectContaining({ pool: "big", rejectedBy: { leaving: 1, resources: 1 } })]);
+    });
+
+    test("through the move no prefix of the plan leaves fewer healthy containers than before", () => {
+      const inv = start();
+      const plan = planChanges(withHosts(desired([api]), { "bj-standard": ["h3", "h4"] }), inv, { seed: 7 });
+      for (let cut = 0; cut <= plan.changes.length; cut++) {
+        const healthy = containersOf(simulate(inv, plan.changes.slice(0, cut)), "feed-api").filter((c) => c.running && c.health === "passing");
+        expect(healthy.length).toBeGreaterThanOrEqual(4);
+      }
+    });
+
+    test("a fleet without a host list (the cloud profile) has no leaving host", () => {
+      const inv = start();
+      expect(planChanges(desired([api]), inv).changes).toEqual([]);
+    });
+  });
 });

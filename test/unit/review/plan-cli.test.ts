@@ -98,13 +98,14 @@ describe("plan between example revisions (real synth)", () => {
     expect(r.cost.total.delta.monthly).toBeCloseTo(-8 * C7_MONTHLY, 1);
   });
 
-  test("dependency ratio 0.5 → 0.2: feed-cache shrinks, fewer hosts", () => {
+  test("dependency ratio 0.5 → 0.2: feed-cache shrinks; the hosts stay, set by feed-api's fixed port", () => {
     const r = review(bases.ratio, head);
     expect(pool(r, "feed-api")).toMatchObject({ change: "changed", changedFields: ["dependencies"] });
     // ceil(0.5 × 120) = 60 → ceil(0.2 × 120) = 24.
     expect(pool(r, "feed-cache").effectiveReplicas.delta).toBe(-36);
-    expect(fleet(r, "bj-standard").desiredHosts.delta).toBeLessThan(0);
-    expect(r.cost.total.delta.monthly).toBeLessThan(0);
+    // Host networking: 120 feed-api on port 8080 need 120 hosts either way, and the caches fit beside them.
+    expect(fleet(r, "bj-standard").desiredHosts.delta).toBe(0);
+    expect(pool(r, "feed-cache").cost.delta.monthly).toBeLessThan(0);
   });
 
   test("instance types (base project with its own code): the fallback list changes and the price follows the first type", () => {
@@ -132,6 +133,26 @@ describe("dcp plan --base (CLI)", () => {
     expect(json.base.revision).toMatch(/^[0-9a-f]{40}$/);
     expect(json.notes).toContain("terraform plan not run (--no-terraform); resource changes come from comparing the synthesized configurations");
   }, 150_000);
+
+  test("the local profile gets Terraform's own plan (built-in resources only: init works offline); the cloud keeps the synth comparison and says so", () => {
+    const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
+    // A site that is not up and has no state here: Terraform plans every host, the runtime and its teardown.
+    const local = spawnSync(DCP, ["plan", "--base", "HEAD", "--profile", "local", "--site", "dcpreview", "--no-runtime", "--json"], { cwd: REPO, encoding: "utf8", timeout: 150_000, env });
+    expect([0, 2]).toContain(local.status);
+    const review = JSON.parse(local.stdout);
+    expect(review.resources.source).toBe("terraform");
+    const hosts = review.resources.items.filter((i: { address: string }) => i.address.startsWith('terraform_data.host["dcpreview-h'));
+    expect(hosts.length).toBeGreaterThan(0);
+    expect(review.resources.items.map((i: { address: string; action: string }) => `${i.action} ${i.address}`)).toEqual(
+      expect.arrayContaining(["create terraform_data.runtime", "create terraform_data.teardown"]),
+    );
+    expect(review.notes.join("\n")).not.toMatch(/comparing the synthesized configurations/);
+
+    const cloud = spawnSync(DCP, ["plan", "--base", "HEAD", "--no-runtime", "--json"], { cwd: REPO, encoding: "utf8", timeout: 150_000, env });
+    const cloudReview = JSON.parse(cloud.stdout);
+    expect(cloudReview.resources.source).toBe("synth");
+    expect(cloudReview.notes.join("\n")).toMatch(/init failed for stack example .*; resource changes come from comparing the synthesized configurations/);
+  }, 300_000);
 
   test("a blocking policy exits 1 and says how to override; the override is recorded and exits 2", () => {
     const base = poolSet((f, t) => (f === "feed-api.yaml" ? setReplicas(t, 10) : t));

@@ -8,18 +8,19 @@ import { synthesize, synthesizeStacks, SynthesizeResult } from "../../../constru
 import { LOCAL_REPLICA_DIVISOR } from "../../../constructs/dcp-stack";
 import { PROJECT_DIR, topology } from "../../support/stack-fixture";
 import { embeddedBootstrap, userDataEnv, userDataScript } from "../../support/terraform-json";
+import { schemaProblems } from "../../support/schema-check";
 
 let cloud: SynthesizeResult;
 let local: SynthesizeResult;
 let tf: any;
 beforeAll(async () => {
   cloud = await synthesize(PROJECT_DIR);
-  local = await synthesize(PROJECT_DIR, { profile: "local", localImage: "192.168.77.1:5000/dcp/demo:1" });
+  local = await synthesize(PROJECT_DIR, { profile: "local", localSite: { name: "dcp", image: "192.168.77.1:5000/dcp/demo:1", entryImage: "192.168.77.1:5000/dcp/entry:1", ledger: {} } });
   tf = cloud.stacks[0].terraform;
 });
 const resources = (type: string): any[] => Object.values(tf.resource[type] ?? {});
 const schema = JSON.parse(readFileSync(join(PROJECT_DIR, "scripts", "alicloud-bindings", "schema", "provider-schema.subset.json"), "utf8"));
-const taggable = (type: string) => "tags" in schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type].block.attributes;
+const taggable = (type: string) => "tags" in (schema.provider_schemas["registry.terraform.io/aliyun/alicloud"].resource_schemas[type]?.block.attributes ?? {});
 
 describe("the example stack, cloud profile", () => {
   it("loads the pool files and the TypeScript pools, with dependency ratios resolved", () => {
@@ -134,15 +135,21 @@ describe("determinism", () => {
 });
 
 describe("the example stack, local profile", () => {
-  it("creates no Terraform resources", () => {
-    expect(local.stacks[0].terraform.resource).toBeUndefined();
-    expect(local.stacks[0].terraform.provider).toBeUndefined();
+  it("creates the site's hosts, the runtime and its teardown with Terraform's built-in provider only", () => {
+    const localTf = local.stacks[0].terraform;
+    expect(Object.keys(localTf.resource)).toEqual(["terraform_data"]);
+    expect(Object.keys(localTf.resource.terraform_data).sort()).toEqual(["host", "runtime", "teardown"]);
+    expect(localTf.provider).toBeUndefined();
+    // One state per local site: a checkout can deploy onto several sites.
+    expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.dcp.tfstate" } });
+    expect(schemaProblems(localTf)).toEqual([]);
+    expect(Object.keys(localTf.resource.terraform_data.host.for_each).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
   });
   it("scales replicas down, at least one, and runs the local image without the pools' commands; the entry tier runs the entry image", () => {
     for (const p of local.desired.pools) {
       const declared = cloud.desired.pools.find((c) => c.name === p.name)!;
       expect(p.replicas).toBe(declared.replicas === 0 ? 0 : Math.max(1, Math.ceil(declared.replicas / LOCAL_REPLICA_DIVISOR)));
-      expect(p.image).toBe(p.follows ? "dcp/entry:1" : "192.168.77.1:5000/dcp/demo:1");
+      expect(p.image).toBe(p.follows ? "192.168.77.1:5000/dcp/entry:1" : "192.168.77.1:5000/dcp/demo:1");
       expect(p.command).toBeUndefined();
     }
     const entry = local.desired.pools.find((p) => p.name === "nginx-entry")!;
@@ -168,6 +175,20 @@ describe("state backend", () => {
         encrypt: true,
       },
     });
+  });
+});
+
+describe("sizing a pool with a fixed port", () => {
+  it("gives each container a host of its own (host networking), as the scheduler places them; a dynamic port packs", () => {
+    const sized = (port: number) =>
+      synthesizeStacks((app) => {
+        const t = topology(app);
+        new ServicePool(t.stack, "api", { name: "api", image: "r/api:1", containerType: "dP01", replicas: 12, idcs: ["aliyun-bj"], ports: [{ name: "http", port }], owner: "t" });
+        return [t.stack];
+      }).desired.fleets.find((f) => f.name === "bj-standard")!.hostsForPools;
+    // dP01 is 2 cpu: eight fit a 16-cpu host, but only one can listen on port 8080.
+    expect(sized(8080)).toBe(12);
+    expect(sized(0)).toBe(2);
   });
 });
 
@@ -232,6 +253,14 @@ describe("writing output", () => {
     const desired = JSON.parse(readFileSync(join(out, "desired.json"), "utf8"));
     expect(desired.pools.map((p: { name: string }) => p.name)).toContain("feed-api");
     expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).fleets).toHaveLength(3);
+
+    // Terraform's own files in a stack directory (cdktf deploy's state) survive a synth.
+    writeFileSync(join(out, "stacks", "example", "terraform.example.tfstate"), "state");
+    mkdirSync(join(out, "stacks", "example", ".terraform"));
+    await synthesize(root, { outDir: out });
+    expect(readFileSync(join(out, "stacks", "example", "terraform.example.tfstate"), "utf8")).toBe("state");
+    expect(existsSync(join(out, "stacks", "example", ".terraform"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "stacks", "example", "desired.json"), "utf8"))).toEqual(desired);
 
     writeFileSync(join(out, "marker"), "kept");
     const bad = project("cycle", goodFeedApi.replace("- { pool: feed-cache, ratio: 0.2 }", "- { pool: feed-cahce, ratio: 0.2 }"));

@@ -41,6 +41,7 @@ describe("schema conformance of the example stack", () => {
       "alicloud_snat_entry",
       "alicloud_vpc",
       "alicloud_vswitch",
+      "terraform_data",
     ]);
     expect(schemaProblems(example)).toEqual([]);
   });

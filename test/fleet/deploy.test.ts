@@ -1,0 +1,205 @@
+/**
+ * `cdktf deploy` of the example (local profile) drives the whole chain on a site of its
+ * own, built from nothing: Terraform adds and removes the hosts (terraform_data through
+ * `dcp host add/remove`), the runtime resource places containers after them. The example
+ * runs with buffers of one host each so that the site stays small (6 hosts). The tests
+ * run in order and each starts from where the last one left the site.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { readSite, siteDown, siteStatus, siteUp } from "../../local-site";
+import { DesiredState } from "../../model/desired-state";
+import { Inventory } from "../../model/inventory";
+import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
+import { withApplyLock } from "../../runtime/consul/lock";
+import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
+import { deploySiteOptions, liveState } from "./support/deploy";
+
+const options = deploySiteOptions();
+const site = options.name!;
+let project: string;
+const feedApi = () => join(project, "stacks", "pools", "feed-api.yaml");
+const stackDir = () => join(project, "cdktf.out", "stacks", "example");
+
+beforeAll(async () => {
+  await siteDown(site);
+  // The base (bridge, Consul server, registry) with this site's own subnet and ports; hosts come from Terraform.
+  await siteUp({ ...options, log: () => undefined });
+  project = makeProject((stacks) => {
+    replaceInFile(join(stacks, "example.ts"), /"yf-buffer", \{ fleet: yfFleet, hosts: \d+ \}/, '"yf-buffer", { fleet: yfFleet, hosts: 1 }');
+    replaceInFile(join(stacks, "example.ts"), /"bj-buffer", \{ fleet: bjFleet, hosts: \d+ \}/, '"bj-buffer", { fleet: bjFleet, hosts: 1 }');
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (project) removeProject(project);
+  await siteDown(site);
+}, 300_000);
+
+const hostsOf = (desired: DesiredState) => desired.fleets.flatMap((f) => f.hosts ?? []);
+const running = (inventory: Inventory, pool: string) => inventory.hosts.flatMap((h) => (h.containers ?? []).filter((c) => c.pool === pool && c.running));
+
+/** Every pool at its replicas, each instance once, nothing left to do, and the site has exactly the desired hosts. */
+async function expectConverged(desired: DesiredState): Promise<Inventory> {
+  let state = await liveState(site, desired);
+  // A host agent syncs a new check to the catalog a moment after registration.
+  for (let i = 0; i < 5 && state.plan.changes.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 2000));
+    state = await liveState(site, desired);
+  }
+  expect(state.plan.changes.map((c) => `${c.kind} ${c.node}`)).toEqual([]);
+  for (const pool of desired.pools) {
+    const instances = running(state.inventory, pool.name).map((c) => c.instance).sort();
+    expect(instances).toEqual(Array.from({ length: pool.effectiveReplicas }, (_, i) => `${pool.name}-${String(i).padStart(5, "0")}`));
+  }
+  expect(readSite(site).hosts.map((h) => h.node).sort()).toEqual(hostsOf(desired).sort());
+  const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${site}-h`));
+  expect(namespaces.sort()).toEqual(hostsOf(desired).sort());
+  expect((await siteStatus(site)).problems).toEqual([]);
+  return state.inventory;
+}
+
+async function waitForOutput(p: ReturnType<typeof cdktf>, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(p.output())) {
+    if (Date.now() > deadline) throw new Error(`cdktf never printed ${pattern}:\n${p.output().slice(-4000)}`);
+    if (p.child.exitCode !== null) throw new Error(`cdktf ended (${p.child.exitCode}) before ${pattern}:\n${p.output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let firstHosts: string[] = [];
+
+test("deploy from nothing: Terraform makes the hosts, then the runtime places every pool; cdktf diff then shows no change", async () => {
+  const events = terraformEvents(await cdktfOk(project, site, ["deploy", "--auto-approve"]));
+  expect(lastIndex(events, /^create-done host\[/)).toBeGreaterThanOrEqual(0);
+  expect(lastIndex(events, /^create-done host\[/)).toBeLessThan(firstIndex(events, /^create-start runtime$/));
+  const desired = deployedDesired(project);
+  firstHosts = hostsOf(desired);
+  // The same sizing as the cloud: hosts the pools need plus the buffer, per fleet.
+  expect(firstHosts).toHaveLength(desired.fleets.reduce((n, f) => n + f.hostsForPools + f.bufferHosts, 0));
+  await expectConverged(desired);
+
+  expect(await cdktfOk(project, site, ["diff"])).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+  const plan = spawnSync("terraform", ["plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color"], { cwd: stackDir(), encoding: "utf8" });
+  expect({ status: plan.status, out: plan.status === 0 ? "" : plan.stdout }).toEqual({ status: 0, out: "" });
+}, 600_000);
+
+test("raise feed-api in its pool file, kill -9 the deploy twice midway, deploy again: Terraform adds hosts, then the runtime adds containers, nothing lost or doubled", async () => {
+  replaceInFile(feedApi(), /^replicas: 120 /m, "replicas: 240 ");
+  // Once while a new host is being made (a second into its bootstrap), once as the runtime's first change is done.
+  const midway: Array<[RegExp, number]> = [
+    [/terraform_data\.host\["[^"]+"\]: Creating\.\.\./, 1000],
+    [/terraform_data\.runtime \(local-exec\): done 1\//, 0],
+  ];
+  for (const [pattern, delayMs] of midway) {
+    const p = cdktf(project, site, ["deploy", "--auto-approve"]);
+    await waitForOutput(p, pattern, 300_000);
+    await new Promise((r) => setTimeout(r, delayMs));
+    p.kill();
+    // Killed, not finished: otherwise this case tests nothing.
+    expect((await p.done).signal).toBe("SIGKILL");
+  }
+  const out = await cdktfOk(project, site, ["deploy", "--auto-approve"]);
+  const events = terraformEvents(out);
+  const desired = deployedDesired(project);
+  const added = hostsOf(desired).filter((n) => !firstHosts.includes(n));
+  expect(added.length).toBeGreaterThan(0);
+  // 240 / 40 on the local profile; port 8080 takes a host each.
+  expect(desired.pools.find((p) => p.name === "feed-api")!.effectiveReplicas).toBe(6);
+  // Whatever the killed runs left undone: hosts first, the runtime after the last of them.
+  const runtimeStart = firstIndex(events, /^create-start runtime$/);
+  expect(runtimeStart).toBeGreaterThan(lastIndex(events, /^create-done host\[/));
+  const inventory = await expectConverged(desired);
+  expect(inventory.hosts.filter((h) => added.includes(h.node)).some((h) => (h.containers ?? []).length > 0)).toBe(true);
+}, 900_000);
+
+test("lower it again with two deploys at once: Terraform's state lock refuses one; the other moves the containers off, then removes the hosts", async () => {
+  const before = hostsOf(deployedDesired(project));
+  const { inventory: was } = await liveState(site, deployedDesired(project));
+  const containersOn = (node: string) => (was.hosts.find((h) => h.node === node)?.containers ?? []).map((c) => c.instance);
+  replaceInFile(feedApi(), /^replicas: 240 /m, "replicas: 120 ");
+  const runs = await Promise.all([cdktf(project, site, ["deploy", "--auto-approve"]).done, cdktf(project, site, ["deploy", "--auto-approve"]).done]);
+  const refused = runs.filter((r) => r.code !== 0);
+  expect(refused).toHaveLength(1);
+  expect(refused[0].output).toMatch(/Error acquiring the state lock/);
+  const ok = runs.find((r) => r.code === 0)!;
+  const desired = deployedDesired(project);
+  const leaving = before.filter((n) => !hostsOf(desired).includes(n));
+  expect(leaving.length).toBeGreaterThan(0);
+  const events = terraformEvents(ok.output);
+  const runtimeDone = firstIndex(events, /^create-done runtime$/);
+  expect(leaving.flatMap(containersOn).length).toBeGreaterThan(0);
+  for (const node of leaving) {
+    const destroyed = firstIndex(events, new RegExp(`^destroy-start host\\["${node}"\\]$`));
+    expect(destroyed).toBeGreaterThan(runtimeDone);
+    expect(ok.output).toContain(`note: host ${node} is leaving`);
+    // The runtime took that host's containers down (unpublish, drain, stop, remove) before Terraform removed it.
+    for (const instance of containersOn(node)) expect(ok.output).toMatch(new RegExp(`terraform_data\\.runtime \\(local-exec\\): done \\d+/\\d+ remove ${instance} on ${node}`));
+  }
+  await expectConverged(desired);
+}, 900_000);
+
+test("a host removed by hand: dcp drift reports it; cdktf deploy (waiting for an apply lock someone holds) makes it again", async () => {
+  const desired = deployedDesired(project);
+  const { inventory } = await liveState(site, desired);
+  const victim = inventory.hosts.find((h) => (h.containers ?? []).length > 0)!.node;
+  for (const pid of execFileSync("ip", ["netns", "pids", victim], { encoding: "utf8" }).split("\n").filter(Boolean)) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
+  execFileSync("ip", ["netns", "del", victim]);
+
+  const dcp = join(project, "bin", "dcp");
+  const drift = spawnSync(dcp, ["drift", "--profile", "local", "--site", site, "--json"], { cwd: project, encoding: "utf8", env: { ...process.env, DCP_SITE: site } });
+  expect(drift.status).toBe(2);
+  expect(JSON.parse(drift.stdout).findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "infrastructure", object: `host ${victim}` })]));
+
+  // Someone else holds the apply lock while the deploy starts: the runtime waits for it.
+  const s = readSite(site);
+  const consul = new ConsulClient(consulConfigFromEnv({ address: s.consulHttp }));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const holding = withApplyLock(consul, "deploy test", () => held);
+  const p = cdktf(project, site, ["deploy", "--auto-approve"]);
+  try {
+    await waitForOutput(p, /waiting up to \d+ s for the apply lock, held by "deploy test"/, 300_000);
+  } finally {
+    release();
+    await holding;
+    consul.close();
+  }
+  const run = await p.done;
+  if (run.code !== 0) throw new Error(`deploy failed:\n${run.output.slice(-6000)}`);
+  const events = terraformEvents(run.output);
+  expect(firstIndex(events, new RegExp(`^create-done host\\["${victim}"\\]$`))).toBeLessThan(firstIndex(events, /^create-start runtime$/));
+  expect(readSite(site).hosts.find((h) => h.node === victim)!.generation).toBe(1);
+  await expectConverged(deployedDesired(project));
+  const after = spawnSync(dcp, ["drift", "--profile", "local", "--site", site], { cwd: project, encoding: "utf8", env: { ...process.env, DCP_SITE: site } });
+  expect({ status: after.status, out: after.status === 0 ? "" : after.stdout }).toEqual({ status: 0, out: "" });
+}, 900_000);
+
+test("cdktf destroy takes every container down first, then the hosts", async () => {
+  const desired = deployedDesired(project);
+  const out = await cdktfOk(project, site, ["destroy", "--auto-approve"]);
+  const events = terraformEvents(out);
+  expect(firstIndex(events, /^destroy-done teardown$/)).toBeGreaterThanOrEqual(0);
+  expect(firstIndex(events, /^destroy-done teardown$/)).toBeLessThan(firstIndex(events, /^destroy-start host\[/));
+  expect(readSite(site).hosts).toEqual([]);
+  const s = readSite(site);
+  const consul = new ConsulClient(consulConfigFromEnv({ address: s.consulHttp }));
+  try {
+    expect((await consul.services()).filter((svc) => svc.meta.dcp_pool)).toEqual([]);
+    // nginx-upsync-module keeps routing to the last server of an emptied upstream: it stays, marked down.
+    for (const pool of desired.pools.filter((p) => p.upstream)) {
+      const entries = (await consul.kvList(`upstreams/${pool.upstream!.name}/`)).map((e) => JSON.parse(e.value));
+      expect(entries.every((e) => e.down === 1)).toBe(true);
+    }
+  } finally {
+    consul.close();
+  }
+}, 600_000);
+
