@@ -7,7 +7,7 @@ import { DataAlicloudImages } from "../.gen/providers/alicloud/data-alicloud-ima
 import { AlicloudProvider } from "../.gen/providers/alicloud/provider";
 import { readBootstrapScript, renderUserData } from "./bootstrap";
 import { DependencyTemplate } from "./dependency-template";
-import { resolveDependencies } from "./dependencies";
+import { resolveDependencies } from "../model/dependencies";
 import { Fleet } from "./fleet";
 import { HostBuffer } from "./host-buffer";
 import { Idc } from "./idc";

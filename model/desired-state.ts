@@ -2,6 +2,7 @@
  * The desired state: what synth produces for the runtime besides Terraform JSON.
  * Constructs build it; the runtime plans against it. Plain data, JSON-serialisable.
  */
+import { AutoscaleDefinition, AutoscaleSpec } from "./autoscale";
 import { ContainerTypeName, Resources } from "./container-types";
 
 export type PlacementStrategy = "binpack" | "spread" | "random";
@@ -49,6 +50,8 @@ export interface PoolSpec {
   replicas: number;
   /** Declared replicas plus those added by pools that depend on this one (dependency ratios). */
   effectiveReplicas: number;
+  /** Load-driven replicas within reviewed bounds; `replicas` is then the controller's current value. */
+  autoscale?: AutoscaleSpec;
   /** IDCs in order of preference. */
   idcs: string[];
   ports: PortSpec[];
@@ -115,6 +118,7 @@ export interface PoolDefinition {
   upstream?: Partial<UpstreamSpec> & { name: string };
   placement?: Partial<PlacementSpec>;
   dependencies?: DependencySpec[];
+  autoscale?: AutoscaleDefinition;
   owner: string;
   costCentre?: string;
   env?: Record<string, string>;
