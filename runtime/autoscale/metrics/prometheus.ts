@@ -26,7 +26,8 @@ function number(raw: string | undefined, name: string, source: string): number {
 export function parsePrometheus(text: string, source: string): Series[] {
   let families: ReturnType<typeof parsePrometheusTextFormat>;
   try {
-    families = parsePrometheusTextFormat(text);
+    // The parser drops a last line that has no newline after it.
+    families = parsePrometheusTextFormat(text.endsWith("\n") ? text : `${text}\n`);
   } catch (err) {
     throw new DcpError(`${source}: not Prometheus text format: ${(err as Error).message}`);
   }
