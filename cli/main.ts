@@ -11,13 +11,14 @@ import { register as plan } from "./commands/plan";
 import { register as apply } from "./commands/apply";
 import { register as drift } from "./commands/drift";
 import { register as cost } from "./commands/cost";
+import { register as controller } from "./commands/controller";
 
 const program = new Command()
   .name("dcp")
   .description("Elastic container capacity across private IDCs and Alibaba Cloud, as code")
   .showHelpAfterError();
 
-const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply, drift, cost];
+const commands: Array<(program: Command) => void> = [validate, up, down, status, synth, plan, apply, drift, cost, controller];
 for (const register of commands) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -23,6 +23,16 @@ export const KV = {
   assignments: (root: string) => `${root}/assignments/`,
   /** Session lock that keeps two applies apart. */
   applyLock: (root: string) => `${root}/locks/apply`,
+  /** Session lock held by the one active controller of the datacenter; its value names the leader. */
+  controllerLock: (root: string) => `${root}/locks/controller`,
+  /** The desired state the last apply ran with: what the controller keeps between deploys. */
+  deployed: (root: string) => `${root}/desired`,
+  /** `<root>/autoscale/<pool>` → the controller's replicas for the pool and when it last scaled it. */
+  autoscale: (root: string, pool: string) => `${root}/autoscale/${pool}`,
+  autoscaleAll: (root: string) => `${root}/autoscale/`,
+  /** The active controller's status (leader, last pass, lag) and its recent decisions. */
+  controllerStatus: (root: string) => `${root}/controller/status`,
+  decisions: (root: string) => `${root}/controller/decisions`,
 } as const;
 
 /** Labels on every container dcp creates; the daemons are the truth for containers. */

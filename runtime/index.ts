@@ -18,6 +18,8 @@ import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
 import { executePlan } from "./apply/execute";
 import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
+import { withAutoscaledReplicas } from "./autoscale/replicas";
+import { readDecidedReplicas, writeDeployed } from "./controller/state";
 
 /** Plan options, and how Docker CPU limits are scaled (the local profile). */
 export interface RuntimeOptions extends PlanOptions, CpuScaling {
@@ -40,6 +42,11 @@ export interface ApplyOptions extends RuntimeOptions {
   /** Who holds the lock, shown to a refused apply. Default user@host pid. */
   holder?: string;
   healthTimeoutMs?: number;
+  /**
+   * Record the desired state in Consul as the one deployed, for the controller to keep
+   * between deploys. Default true; the controller's own applies pass false.
+   */
+  recordDeployed?: boolean;
 }
 
 export interface ApplyReport {
@@ -96,7 +103,9 @@ export async function planFromLive(desired: DesiredState, options: RuntimeOption
   return withConsul(options, async (consul) => {
     await preconditions(consul, options);
     const inventory = await readInventory(consul, dockerHosts(options));
-    return { inventory, plan: planFor(desired, inventory, options) };
+    // Autoscaled pools at the controller's replicas, as apply would hold them.
+    const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(consul));
+    return { inventory, plan: planFor(scaled, inventory, options) };
   });
 }
 
@@ -142,8 +151,10 @@ export interface Fleet {
  * missing images with nothing changed, then executes. apply and drift --fix end here.
  */
 export async function applyToInventory(desired: DesiredState, inventory: Inventory, fleet: Fleet, options: ApplyOptions, clock: { started: number; readStarted: number }): Promise<ApplyReport> {
+  // Autoscaled pools keep the controller's replicas (within the bounds being deployed).
+  const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(fleet.consul));
   const t1 = Date.now();
-  const plan = planFor(desired, inventory, options);
+  const plan = planFor(scaled, inventory, options);
   const t2 = Date.now();
   if (plan.unplaced.length > 0) throw unplacedError(plan);
   await pullImages(plan, inventory, fleet.dockers);
@@ -159,6 +170,7 @@ export async function applyToInventory(desired: DesiredState, inventory: Invento
       machineCores: options.machineCores,
       progress,
     });
+    if (options.recordDeployed !== false) await writeDeployed(fleet.consul, desired, options.pools);
     const t4 = Date.now();
     return {
       plan,

@@ -1,19 +1,10 @@
-/** Types of the parse-prometheus-text-format package (it ships none): prom2json's shape. */
+/** Types of the parse-prometheus-text-format package (it ships none), for the untyped samples dcp reads. */
 declare module "parse-prometheus-text-format" {
-  interface Sample {
-    value?: string;
-    labels?: Record<string, string>;
-    timestamp_ms?: string;
-    count?: string;
-    sum?: string;
-    buckets?: Record<string, string>;
-    quantiles?: Record<string, string>;
-  }
   interface Family {
     name: string;
     help: string;
     type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
-    metrics: Sample[];
+    metrics: Array<{ value?: string; labels?: Record<string, string>; timestamp_ms?: string }>;
   }
   export default function parsePrometheusTextFormat(text: string): Family[];
 }

@@ -1,7 +1,8 @@
 /**
  * Prometheus text format (what /metrics endpoints serve, HAProxy's exporter included),
- * read with parse-prometheus-text-format into flat series. Histograms and summaries give
- * their `_count` and `_sum` series, which is what a rate of requests needs.
+ * read with parse-prometheus-text-format into flat series: one per sample line, so a
+ * histogram gives its `_bucket`, `_sum` and `_count` series, which is what a rate of
+ * requests needs.
  */
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { DcpError } from "../../../model/errors";
@@ -12,11 +13,14 @@ export interface Series {
   value: number;
 }
 
-const SPECIAL = new Set(["NaN", "+Inf", "-Inf", "Inf"]);
+/** NaN and infinities as Prometheus reads them: any letter case (prom-client writes "Nan"). */
+const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity };
 
 function number(raw: string | undefined, name: string, source: string): number {
-  const value = Number(raw === "+Inf" || raw === "Inf" ? Infinity : raw === "-Inf" ? -Infinity : raw);
-  if (raw === undefined || (Number.isNaN(value) && !SPECIAL.has(raw))) {
+  const special = raw === undefined ? undefined : SPECIAL[raw.toLowerCase()];
+  if (special !== undefined) return special;
+  const value = Number(raw);
+  if (raw === undefined || raw.trim() === "" || Number.isNaN(value)) {
     throw new DcpError(`${source}: series ${name} has the value ${JSON.stringify(raw)}, which is not a number; is this Prometheus text format?`);
   }
   return value;
@@ -26,24 +30,15 @@ function number(raw: string | undefined, name: string, source: string): number {
 export function parsePrometheus(text: string, source: string): Series[] {
   let families: ReturnType<typeof parsePrometheusTextFormat>;
   try {
-    // The parser drops a last line that has no newline after it.
-    families = parsePrometheusTextFormat(text.endsWith("\n") ? text : `${text}\n`);
+    // The package groups histogram and summary lines correctly only when they carry no
+    // labels (prom-client's do), so TYPE lines are dropped and every line is read as the
+    // untyped sample it is. It also drops a last line that has no newline after it.
+    const samples = text.split("\n").filter((line) => !line.startsWith("# TYPE ")).join("\n");
+    families = parsePrometheusTextFormat(samples.endsWith("\n") ? samples : `${samples}\n`);
   } catch (err) {
     throw new DcpError(`${source}: not Prometheus text format: ${(err as Error).message}`);
   }
-  const series: Series[] = [];
-  for (const family of families) {
-    for (const sample of family.metrics) {
-      const labels = sample.labels ?? {};
-      if (family.type === "HISTOGRAM" || family.type === "SUMMARY") {
-        series.push({ name: `${family.name}_count`, labels, value: number(sample.count, `${family.name}_count`, source) });
-        series.push({ name: `${family.name}_sum`, labels, value: number(sample.sum, `${family.name}_sum`, source) });
-      } else {
-        series.push({ name: family.name, labels, value: number(sample.value, family.name, source) });
-      }
-    }
-  }
-  return series;
+  return families.flatMap((family) => family.metrics.map((sample) => ({ name: family.name, labels: sample.labels ?? {}, value: number(sample.value, family.name, source) })));
 }
 
 /** Series named `name` whose labels include every pair of `labels`. */

@@ -46,6 +46,24 @@ describe("Prometheus text format", () => {
     expect(sumOf(series, "rpc_seconds_count", {}, "q")).toBe(7);
   });
 
+  it("reads labelled histograms, whatever the order of their labels", () => {
+    // As prom-client writes them: le first, then the histogram's own labels.
+    const histogram = [
+      "# TYPE rpc_seconds histogram",
+      'rpc_seconds_bucket{le="1",method="get"} 3',
+      'rpc_seconds_bucket{le="+Inf",method="get"} 4',
+      'rpc_seconds_sum{method="get"} 2.5',
+      'rpc_seconds_count{method="get"} 4',
+      'rpc_seconds_bucket{le="+Inf",method="put"} 6',
+      'rpc_seconds_sum{method="put"} 1',
+      'rpc_seconds_count{method="put"} 6',
+    ].join("\n");
+    const series = parsePrometheus(histogram, "q");
+    expect(sumOf(series, "rpc_seconds_count", { method: "get" }, "q")).toBe(4);
+    expect(sumOf(series, "rpc_seconds_count", {}, "q")).toBe(10);
+    expect(sumOf(series, "rpc_seconds_bucket", { le: "+Inf" }, "q")).toBe(10);
+  });
+
   it("names the URL and the selector when nothing matches, and refuses values that are not numbers", () => {
     expect(() => sumOf(parsePrometheus(page, "http://m/metrics"), "feed_queue_depth", { queue: "hongbao" }, "http://m/metrics")).toThrow('http://m/metrics: no series feed_queue_depth{queue="hongbao"}');
     expect(() => parsePrometheus("requests lots\n", "http://m/metrics")).toThrow(/requests has the value "lots"/);
