@@ -13,12 +13,14 @@ import { ensureFleetCertificates, ensureHostCertificate } from "./tls";
 import { ensureConsulServer, ensureRegistry, stopConsulServer } from "./daemons";
 import { bootstrapHost, ensureDemoImages, hostOf, stopDockerDaemon } from "./hosts";
 import { checkFleet } from "./status";
+import { stopSiteController } from "./controller";
 import { alive, pidsMentioning, readPid, requireRoot, run, sleep, stopProcesses, waitFor } from "./system";
 import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 
 export * from "./types";
 export { siteLayout, DEFAULT_SITE, TEST_SITE } from "./layout";
 export { clientTls, dockerPing } from "./status";
+export { startSiteController, stopSiteController, controllerFiles } from "./controller";
 
 const INSTALL_DEPS = join(__dirname, "..", "scripts", "install-deps.sh");
 
@@ -220,6 +222,8 @@ async function removeLeftovers(fleet: LocalSite, log: (line: string) => void): P
 async function teardown(name: string, log: (line: string) => void): Promise<void> {
   const stateDir = stateDirOf(name);
   const namespaces = await ownedNamespaces(name);
+  // The controller first: it would replace the containers that stop next.
+  await stopSiteController(stateDir);
   // dockerd first and gracefully: it stops its containers and containerd.
   const dockerds = namespaces
     .map((ns) => readPid(join(stateDir, "hosts", ns, "docker.pid")))

@@ -4,6 +4,7 @@
  * others stand by. Stops on SIGTERM or SIGINT, resigning leadership so a stand-by takes
  * over at once.
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
 import { DcpError } from "../../model/errors";
@@ -19,6 +20,7 @@ interface ControllerCliOptions {
   listen: string;
   name?: string;
   insecureDocker?: boolean;
+  pidFile?: string;
 }
 
 function seconds(value: string, flag: string, min: number): number {
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option("--listen <host:port>", "where /metrics and /healthz are served (\"\" for nowhere)", "127.0.0.1:9464")
     .option("--name <name>", "this instance's name in the lock (default user@host pid)")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
+    .option("--pid-file <file>", "write this process's pid there while it runs (dcp up starts the local site's controller so)")
     .action(async (options: ControllerCliOptions) => {
       const consul = new ConsulClient(consulConfigFromEnv());
       await consul.ping();
@@ -53,6 +56,7 @@ export function register(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       await controller.start();
+      if (options.pidFile) writeFileSync(options.pidFile, `${process.pid}\n`);
       process.stderr.write(`dcp controller ${options.name ?? ""} started${controller.metricsUrl ? `; metrics at ${controller.metricsUrl}` : ""}\n`);
       await new Promise<void>((resolve) => {
         process.once("SIGTERM", resolve);
@@ -61,5 +65,6 @@ export function register(program: Command): void {
       process.stderr.write("dcp controller stopping: resigning leadership\n");
       await controller.stop();
       consul.close();
+      if (options.pidFile) rmSync(options.pidFile, { force: true });
     });
 }

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
-import { siteUp, LocalSite } from "../../local-site";
+import { siteUp, startSiteController, LocalSite } from "../../local-site";
 import { synthesize } from "../../constructs/synthesize";
 import { applyDesired, planFromLive } from "../../runtime";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
@@ -82,7 +82,8 @@ export function register(program: Command): void {
     .option("--host-memory-mib <n>", "host class memory for every host (default 65536 private, 32768 cloud; dcptest 262144)", int)
     .option("--consul-http-port <port>", "Consul server HTTP port on 127.0.0.1 (default 8500; dcptest 8510)", int)
     .option("--consul-dns-port <port>", "Consul server DNS port on 127.0.0.1 (default 8600; dcptest 8610)", int)
-    .option("--no-deploy", "only create the hosts; do not deploy the example pools")
+    .option("--no-deploy", "only create the hosts; do not deploy the example pools (nor start the controller)")
+    .option("--no-controller", "deploy, but do not start the site's controller")
     .action(async (opts) => {
       const fleet = await siteUp({
         name: opts.name,
@@ -94,6 +95,11 @@ export function register(program: Command): void {
         consulDnsPort: opts.consulDnsPort,
       });
       console.log(summary(fleet));
-      if (opts.deploy) console.log(await deploy(fleet));
+      if (!opts.deploy) return;
+      console.log(await deploy(fleet));
+      if (opts.controller) {
+        const c = await startSiteController(fleet);
+        console.log(`controller: ${c.started ? "started" : "already running"} (pid ${c.pid}, log ${c.log}); \`dcp status --name ${fleet.name}\` shows it`);
+      }
     });
 }
