@@ -53,6 +53,8 @@ export function register(program: Command): void {
         leaseSeconds: seconds(options.lease, "--lease", 10),
         listen: options.listen,
         insecureDocker: options.insecureDocker,
+        // The local site's hosts are not ESS groups.
+        ...(options.profile === "local" ? { capacity: () => undefined } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       await controller.start();

@@ -1,6 +1,7 @@
 /**
  * The decision log: one entry per pool whose replicas a controller step changed, saying
- * why — the metric and its target, the containers before and after, and the arithmetic.
+ * why — the metric and its target, the containers before and after, and the arithmetic —
+ * and one per buffer refill (`pool` is then the fleet, before/after its hosts).
  */
 import { ScaleKind } from "./rule";
 
@@ -9,7 +10,7 @@ export interface Decision {
   at: string;
   pool: string;
   /** "dependency": the pool moved because a pool that depends on it did (its ratio). */
-  kind: Exclude<ScaleKind, "hold"> | "dependency";
+  kind: Exclude<ScaleKind, "hold"> | "dependency" | "buffer-refill";
   /** The tracked metric, e.g. "requests-per-second" or a Prometheus series name. */
   metric?: string;
   /** The metric per container when the step ran. */

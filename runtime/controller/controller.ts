@@ -14,7 +14,7 @@
 import { hostname } from "node:os";
 import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
-import { formatDecision } from "../autoscale/decision";
+import { Decision, formatDecision } from "../autoscale/decision";
 import { withAutoscaledReplicas } from "../autoscale/replicas";
 import { perContainer, RecommendationHistory } from "../autoscale/rule";
 import { autoscaleStep, PoolObservation, StepResult } from "../autoscale/step";
@@ -27,6 +27,7 @@ import { planChanges } from "../plan/planner";
 import { PlanOptions } from "../plan/types";
 import { applyDesired } from "..";
 import { Leadership } from "./leadership";
+import { BufferKeeper, CapacityFor, defaultCapacity } from "./refill";
 import { MetricSources } from "./metric-sources";
 import { serveMetrics } from "./server";
 import { appendDecisions, readDeployed, readScaleRecords, ScaleRecord, writeScaleRecords, writeStatus } from "./state";
@@ -47,6 +48,8 @@ export interface ControllerOptions extends PlanOptions, CpuScaling {
   leaseSeconds?: number;
   /** host:port for /metrics; "" serves nothing. Default 127.0.0.1:9464. */
   listen?: string;
+  /** Where a fleet's new buffer hosts come from. Default: ESS for cloud fleets (runtime/controller/refill.ts). */
+  capacity?: CapacityFor;
   log?: (line: string) => void;
 }
 
@@ -76,6 +79,7 @@ export class Controller {
   private readonly dockers: DockerHosts;
   private readonly metrics = new MetricSources();
   private readonly histories = new Map<string, RecommendationHistory>();
+  private readonly buffers: BufferKeeper;
   private pending: Pending[] = [];
   private wake: () => void = () => undefined;
   private running = false;
@@ -90,6 +94,7 @@ export class Controller {
   constructor(private readonly options: ControllerOptions) {
     this.dockers = new DockerHosts({ tlsDir: options.tlsDir, insecureDocker: options.insecureDocker });
     this.watchers = new Watchers(options.consul, this.dockers, (trigger, detail) => this.notice(trigger, detail), (line) => this.log(line));
+    this.buffers = new BufferKeeper(options.consul, options.capacity ?? defaultCapacity(options.consul), (line) => this.log(line), () => this.telemetry.failed("refill"));
   }
 
   get leading(): boolean {
@@ -179,6 +184,8 @@ export class Controller {
     const plan = planChanges(step.desired, inventory, this.planOptions());
     if (plan.changes.length > 0) await this.act(step.desired, triggers, step.decisions.length > 0 ? "load" : undefined);
     else this.telemetry.applied("nothing");
+    // From this pass's inventory: hosts a scale-out just took show on the next pass.
+    await this.logDecisions(await this.buffers.keep(deployed, inventory, now));
     const pools = figures(step.desired, inventory, observations);
     this.telemetry.pools(pools);
     await this.report(pools);
@@ -212,11 +219,14 @@ export class Controller {
       });
     }
     if (changed.size > 0) await writeScaleRecords(this.options.consul, changed);
-    if (step.decisions.length > 0) {
-      this.telemetry.decided(step.decisions);
-      for (const d of step.decisions) this.log(`decision: ${formatDecision(d)}`);
-      await appendDecisions(this.options.consul, step.decisions);
-    }
+    await this.logDecisions(step.decisions);
+  }
+
+  private async logDecisions(decisions: Decision[]): Promise<void> {
+    if (decisions.length === 0) return;
+    this.telemetry.decided(decisions);
+    for (const d of decisions) this.log(`decision: ${formatDecision(d)}`);
+    await appendDecisions(this.options.consul, decisions);
   }
 
   /** Applies through `dcp apply`'s own path; a deploy holding the apply lock wins, and the next pass tries again. */

@@ -9,6 +9,7 @@
  */
 import { DesiredState } from "../../model/desired-state";
 import { KV } from "../../model/host-metadata";
+import { RefillInFlight } from "../autoscale/buffer";
 import { Decision } from "../autoscale/decision";
 import { ConsulClient } from "../consul/client";
 import type { LeaderInfo } from "./leadership";
@@ -99,4 +100,14 @@ export async function writeStatus(consul: ConsulClient, status: ControllerStatus
 
 export async function readStatus(consul: ConsulClient): Promise<ControllerStatus | undefined> {
   return parse<ControllerStatus>(await consul.kvGet(KV.controllerStatus(consul.config.kvRoot)));
+}
+
+export async function readRefills(consul: ConsulClient, fleet: string): Promise<RefillInFlight[]> {
+  return parse<RefillInFlight[]>(await consul.kvGet(KV.fleetRefills(consul.config.kvRoot, fleet))) ?? [];
+}
+
+/** Keeps the refills of the last `keepMs` and adds `refill`. */
+export async function recordRefill(consul: ConsulClient, refill: RefillInFlight, keepMs: number): Promise<void> {
+  const kept = (await readRefills(consul, refill.fleet)).filter((r) => refill.at - r.at < keepMs);
+  await consul.kvPut(KV.fleetRefills(consul.config.kvRoot, refill.fleet), JSON.stringify([...kept, refill]));
 }
