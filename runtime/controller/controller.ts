@@ -89,6 +89,7 @@ export class Controller {
   private saidNoDeploy = false;
   private leadingSince?: string;
   private lastReaction?: { trigger: Trigger; seconds: number; at: string };
+  private lastInventory?: { at: number; inventory: Inventory };
   metricsUrl?: string;
 
   constructor(private readonly options: ControllerOptions) {
@@ -174,21 +175,35 @@ export class Controller {
       return;
     }
     const records = await readScaleRecords(consul);
-    const inventory = await readInventory(consul, this.dockers);
-    this.watchers.follow(inventory.hosts);
+    // A metric tick reuses the last inventory (entry containers to read, pool sizes); a
+    // health change, a container event or a resync reads the fleet again and plans.
+    const loadOnly = triggers.every((t) => t.trigger === "load");
+    const inventory = await this.inventory(loadOnly);
     const now = Date.now();
     const current = withAutoscaledReplicas(deployed, new Map([...records].map(([pool, r]) => [pool, r.replicas])));
     const observations = await this.observe(current, inventory, records, now);
     const step = autoscaleStep(current, observations, now);
     await this.record(step, records, now);
-    const plan = planChanges(step.desired, inventory, this.planOptions());
-    if (plan.changes.length > 0) await this.act(step.desired, triggers, step.decisions.length > 0 ? "load" : undefined);
-    else this.telemetry.applied("nothing");
-    // From this pass's inventory: hosts a scale-out just took show on the next pass.
+    if (!loadOnly || step.decisions.length > 0) {
+      const plan = planChanges(step.desired, inventory, this.planOptions());
+      if (plan.changes.length > 0) await this.act(step.desired, triggers, step.decisions.length > 0 ? "load" : undefined);
+      else this.telemetry.applied("nothing");
+    }
+    // From this pass's inventory: hosts a scale-out just took show on a later pass.
     await this.logDecisions(await this.buffers.keep(deployed, inventory, now));
     const pools = figures(step.desired, inventory, observations);
     this.telemetry.pools(pools);
     await this.report(pools);
+  }
+
+  /** The fleet as it is now, or (for a metric tick) as the last read found it when that is recent. */
+  private async inventory(cachedWillDo: boolean): Promise<Inventory> {
+    const maxAge = (this.options.resyncSeconds ?? 30) * 1000;
+    if (cachedWillDo && this.lastInventory && Date.now() - this.lastInventory.at < maxAge) return this.lastInventory.inventory;
+    const inventory = await readInventory(this.options.consul, this.dockers);
+    this.lastInventory = { at: Date.now(), inventory };
+    this.watchers.follow(inventory.hosts);
+    return inventory;
   }
 
   private async observe(current: DesiredState, inventory: Inventory, records: Map<string, ScaleRecord>, now: number): Promise<Map<string, PoolObservation>> {
@@ -244,6 +259,7 @@ export class Controller {
         progress: "quiet",
         recordDeployed: false,
       });
+      this.lastInventory = undefined;
       const seconds = (Date.now() - first.at) / 1000;
       this.telemetry.applied(report.applied > 0 ? "applied" : "nothing");
       this.telemetry.reacted(load ?? first.trigger, seconds);
