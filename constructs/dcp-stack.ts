@@ -8,6 +8,7 @@ import { AlicloudProvider } from "../.gen/providers/alicloud/provider";
 import { readBootstrapScript, renderUserData } from "./bootstrap";
 import { DependencyTemplate } from "./dependency-template";
 import { resolveDependencies } from "../model/dependencies";
+import { AutoscaleSpec } from "../model/autoscale";
 import { Fleet } from "./fleet";
 import { HostBuffer } from "./host-buffer";
 import { Idc } from "./idc";
@@ -157,8 +158,9 @@ export class DcpStack extends TerraformStack {
     }
 
     const local = this.profile === "local";
-    const replicasOf = (p: ServicePool) =>
-      local && p.pool.replicas > 0 ? Math.max(1, Math.ceil(p.pool.replicas / LOCAL_REPLICA_DIVISOR)) : p.pool.replicas;
+    const scaled = (n: number) => (local && n > 0 ? Math.max(1, Math.ceil(n / LOCAL_REPLICA_DIVISOR)) : n);
+    const replicasOf = (p: ServicePool) => scaled(p.pool.replicas);
+    checkEntryPools(pools);
     const effective = resolveDependencies(
       pools.map((p) => ({ name: p.name, replicas: replicasOf(p), dependencies: dependencies.get(p.name)!, source: p.pool.source })),
     );
@@ -206,6 +208,7 @@ export class DcpStack extends TerraformStack {
     });
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
       ...(local ? withLocalImage(p.pool, this.props.localImage ?? "dcp/demo:1") : p.pool),
+      ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
       dependencies: dependencies.get(p.name)!,
@@ -303,6 +306,22 @@ export class DcpStack extends TerraformStack {
 }
 
 /** The local image replaces the pool's, so the pool's command (meant for its own image) goes too. */
+/** An autoscaled pool's entry pool, the one whose statistics count its requests, is a pool of the stack. */
+function checkEntryPools(pools: ServicePool[]): void {
+  const names = new Set(pools.map((p) => p.name));
+  for (const p of pools) {
+    const entry = p.pool.autoscale?.metric.requestsPerSecond?.entryPool;
+    if (entry === undefined || names.has(entry)) continue;
+    const field = "autoscale.metric.requestsPerSecond.entryPool";
+    throw new DcpError(`${p.sourceOf(field)}: pool "${p.name}": ${field}: "${entry}" is not a pool of the stack; name the entry tier's pool (e.g. nginx-entry)`);
+  }
+}
+
+/** Autoscale bounds follow the replicas (the local profile divides both). */
+function scaledBounds(autoscale: AutoscaleSpec, scaled: (n: number) => number): AutoscaleSpec {
+  return { ...autoscale, min: scaled(autoscale.min), max: scaled(autoscale.max), schedule: autoscale.schedule.map((w) => ({ ...w, min: scaled(w.min) })) };
+}
+
 function withLocalImage(pool: ResolvedPool, image: string): ResolvedPool {
   const { command: _command, ...rest } = pool;
   return { ...rest, image };

@@ -5,7 +5,8 @@
  * pool is reached, the replicas its dependents add are final.
  */
 import { dependentsFirst } from "../../model/dependencies";
-import { DesiredState, PoolSpec } from "../../model/desired-state";
+import { metricName } from "../../model/autoscale";
+import { DesiredState } from "../../model/desired-state";
 import { Decision } from "./decision";
 import { withReplicas } from "./replicas";
 import { decideScale, MetricReading, perContainer, RecommendationHistory, ScaleDecision } from "./rule";
@@ -67,17 +68,12 @@ function decisionsOf(before: DesiredState, after: DesiredState, rule: Map<string
     const base = { at, pool: pool.name, before: old.effectiveReplicas, after: pool.effectiveReplicas };
     if (own && own.kind !== "hold" && pool.autoscale) {
       const reading = observations.get(pool.name)?.reading;
-      decisions.push({ ...base, kind: own.kind, metric: metricName(pool), value: reading && perContainer(reading), target: pool.autoscale.target, why: own.why });
+      decisions.push({ ...base, kind: own.kind, metric: metricName(pool.autoscale.metric), value: reading && perContainer(reading), target: pool.autoscale.target, why: own.why });
     } else {
       decisions.push({ ...base, kind: "dependency", why: dependencyWhy(pool.name, before, after) });
     }
   }
   return decisions;
-}
-
-function metricName(pool: PoolSpec): string {
-  const metric = pool.autoscale!.metric;
-  return metric.kind === "prometheus" ? metric.series : metric.kind;
 }
 
 /** "feed-api 3 → 10 with ratio 0.2" for every dependent whose containers changed. */

@@ -62,9 +62,11 @@ export class MetricSources {
       desired.pools
         .filter((p) => p.autoscale)
         .map(async (pool) => {
-          const metric = pool.autoscale!.metric;
+          const { prometheus, requestsPerSecond } = pool.autoscale!.metric;
           try {
-            const result = metric.kind === "prometheus" ? await this.prometheus(pool, metric, inventory, now) : await this.entryRate(pool, metric, byName.get(metric.entryPool), inventory, now);
+            const result = prometheus
+              ? await this.prometheus(pool, prometheus, inventory, now)
+              : await this.entryRate(pool, requestsPerSecond!, byName.get(requestsPerSecond!.entryPool), inventory, now);
             readings.set(pool.name, result);
           } catch (err) {
             readings.set(pool.name, { readError: (err as Error).message });

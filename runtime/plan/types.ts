@@ -133,6 +133,8 @@ export interface PublishUpstreamChange extends ChangeBase {
   weight: number;
   maxFails: number;
   failTimeoutSeconds: number;
+  /** Published `"down":1`: the container's check fails (or it is not running), so it takes no traffic. */
+  down?: boolean;
 }
 
 export interface UnpublishUpstreamChange extends ChangeBase {

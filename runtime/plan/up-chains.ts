@@ -2,7 +2,8 @@
  * Phase 3a, up chains: create → start → wait-healthy → register → publish-upstream for
  * each placed new container, and the part of that chain a kept container still needs
  * (a stopped one is started, an unregistered one registered, a missing or stale upstream
- * entry published).
+ * entry published). A kept container whose check fails has its entry published down, and
+ * up again once it passes; one that exited has it down while it starts again.
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { HealthCheckSpec, PoolSpec } from "../../model/desired-state";
@@ -24,6 +25,8 @@ export interface UpTarget {
   reason: ChangeReason;
   ports: ContainerPort[];
   steps: { create: boolean; start: boolean; register: boolean };
+  /** Its upstream entry is published down: the container's check fails. */
+  down?: boolean;
 }
 
 export interface UpChains {
@@ -40,9 +43,10 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     for (const [key, entry] of live) if (entry.server === server) live.delete(key);
   }
   const out: UpChains = { changes: [], wantedServers: new Set() };
-  const add = (target: UpTarget) => {
+  /** `republish`: the entry is published even when KV holds it already (the chain marked it down first). */
+  const add = (target: UpTarget, republish = false) => {
     out.changes.push(...upChain(target));
-    const entry = publishUpstream(ctx, target, live);
+    const entry = publishUpstream(ctx, target, republish ? new Map() : live);
     if (!entry) return;
     out.wantedServers.add(`${entry.upstream}/${entry.server}`);
     if (entry.change) out.changes.push(entry.change);
@@ -57,7 +61,15 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     const { host, container } = located;
     const ports = pool.ports.map((p, i) => ({ name: p.name, port: container.ports[i] ?? p.port }));
     const steps = { create: false, start: !container.running, register: !container.running || container.health === "unknown" };
-    add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
+    const target: UpTarget = { pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps };
+    if (!container.running) {
+      // An exited container takes no traffic while it starts again: its entry goes down first, then up once it passes.
+      const down = publishUpstream(ctx, { ...target, down: true }, live)?.change;
+      if (down) out.changes.push(down);
+      add(target, down !== undefined);
+    } else {
+      add({ ...target, down: container.health === "critical" && pool.healthCheck !== undefined });
+    }
   }
   return out;
 }
@@ -93,7 +105,8 @@ function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, Upstre
   if (!upstream || t.ports.length === 0) return undefined;
   const server = `${t.host.address}:${t.ports[0].port}`;
   const weight = upstreamWeight(ctx, t.pool, t.host);
-  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down: false });
+  const down = t.down ?? false;
+  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down });
   if (live.get(`${upstream.name}/${server}`)?.raw === value) return { upstream: upstream.name, server };
   const change: PublishUpstreamChange = {
     wave: t.wave,
@@ -109,6 +122,7 @@ function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, Upstre
     weight,
     maxFails: upstream.maxFails,
     failTimeoutSeconds: upstream.failTimeoutSeconds,
+    ...(down ? { down } : {}),
   };
   return { upstream: upstream.name, server, change };
 }

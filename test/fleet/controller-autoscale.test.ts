@@ -24,7 +24,7 @@ function pools(url: string, max = 6) {
     min: 2,
     max,
     target: 10,
-    metric: { kind: "prometheus", url, series: "queue_depth", labels: { queue: "feed" }, counter: false, per: "pool" },
+    metric: { prometheus: { url, series: "queue_depth", labels: { queue: "feed" }, counter: false, per: "pool" } },
     scaleOutCooldownSeconds: 2,
     scaleInCooldownSeconds: 8,
     schedule: [],

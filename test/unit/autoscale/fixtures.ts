@@ -6,7 +6,7 @@ export function spec(overrides: Partial<AutoscaleSpec> = {}): AutoscaleSpec {
   return {
     min: 2,
     max: 20,
-    metric: { kind: "requests-per-second", entryPool: "nginx-entry", port: "status", format: "haproxy-csv", path: "/haproxy-stats;csv" },
+    metric: { requestsPerSecond: { entryPool: "nginx-entry", port: "status", format: "haproxy-csv", path: "/haproxy-stats;csv" } },
     target: 50,
     scaleOutCooldownSeconds: 10,
     scaleInCooldownSeconds: 60,

@@ -90,7 +90,7 @@ describe("rates from two readings", () => {
   });
 
   it("reads a Prometheus counter as its rate and a per-container gauge times the containers", () => {
-    const counter = { kind: "prometheus" as const, url: "http://m/metrics", series: "x_total", labels: {}, counter: true, per: "pool" as const };
+    const counter = { url: "http://m/metrics", series: "x_total", labels: {}, counter: true, per: "pool" as const };
     expect(prometheusReading(counter, { at: 4000, value: 200 }, { at: 0, value: 100 }, 5)).toEqual({ reading: { total: 25, containers: 5 } });
     expect(prometheusReading(counter, { at: 4000, value: 200 }, undefined, 5).error).toMatch(/no two readings/);
     expect(prometheusReading({ ...counter, counter: false, per: "container" }, { at: 0, value: 0.7 }, undefined, 4)).toEqual({ reading: { total: 2.8, containers: 4 } });

@@ -5,6 +5,7 @@
  */
 import poolSchema from "../../../schema/pool.schema.json";
 import { CONTAINER_TYPE_NAMES } from "../../../model/container-types";
+import { AUTOSCALE_COUNT, AUTOSCALE_TARGET, METRIC_FORMATS, METRIC_PER, PORT_NAME_REF, SERIES, STATS_PATH } from "../../../model/pool-rules/autoscale";
 import { CONSTRAINT } from "../../../model/pool-rules/constraints";
 import { RATIO } from "../../../model/pool-rules/dependencies";
 import { HEALTH_PATH } from "../../../model/pool-rules/health-checks";
@@ -26,6 +27,10 @@ const PATTERNS: Record<string, PatternRule> = {
   "/properties/healthCheck/properties/path": HEALTH_PATH,
   "/properties/upstream/properties/name": UPSTREAM_NAME,
   "/properties/placement/properties/constraints/items": CONSTRAINT,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/entryPool": NAME,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/port": PORT_NAME_REF,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/path": STATS_PATH,
+  "/properties/autoscale/properties/metric/properties/prometheus/properties/series": SERIES,
 };
 
 const NUMBERS: Record<string, NumberRule> = {
@@ -34,12 +39,18 @@ const NUMBERS: Record<string, NumberRule> = {
   "/properties/upstream/properties/weight": UPSTREAM_WEIGHT,
   "/properties/upstream/properties/maxFails": MAX_FAILS,
   "/properties/dependencies/items/properties/ratio": RATIO,
+  "/properties/autoscale/properties/min": AUTOSCALE_COUNT,
+  "/properties/autoscale/properties/max": AUTOSCALE_COUNT,
+  "/properties/autoscale/properties/target": AUTOSCALE_TARGET,
+  "/properties/autoscale/properties/schedule/items/properties/min": AUTOSCALE_COUNT,
 };
 
 const VALUES: Record<string, readonly string[]> = {
   "/properties/containerType": CONTAINER_TYPE_NAMES,
   "/properties/placement/properties/strategy": PLACEMENT_STRATEGIES,
   "/properties/placement/properties/antiAffinity": ANTI_AFFINITIES,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/format": METRIC_FORMATS,
+  "/properties/autoscale/properties/metric/properties/prometheus/properties/per": METRIC_PER,
 };
 
 /** The file format's own: constructs/pool-files/duration.ts reads this pattern from the schema. */
