@@ -193,6 +193,8 @@ export interface PoolSummary {
   upToDate: number;
   /** Instances whose host is lost, rescheduled elsewhere. */
   replaced: number;
+  /** An autoscaled pool's bounds; `desired` is then the controller's current replicas (its own, plus what dependents add). */
+  autoscale?: { min: number; max: number };
 }
 
 export interface UnplacedContainer {

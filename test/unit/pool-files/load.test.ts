@@ -149,7 +149,7 @@ describe("loadPoolFiles", () => {
       "3 problems in pool files:",
       `${path.join(tmp, "a.yaml")}:7:24: placement.strategy: must be one of binpack, spread, random (got "spraed"; did you mean "spread"?)`,
       `${path.join(tmp, "b.yaml")}:4:11: replicas: must be a whole number (got "two")`,
-      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, owner, costCentre, env, command`,
+      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, autoscale, owner, costCentre, env, command`,
     ]);
   });
 
