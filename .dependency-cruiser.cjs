@@ -8,7 +8,7 @@
  */
 const FLOORS = [
   { name: "model", paths: ["^model/", "^output/", "^yaml/", "^\\.gen/"], note: "domain types and contracts, errors, output rendering, YAML loading, generated bindings" },
-  { name: "runtime core", paths: ["^runtime/scheduler/", "^runtime/plan/"], note: "pure: scheduler, planner" },
+  { name: "runtime core", paths: ["^runtime/scheduler/", "^runtime/plan/", "^runtime/autoscale/"], note: "pure: scheduler, planner, autoscale rule" },
   { name: "runtime shell", paths: ["^runtime/", "^local-site/"], note: "Docker, Consul, Terraform, apply, drift; the local site's daemons" },
   { name: "constructs", paths: ["^constructs/"], note: "cdktf constructs and synth" },
   { name: "cost", paths: ["^cost/"], note: "prices and cost of a desired state or a live fleet" },

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => { register(program: Command): void }> = {
   apply: () => require("./commands/apply"),
   drift: () => require("./commands/drift"),
   cost: () => require("./commands/cost"),
+  controller: () => require("./commands/controller"),
 };
 
 const program = new Command()

@@ -8,7 +8,8 @@ import { DesiredState, FleetSpec, IdcSpec, PoolSpec } from "../model/desired-sta
 import { AlicloudProvider } from "../.gen/providers/alicloud/provider";
 import { HostCertificates, readBootstrapScript, renderUserData } from "./bootstrap";
 import { DependencyTemplate } from "./dependency-template";
-import { resolveDependencies } from "./dependencies";
+import { resolveDependencies } from "../model/dependencies";
+import { AutoscaleSpec } from "../model/autoscale";
 import { Fleet } from "./fleet";
 import { HostBuffer } from "./host-buffer";
 import { Idc } from "./idc";
@@ -189,8 +190,9 @@ export class DcpStack extends TerraformStack {
     this.checkNames(idcs, fleets, pools);
 
     const local = this.profile === "local";
-    const replicasOf = (p: ServicePool) =>
-      local && p.pool.replicas > 0 ? Math.max(1, Math.ceil(p.pool.replicas / LOCAL_REPLICA_DIVISOR)) : p.pool.replicas;
+    const scaled = (n: number) => (local && n > 0 ? Math.max(1, Math.ceil(n / LOCAL_REPLICA_DIVISOR)) : n);
+    const replicasOf = (p: ServicePool) => scaled(p.pool.replicas);
+    checkEntryPools(pools);
     const dependencies = this.dependencyTemplates(pools);
     const effective = resolveDependencies(
       pools.map((p) => ({ name: p.name, replicas: replicasOf(p), dependencies: dependencies.get(p.name)!, source: p.pool.source })),
@@ -214,6 +216,7 @@ export class DcpStack extends TerraformStack {
     const site = this.props.localSite ?? { name: "dcp", image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {} };
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
       ...(local ? withLocalImage(p.pool, site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
+      ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
       dependencies: dependencies.get(p.name)!,
@@ -442,6 +445,22 @@ function idcSpec(idc: Idc, networks: Network[]): IdcSpec {
   const consulAddress = idc.spec.consulAddress ?? networks.find((n) => n.idc === idc)?.consulJoin;
   if (consulAddress === undefined) throw new DcpError(`Idc ${idc.node.path}: cloud IDC "${idc.name}" has neither consulAddress nor a Network that creates Consul servers; add its Network`);
   return { ...idc.spec, consulAddress };
+}
+
+/** An autoscaled pool's entry pool, the one whose statistics count its requests, is a pool of the stack. */
+function checkEntryPools(pools: ServicePool[]): void {
+  const names = new Set(pools.map((p) => p.name));
+  for (const p of pools) {
+    const entry = p.pool.autoscale?.metric.requestsPerSecond?.entryPool;
+    if (entry === undefined || names.has(entry)) continue;
+    const field = "autoscale.metric.requestsPerSecond.entryPool";
+    throw new DcpError(`${p.sourceOf(field)}: pool "${p.name}": ${field}: "${entry}" is not a pool of the stack; name the entry tier's pool (e.g. nginx-entry)`);
+  }
+}
+
+/** Autoscale bounds follow the replicas (the local profile divides both). */
+function scaledBounds(autoscale: AutoscaleSpec, scaled: (n: number) => number): AutoscaleSpec {
+  return { ...autoscale, min: scaled(autoscale.min), max: scaled(autoscale.max), schedule: autoscale.schedule.map((w) => ({ ...w, min: scaled(w.min) })) };
 }
 
 /**

@@ -2,10 +2,11 @@ import { Construct } from "constructs";
 import { DcpError } from "../model/errors";
 import { CONTAINER_TYPES, Resources } from "../model/container-types";
 import { HealthCheckSpec, PlacementSpec, PlacementStrategy, PoolDefinition, PortSpec, UpstreamSpec } from "../model/desired-state";
-import { FieldProblem, formatFieldPath } from "../model/fields";
+import { FieldProblem, formatFieldPath, isMapping } from "../model/fields";
 import { poolProblems } from "../model/pool-rules";
 import { UPDATE_DEFAULTS, UpdateSpec } from "../model/rollout";
 import { ConsumerFormat, ConsumersSpec, FollowsSpec, TAKE_DOWN_DEFAULTS } from "../model/take-down";
+import { AutoscaleSpec, resolveAutoscale } from "../model/autoscale";
 import { DependencyTemplate } from "./dependency-template";
 
 /** Documented defaults of a pool; the TSDoc of {@link ServicePoolProps} refers to these. */
@@ -33,6 +34,10 @@ export const POOL_DEFAULTS = {
  * - `follows`: none (not an entry tier); `follows.status.format` `upstream_show`
  * - `placement`: strategy `spread`, no anti-affinity, no constraints
  * - `dependencies`: none; `env`: `{}`; `command`: the image's
+ * - `autoscale`: none; when given, `scaleOutCooldownSeconds` 10, `scaleInCooldownSeconds`
+ *   300, no schedule (a window's `timezone` UTC, its `name` `<pool>-schedule-<i>`), the
+ *   requests-per-second metric on the entry pool's port `status` at `/haproxy-stats;csv`
+ *   (`haproxy-csv`), a Prometheus metric a gauge (`counter` false) of the pool (`per` pool)
  * - `source`: the construct path; `fieldSources`: none (errors name `source`)
  */
 export type ServicePoolProps = PoolDefinition;
@@ -48,6 +53,7 @@ export interface ResolvedPool {
   healthCheck?: HealthCheckSpec;
   upstream?: UpstreamSpec;
   placement: PlacementSpec;
+  autoscale?: AutoscaleSpec;
   owner: string;
   costCentre?: string;
   env: Record<string, string>;
@@ -133,6 +139,7 @@ function withDefaults(props: PoolDefinition, source: string): ResolvedPool {
     ...(healthCheck ? { healthCheck } : {}),
     ...(upstream ? { upstream } : {}),
     placement: { strategy: placement.strategy ?? POOL_DEFAULTS.strategy, ...(placement.antiAffinity ? { antiAffinity: placement.antiAffinity } : {}), constraints: [...(placement.constraints ?? [])] },
+    ...(props.autoscale ? { autoscale: autoscaleWithDefaults(props) } : {}),
     owner: props.owner,
     ...(props.costCentre ? { costCentre: props.costCentre } : {}),
     env: { ...(props.env ?? {}) },
@@ -154,6 +161,12 @@ function defaultConsumers(given: NonNullable<PoolDefinition["upstream"]>["consum
 function defaultFollows(f: NonNullable<PoolDefinition["follows"]>): FollowsSpec {
   const status = f.status && { port: f.status.port, path: f.status.path, format: f.status.format ?? POOL_DEFAULTS.statusFormat };
   return { upstreams: [...f.upstreams], ...(status ? { status } : {}) };
+}
+
+/** Defaults need the metric's shape; a rule that has none is left as written for the rules to name. */
+function autoscaleWithDefaults(props: PoolDefinition): AutoscaleSpec {
+  const a = props.autoscale!;
+  return isMapping(a) && isMapping(a.metric) ? resolveAutoscale(a, props.name) : (a as unknown as AutoscaleSpec);
 }
 
 /** A pool with ports is checked with GET /health on its first port unless it says otherwise. */

@@ -17,6 +17,7 @@ export { CatalogTargets, Traffic, TrafficOptions, TrafficReport, MAX_RATE } from
 export { readSite, siteUp, siteDown, siteStatus, restartConsul, stopHostDocker, startHostDocker } from "./site";
 export { addHost, removeHost, AddHostSpec } from "./added-hosts";
 export { hostLedger, LedgerEntry } from "./records";
+export { startSiteController, stopSiteController, controllerFiles } from "./controller";
 
 /**
  * The site the local profile deploys onto (`name`, default env DCP_SITE, else "dcp"), with

@@ -16,6 +16,7 @@ import { withSiteLock } from "./lock";
 import { addedHosts } from "./records";
 import { ensureNeighbourLimits, releaseNeighbourLimits } from "./neighbours";
 import { checkFleet } from "./status";
+import { stopSiteController } from "./controller";
 import { pidsMentioning, readPid, requireRoot, run, stopProcesses, unmountUnder, waitFor } from "./system";
 import { FleetStatus, SiteUpOptions, LocalSite } from "./types";
 
@@ -176,6 +177,8 @@ async function removeLeftovers(fleet: LocalSite, log: (line: string) => void): P
 
 async function teardown(name: string, log: (line: string) => void): Promise<void> {
   const stateDir = stateDirOf(name);
+  // The controller first: it would replace the containers that stop next.
+  await stopSiteController(stateDir);
   const namespaces = await ownedNamespaces(name);
   // dockerd first and gracefully: it stops its containers and containerd.
   const dockerds = namespaces

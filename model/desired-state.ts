@@ -3,6 +3,7 @@
  * Constructs build it; the runtime plans against it. Plain data, JSON-serialisable.
  */
 import { createHash } from "node:crypto";
+import { AutoscaleDefinition, AutoscaleSpec } from "./autoscale";
 import { ContainerTypeName, Resources } from "./container-types";
 import { UpdateSpec } from "./rollout";
 import { ConsumerFormat, ConsumersSpec, ConsumerStatus, FollowsSpec } from "./take-down";
@@ -58,6 +59,8 @@ export interface PoolSpec {
   replicas: number;
   /** Declared replicas plus those added by pools that depend on this one (dependency ratios). */
   effectiveReplicas: number;
+  /** Load-driven replicas within reviewed bounds; `replicas` is then the controller's current value. */
+  autoscale?: AutoscaleSpec;
   /** IDCs in order of preference. */
   idcs: string[];
   ports: PortSpec[];
@@ -149,6 +152,7 @@ export interface PoolDefinition {
   };
   placement?: Partial<PlacementSpec>;
   dependencies?: DependencySpec[];
+  autoscale?: AutoscaleDefinition;
   owner: string;
   costCentre?: string;
   env?: Record<string, string>;

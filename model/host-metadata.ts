@@ -23,6 +23,23 @@ export const KV = {
   assignments: (root: string) => `${root}/assignments/`,
   /** Session lock that keeps two applies apart. */
   applyLock: (root: string) => `${root}/locks/apply`,
+  /** Session lock held by the one active controller of the datacenter; its value names the leader. */
+  controllerLock: (root: string) => `${root}/locks/controller`,
+  /** The desired state the last apply ran with: what the controller keeps between deploys. */
+  deployed: (root: string) => `${root}/desired`,
+  /** `<root>/autoscale/<pool>` → the controller's replicas for the pool and when it last scaled it. */
+  autoscale: (root: string, pool: string) => `${root}/autoscale/${pool}`,
+  autoscaleAll: (root: string) => `${root}/autoscale/`,
+  /**
+   * `<root>/fleets/<fleet>/scaling-groups` → `{"region":"cn-beijing","scalingGroups":["asg-…",…]}`, in zone
+   * priority order: the ESS groups a cloud fleet's buffer is refilled through (the cloud deploy records them).
+   */
+  fleetScalingGroups: (root: string, fleet: string) => `${root}/fleets/${fleet}/scaling-groups`,
+  /** `<root>/fleets/<fleet>/refills` → refills asked for and not yet arrived (see runtime/autoscale/buffer.ts). */
+  fleetRefills: (root: string, fleet: string) => `${root}/fleets/${fleet}/refills`,
+  /** The active controller's status (leader, last pass, lag) and its recent decisions. */
+  controllerStatus: (root: string) => `${root}/controller/status`,
+  decisions: (root: string) => `${root}/controller/decisions`,
 } as const;
 
 /** Labels on every container dcp creates; the daemons are the truth for containers. */

@@ -3,6 +3,7 @@
  * folds in Terraform's own plan and the runtime plan when they are available, and runs
  * the policies. buildPlanReview is pure; reviewPlan does the I/O around it.
  */
+import { atAutoscaleMax, maxNote } from "../constructs/autoscale-max";
 import { costOfDesired } from "../cost/model";
 import { PriceTable } from "../cost/prices";
 import { blocking, evaluatePolicies, PolicyConfig } from "../policies";
@@ -38,7 +39,11 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
   const pools = comparePools(base, head, baseCost, headCost);
   const fleets = compareFleets(base, head, baseCost, headCost);
   const resources = inputs.resources ?? compareResources(base, head);
-  const policies = evaluatePolicies({ base, head, headCost }, inputs.policies, inputs.overrides);
+  // Policies judge the bounds: autoscaled pools at max, fleets sized for it.
+  const atMax = (s: SynthSnapshot): SynthSnapshot => ({ ...s, desired: atAutoscaleMax(s.desired) });
+  const headAtMax = atMax(head);
+  const policies = evaluatePolicies({ base: atMax(base), head: headAtMax, headCost: costOfDesired(headAtMax.desired, inputs.prices) }, inputs.policies, inputs.overrides);
+  const note = maxNote(head.desired);
   const changed =
     pools.some((p) => p.change !== "unchanged") ||
     fleets.some((f) => f.change !== "unchanged") ||
@@ -59,7 +64,7 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
     runtime: inputs.runtime,
     cost: costSection(baseCost, headCost, inputs.priceFile, pools, fleets),
     policies,
-    notes: inputs.notes ?? [],
+    notes: [...(inputs.notes ?? []), ...(note ? [note] : [])],
   };
 }
 

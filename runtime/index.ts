@@ -19,6 +19,8 @@ import { CreateChange, PlanOptions, RuntimePlan } from "./plan/types";
 import { DEFAULT_PER_HOST, executePlan } from "./apply/execute";
 import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
+import { withAutoscaledReplicas } from "./autoscale/replicas";
+import { readDecidedReplicas, writeDeployed } from "./controller/state";
 
 /** Plan options, and how Docker CPU limits are scaled (the local profile). */
 export interface RuntimeOptions extends PlanOptions, CpuScaling {
@@ -44,10 +46,16 @@ export interface ApplyOptions extends RuntimeOptions {
   holder?: string;
   healthTimeoutMs?: number;
   /**
+  /**
    * Before planning, wait up to this long for the hosts the desired state expects to report
    * init status ready (a local fleet's listed hosts, each cloud fleet's size). Default: no wait.
    */
   waitInitSeconds?: number;
+  /**
+   * Record the desired state in Consul as the one deployed, for the controller to keep
+   * between deploys. Default true; the controller's own applies pass false.
+   */
+  recordDeployed?: boolean;
 }
 
 export interface ApplyReport {
@@ -107,7 +115,9 @@ export async function planFromLive(desired: DesiredState, options: RuntimeOption
     const dockers = dockerHosts(options);
     try {
       const inventory = await readInventory(consul, dockers);
-      return { inventory, plan: planFor(desired, inventory, options) };
+      // Autoscaled pools at the controller's replicas, as apply would hold them.
+      const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(consul));
+      return { inventory, plan: planFor(scaled, inventory, options) };
     } finally {
       dockers.close();
     }
@@ -166,8 +176,10 @@ export interface Fleet {
  * missing images with nothing changed, then executes. apply and drift --fix end here.
  */
 export async function applyToInventory(desired: DesiredState, inventory: Inventory, fleet: Fleet, options: ApplyOptions, clock: { started: number; readStarted: number }): Promise<ApplyReport> {
+  // Autoscaled pools keep the controller's replicas (within the bounds being deployed).
+  const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(fleet.consul));
   const t1 = Date.now();
-  const plan = planFor(desired, inventory, options);
+  const plan = planFor(scaled, inventory, options);
   const t2 = Date.now();
   if (plan.unplaced.length > 0) throw unplacedError(plan);
   await pullImages(plan, inventory, fleet.dockers);
@@ -183,6 +195,7 @@ export async function applyToInventory(desired: DesiredState, inventory: Invento
       machineCores: options.machineCores,
       progress,
     });
+    if (options.recordDeployed !== false) await writeDeployed(fleet.consul, desired, options.pools);
     const t4 = Date.now();
     return {
       plan,

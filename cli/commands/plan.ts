@@ -49,8 +49,14 @@ function awaitDetail(c: AwaitConsumersChange): string {
 /** Terminal rendering of a runtime plan: per-pool summary, changes, unplaced containers and notes. */
 export function renderRuntimePlan(plan: RuntimePlan): string {
   const out: string[] = [];
-  const summary = new Table({ head: ["pool", "desired", "running", "healthy", "create", "remove", "replaced"], style: { ...PLAIN, compact: true } });
-  for (const s of plan.summary) summary.push([s.pool, s.desired, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
+  const bounds = plan.summary.some((s) => s.autoscale);
+  const head = ["pool", "desired", ...(bounds ? ["autoscale"] : []), "running", "healthy", "create", "remove", "replaced"];
+  const summary = new Table({ head, style: { ...PLAIN, compact: true } });
+  for (const s of plan.summary) {
+    // An autoscaled pool's desired count is the controller's, shown against the bounds it moves within.
+    const autoscale = bounds ? [s.autoscale ? `[${s.autoscale.min}, ${s.autoscale.max}]` : "-"] : [];
+    summary.push([s.pool, s.desired, ...autoscale, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
+  }
   out.push(summary.toString());
   if (plan.changes.length > 0) {
     const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
-import { siteUp, LocalSite, localSiteTarget, readSite } from "../../local-site";
+import { siteUp, startSiteController, LocalSite, localSiteTarget, readSite } from "../../local-site";
 import { synthesize } from "../../constructs/synthesize";
 import { planFromLive } from "../../runtime";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
@@ -120,7 +120,8 @@ export function register(program: Command): void {
     .option("--host-memory-mib <n>", "host class memory for every host (default 65536 private, 32768 cloud; dcptest 262144)", int)
     .option("--consul-http-port <port>", "Consul server HTTP port on 127.0.0.1 (default 8500; dcptest 8510)", int)
     .option("--consul-dns-port <port>", "Consul server DNS port on 127.0.0.1 (default 8600; dcptest 8610)", int)
-    .option("--no-deploy", "make the base and a fixed set of hosts (--hosts); do not deploy the example pools")
+    .option("--no-deploy", "make the base and a fixed set of hosts (--hosts); do not deploy the example pools (nor start the controller)")
+    .option("--no-controller", "deploy, but do not start the site's controller")
     .action(async (opts) => {
       if (opts.deploy && opts.hosts !== undefined) {
         throw new DcpError("--hosts goes with --no-deploy: a deployed site gets the hosts its pools need (Terraform adds them)");
@@ -134,6 +135,14 @@ export function register(program: Command): void {
         consulHttpPort: opts.consulHttpPort,
         consulDnsPort: opts.consulDnsPort,
       });
-      console.log(opts.deploy ? await deploy(fleet.name) : summary(fleet));
+      if (!opts.deploy) {
+        console.log(summary(fleet));
+        return;
+      }
+      console.log(await deploy(fleet.name));
+      if (opts.controller) {
+        const c = await startSiteController(readSite(fleet.name));
+        console.log(`controller: ${c.started ? "started" : "already running"} (pid ${c.pid}, log ${c.log}); \`dcp status --name ${fleet.name}\` shows it`);
+      }
     });
 }

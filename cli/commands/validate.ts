@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { resolveDependencies } from "../../constructs/dependencies";
+import { resolveDependencies } from "../../model/dependencies";
 import { loadPoolFiles } from "../../constructs/pool-files/load";
 import { Profile } from "../../model/profile";
 import { synthesize } from "../../constructs/synthesize";

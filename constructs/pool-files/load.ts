@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DcpError } from "../../model/errors";
 import { ContainerTypeName } from "../../model/container-types";
+import { AutoscaleDefinition } from "../../model/autoscale";
 import { DependencySpec, PlacementStrategy, PoolDefinition, PortSpec } from "../../model/desired-state";
 import { FieldPath, FieldProblem, formatFieldPath, isMapping } from "../../model/fields";
 import { PoolFields, poolProblems } from "../../model/pool-rules";
@@ -42,6 +43,11 @@ interface PoolFile {
   };
   placement?: { strategy?: PlacementStrategy; antiAffinity?: "host"; constraints?: string[] };
   dependencies?: DependencySpec[];
+  autoscale?: Omit<AutoscaleDefinition, "scaleOutCooldownSeconds" | "scaleInCooldownSeconds" | "schedule"> & {
+    scaleOutCooldown?: string;
+    scaleInCooldown?: string;
+    schedule?: Array<{ name?: string; cron: string; duration: string; min: number; timezone?: string }>;
+  };
   owner: string;
   costCentre?: string;
   env?: Record<string, string>;
@@ -151,11 +157,19 @@ function poolFileProblems(raw: Record<string, unknown>, { filePath, schemaFound 
 /** The fields that a file writes as durations ("5s"), in seconds as a PoolDefinition has them; a malformed duration is left to the schema. */
 function inSeconds(raw: Record<string, unknown>): PoolFields {
   const seconds = (text: unknown) => (typeof text === "string" && DURATION.test(text) ? durationSeconds(text) : undefined);
-  const { healthCheck: check, upstream } = raw;
+  const { healthCheck: check, upstream, autoscale } = raw;
   return {
     ...raw,
     healthCheck: isMapping(check) ? { ...check, intervalSeconds: seconds(check.interval), timeoutSeconds: seconds(check.timeout) } : check,
     upstream: isMapping(upstream) ? { ...upstream, failTimeoutSeconds: seconds(upstream.failTimeout) } : upstream,
+    autoscale: isMapping(autoscale)
+      ? {
+          ...autoscale,
+          scaleOutCooldownSeconds: seconds(autoscale.scaleOutCooldown),
+          scaleInCooldownSeconds: seconds(autoscale.scaleInCooldown),
+          schedule: Array.isArray(autoscale.schedule) ? autoscale.schedule.map((w) => (isMapping(w) ? { ...w, durationSeconds: seconds(w.duration) } : w)) : autoscale.schedule,
+        }
+      : autoscale,
   };
 }
 
@@ -194,6 +208,7 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
       }),
     placement: file.placement,
     dependencies: file.dependencies,
+    autoscale: file.autoscale && autoscaleDefinition(file.autoscale),
     owner: file.owner,
     costCentre: file.costCentre,
     env: file.env,
@@ -202,6 +217,17 @@ function toDefinition(file: PoolFile, source: string): PoolDefinition {
     stopGracePeriodSeconds: file.stopGracePeriod === undefined ? undefined : durationSeconds(file.stopGracePeriod),
     follows: file.follows,
     source,
+  });
+}
+
+/** The file's autoscale field with its durations in seconds. */
+function autoscaleDefinition(a: NonNullable<PoolFile["autoscale"]>): AutoscaleDefinition {
+  const { scaleOutCooldown, scaleInCooldown, schedule, ...rest } = a;
+  return withoutUndefined({
+    ...rest,
+    scaleOutCooldownSeconds: scaleOutCooldown === undefined ? undefined : durationSeconds(scaleOutCooldown),
+    scaleInCooldownSeconds: scaleInCooldown === undefined ? undefined : durationSeconds(scaleInCooldown),
+    schedule: schedule?.map(({ duration, ...w }) => ({ ...w, durationSeconds: durationSeconds(duration) })),
   });
 }
 

@@ -1,9 +1,9 @@
 /**
  * The rules of a pool, one module each: names, images, ports, health checks, upstreams,
- * placement and its constraints, dependencies, and the pool's own fields. Every reader of
- * a pool calls poolProblems: the pool-file loader (on the file as written), the
- * ServicePool construct (on the pool with its defaults) and `--desired` (on a DesiredState
- * JSON file), so each rule is written once. schema/pool.schema.json, published for
+ * placement and its constraints, dependencies, autoscaling, and the pool's own fields.
+ * Every reader of a pool calls poolProblems: the pool-file loader (on the file as
+ * written), the ServicePool construct (on the pool with its defaults) and `--desired` (on
+ * a DesiredState JSON file), so each rule is written once. schema/pool.schema.json, published for
  * editors, states the same patterns, limits and values; a unit test keeps them equal.
  *
  * Fields are named as a pool file names them (healthCheck.interval for intervalSeconds),
@@ -11,6 +11,7 @@
  */
 import { FieldProblem } from "../fields";
 import { PoolDefinition } from "../desired-state";
+import { autoscaleProblems } from "./autoscale";
 import { dependencyProblems } from "./dependencies";
 import { healthCheckProblems } from "./health-checks";
 import { imageProblems } from "./images";
@@ -40,6 +41,7 @@ export function poolProblems(pool: PoolFields): FieldProblem[] {
     ...consumerProblems(isMapping(pool.upstream) ? pool.upstream.consumers : undefined),
     ...placementProblems(pool.placement),
     ...dependencyProblems(pool.dependencies, pool.name),
+    ...autoscaleProblems(pool.autoscale, pool.name, pool.upstream),
     ...ownerProblems(pool.owner),
     ...envProblems(pool.env),
     ...updateProblems(pool.update),

@@ -3,7 +3,7 @@
  * and every pool's effective replicas are what the ratios give (own replicas plus
  * ceil(ratio × dependent's effective replicas), resolved in topological order).
  */
-import { resolveDependencies } from "../../constructs/dependencies";
+import { resolveDependencies } from "../../model/dependencies";
 import { PolicyCheck, PolicyConfigBase } from "../types";
 
 export interface DependencyRatiosConfig extends PolicyConfigBase {

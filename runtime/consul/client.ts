@@ -84,6 +84,20 @@ export interface ServiceRegistration {
 
 export type CheckStatus = "passing" | "warning" | "critical";
 
+/** One health check and its status (node checks such as serfHealth have serviceId ""). */
+export interface CheckState {
+  node: string;
+  checkId: string;
+  serviceId: string;
+  serviceName: string;
+  status: CheckStatus;
+}
+
+/** A blocking-query follower; stop() ends it. */
+export interface Watching {
+  stop(): void;
+}
+
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
@@ -189,7 +203,7 @@ export class ConsulClient {
   }
 
   /** Every check in the datacenter (node checks such as serfHealth have serviceId ""). */
-  async checks(): Promise<Array<{ node: string; checkId: string; serviceId: string; serviceName: string; status: CheckStatus }>> {
+  async checks(): Promise<CheckState[]> {
     const checks = (await this.call("list health checks", () => this.consul.health.state("any"))) as Array<{
       Node: string;
       CheckID: string;
@@ -347,6 +361,33 @@ export class ConsulClient {
   async kvGetWithSession(key: string): Promise<{ value: string; session?: string } | undefined> {
     const item = (await this.call(`read key ${key}`, () => this.consul.kv.get(key))) as { Value: string | null; Session?: string } | null;
     return item ? { value: item.Value ?? "", session: item.Session || undefined } : undefined;
+  }
+
+  /**
+   * Follows every check of the datacenter with blocking queries (the consul package's
+   * watch): `onChange` gets the checks each time Consul's index moves. A failed query is
+   * retried with backoff (Consul restarting) and reported to `onError`.
+   */
+  watchChecks(onChange: (checks: CheckState[]) => void, onError: (err: Error) => void, waitSeconds = 30): Watching {
+    return this.follow(this.consul.health.state, { state: "any", wait: `${waitSeconds}s` }, (data) => {
+      const list = (data ?? []) as Array<{ Node: string; CheckID: string; ServiceID: string; ServiceName: string; Status: CheckStatus; Output?: string }>;
+      onChange(list.map((c) => ({ node: c.Node, checkId: c.CheckID, serviceId: c.ServiceID, serviceName: c.ServiceName, status: c.Status })));
+    }, onError);
+  }
+
+  /** Follows one KV key with blocking queries: its value and holding session, or undefined while it does not exist. */
+  watchKey(key: string, onChange: (item: { value: string; session?: string } | undefined) => void, onError: (err: Error) => void, waitSeconds = 30): Watching {
+    return this.follow(this.consul.kv.get, { key, wait: `${waitSeconds}s` }, (data) => {
+      const item = data as { Value: string | null; Session?: string } | undefined;
+      onChange(item ? { value: item.Value ?? "", session: item.Session || undefined } : undefined);
+    }, onError);
+  }
+
+  private follow(method: Function, options: Record<string, string>, onChange: (data: unknown) => void, onError: (err: Error) => void): Watching {
+    const watch = this.consul.watch({ method, options, backoffFactor: BACKOFF_FIRST_MS, backoffMax: BACKOFF_MAX_MS });
+    watch.on("change", (data: unknown) => onChange(data));
+    watch.on("error", (err: Error) => onError(err));
+    return { stop: () => watch.end() };
   }
 
   /** Fails fast (a few seconds, not retryForMs) when Consul has no reachable leader. */

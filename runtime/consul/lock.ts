@@ -34,6 +34,9 @@ interface LockHolder {
 
 const POLL_MS = 500;
 
+/** The lock is held by another apply (a deploy, or the controller acting): nothing was changed. */
+export class ApplyLockHeldError extends DcpError {}
+
 export async function withApplyLock<T>(
   client: ConsulClient,
   holder: string,
@@ -71,8 +74,8 @@ export async function withApplyLock<T>(
   }
 }
 
-/** Renews the session at a third of its TTL, so one missed renewal (Consul restarting) still leaves time. */
-function renewWhileAlive(client: ConsulClient, session: string, ttlSeconds: number): { lost(): boolean; stop(): Promise<void> } {
+/** Renews the session at a third of its TTL, so one missed renewal (Consul restarting) still leaves time. The controller's leadership renews its session the same way. */
+export function renewWhileAlive(client: ConsulClient, session: string, ttlSeconds: number): { lost(): boolean; stop(): Promise<void> } {
   let lost = false;
   let renewing: Promise<void> | undefined;
   const timer = setInterval(() => {
@@ -123,9 +126,7 @@ async function acquire(
     if (Date.now() >= deadline) {
       const who = await whoHolds();
       const waited = waitMs > 0 ? ` after waiting ${Math.round(waitMs / 1000)} s` : "";
-      throw new DcpError(
-        `Another apply holds the lock ${key}${waited}: ${who}. Wait for it to finish or pass --wait-lock SECONDS.`,
-      );
+      throw new ApplyLockHeldError(`Another apply holds the lock ${key}${waited}: ${who}. Wait for it to finish or pass --wait-lock SECONDS.`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }

@@ -28,6 +28,8 @@ export interface UpstreamServer {
   weight: number;
   maxFails: number;
   failTimeoutSeconds: number;
+  /** The entry stays but takes no traffic (its container's check fails). Default false. */
+  down?: boolean;
 }
 
 /** An edit of an upstream's entries by server. */
@@ -51,9 +53,9 @@ export class UpstreamBatcher {
     for (const u of live) this.entries(u.upstream).set(u.server, u);
   }
 
-  /** Sets the server's entry (weight, max_fails, fail_timeout, up); resolves once it is in KV. */
+  /** Sets the server's entry (weight, max_fails, fail_timeout, up or down); resolves once it is in KV. */
   publish(s: UpstreamServer): Promise<void> {
-    const params = { weight: s.weight, maxFails: s.maxFails, failTimeoutSeconds: s.failTimeoutSeconds, down: false };
+    const params = { weight: s.weight, maxFails: s.maxFails, failTimeoutSeconds: s.failTimeoutSeconds, down: s.down ?? false };
     const entry: UpstreamEntry = { upstream: s.upstream, server: s.server, ...params, raw: upstreamValue(params) };
     return this.change(s.upstream, (entries) => void entries.set(s.server, entry));
   }
@@ -116,8 +118,12 @@ export class UpstreamBatcher {
   private async write(upstream: string, batch: Edit[]): Promise<void> {
     const entries = this.entries(upstream);
     const live = [...entries.values()];
+    // An upstream whose entries are all down was emptied: its down entry is the placeholder
+    // nginx needs, dropped once a server comes back. Beside servers that are up, a down
+    // entry is one whose container's check fails: it stays until its container passes or goes.
     // Edits on a map by server: a batch costs its size, not its size times the upstream's.
-    const desired = new Map(live.filter((u) => !u.down).map((u) => [u.server, u]));
+    const start = live.some((u) => !u.down) ? live : [];
+    const desired = new Map(start.map((u) => [u.server, u]));
     for (const e of batch) e.edit(desired);
     const ops = diffUpstreams([...desired.values()], live, this.prefix);
     if (ops.length > 0) await this.writes.apply(ops);

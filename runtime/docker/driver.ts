@@ -295,6 +295,57 @@ export class HostDocker {
   }
 }
 
+/** A container event of the daemon (die, oom, start, destroy …) for a dcp container. */
+export interface ContainerEvent {
+  action: string;
+  containerId: string;
+  name: string;
+  pool: string;
+  instance: string;
+  /** Seconds since the epoch, as the daemon stamps it. */
+  time: number;
+}
+
+/**
+ * Follows the daemon's container events for dcp containers (the events API, filtered by
+ * the managed label) until stop(); the stream ending or failing is reported once to
+ * `onEnd`, and the caller follows again when it wants to.
+ */
+export async function followContainerEvents(docker: Docker, onEvent: (e: ContainerEvent) => void, onEnd: (err?: Error) => void): Promise<{ stop(): void }> {
+  const stream = (await docker.getEvents({ filters: { type: ["container"], label: [`${CONTAINER_LABELS.managed}=true`] } })) as NodeJS.ReadableStream & { destroy(): void };
+  let buffer = "";
+  let ended = false;
+  const end = (err?: Error) => {
+    if (ended) return;
+    ended = true;
+    onEnd(err);
+  };
+  stream.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString("utf8");
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (!line) continue;
+      try {
+        const e = JSON.parse(line) as { Action?: string; id?: string; time?: number; Actor?: { Attributes?: Record<string, string> } };
+        const attributes = e.Actor?.Attributes ?? {};
+        onEvent({ action: e.Action ?? "", containerId: e.id ?? "", name: attributes.name ?? "", pool: attributes[CONTAINER_LABELS.pool] ?? "", instance: attributes[CONTAINER_LABELS.instance] ?? "", time: e.time ?? 0 });
+      } catch {
+        // A partial or foreign line: skip it; the next pass reads the daemon anyway.
+      }
+    }
+  });
+  stream.on("end", () => end());
+  stream.on("error", (err: Error) => end(err));
+  return {
+    stop: () => {
+      ended = true;
+      stream.destroy();
+    },
+  };
+}
+
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {

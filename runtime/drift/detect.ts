@@ -3,7 +3,7 @@
  * prefixes → findings. No I/O, so every kind of drift is unit-tested on constructed
  * inventories; `dcp drift` only gathers the inputs and renders the report.
  */
-import { DesiredState, PoolSpec } from "../../model/desired-state";
+import { DesiredState, FleetSpec, PoolSpec } from "../../model/desired-state";
 import { KV, NODE_META, SERVICE_META } from "../../model/host-metadata";
 import { Inventory, InventoryContainer, InventoryHost, UpstreamEntry } from "../../model/inventory";
 import { instanceId, instanceIndex, specHash } from "../plan/spec";
@@ -72,7 +72,7 @@ export function detectDrift(
       node,
     });
   }
-  findings.push(...unownedEntries(desiredPools, inventory, hosts, consul, options, inScope));
+  findings.push(...unownedEntries(desiredPools, desired.fleets, inventory, hosts, consul, options, inScope));
 
   return { version: 1, at: inventory.at, findings, counts: countByKind(findings), notes };
 }
@@ -86,6 +86,23 @@ export function countByKind(findings: DriftFinding[]): Record<DriftKind, number>
 interface Located {
   host: InventoryHost;
   container: InventoryContainer;
+}
+
+/**
+ * Containers a pool should run: its effective replicas, or, for an autoscaled pool, what
+ * runs now held within its bounds (the controller moves it there: not drift).
+ */
+function wantedReplicas(pool: PoolSpec, mine: Located[]): number {
+  if (!pool.autoscale) return pool.effectiveReplicas;
+  const added = pool.effectiveReplicas - pool.replicas;
+  const running = new Set(mine.filter((l) => l.container.running).map((l) => l.container.instance)).size;
+  return Math.min(added + pool.autoscale.max, Math.max(added + pool.autoscale.min, running));
+}
+
+function withinBounds(pool: PoolSpec): string {
+  if (!pool.autoscale) return "";
+  const added = pool.effectiveReplicas - pool.replicas;
+  return ` (autoscaled within [${added + pool.autoscale.min}, ${added + pool.autoscale.max}])`;
 }
 
 function located(hosts: InventoryHost[]): Located[] {
@@ -103,7 +120,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
   for (const pool of desired.pools) {
     if (!inScope(pool.name)) continue;
     const mine = all.filter((l) => l.container.pool === pool.name);
-    const want = pool.effectiveReplicas;
+    const want = wantedReplicas(pool, mine);
     const byInstance = new Map<string, Located[]>();
     for (const l of mine) byInstance.set(l.container.instance, [...(byInstance.get(l.container.instance) ?? []), l]);
     const runs = (instance: string) => (byInstance.get(instance) ?? []).some((l) => l.container.running);
@@ -117,7 +134,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
       findings.push({
         kind: "missing-container",
         object: `pool ${pool.name}`,
-        expected: `${want} running`,
+        expected: `${want} running${withinBounds(pool)}`,
         actual: `${want - missing.length} running; missing ${list(missing)}` + (stopped > 0 ? ` (${stopped} of them stopped)` : ""),
         explanation: `${missing.length} container(s) of ${pool.name} are gone or stopped; apply creates or starts them.`,
         repair: "apply",
@@ -136,7 +153,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
       findings.push({
         kind: "extra-container",
         object: `pool ${pool.name}`,
-        expected: `${want} running`,
+        expected: `${want} running${withinBounds(pool)}`,
         actual: `${extra.length} more: ${list(extra.map((l) => `${l.container.name} on ${l.host.node}`))}`,
         explanation: `container(s) of ${pool.name} beyond its replicas or duplicating an instance; apply removes them.`,
         repair: "apply",
@@ -207,6 +224,14 @@ function list(names: string[]): string {
   return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
+/** Keys dcp itself keeps beside hosts' own: the locks, the deployed state and the controller's, per autoscaled pool and per fleet. */
+function ownedKeys(root: string, pools: Map<string, PoolSpec>, fleets: FleetSpec[]): Set<string> {
+  const keys = [KV.applyLock(root), KV.controllerLock(root), KV.deployed(root), KV.controllerStatus(root), KV.decisions(root)];
+  for (const pool of pools.values()) if (pool.autoscale) keys.push(KV.autoscale(root, pool.name));
+  for (const fleet of fleets) keys.push(KV.fleetScalingGroups(root, fleet.name), KV.fleetRefills(root, fleet.name));
+  return new Set(keys);
+}
+
 /**
  * The upstream entries dcp would publish for what runs now: one per wanted instance that
  * runs on a reachable host (the first copy when an instance runs twice), on the
@@ -219,12 +244,14 @@ export function expectedUpstreams(desired: DesiredState, inventory: Inventory): 
     const upstream = pool.upstream;
     if (!upstream) continue;
     const seen = new Set<string>();
-    const serving = located(inventory.hosts)
-      .filter((l) => l.container.pool === pool.name && l.container.running && l.container.ports.length > 0)
+    const mine = located(inventory.hosts).filter((l) => l.container.pool === pool.name);
+    const want = wantedReplicas(pool, mine);
+    const serving = mine
+      .filter((l) => l.container.running && l.container.ports.length > 0)
       .sort((a, b) => cmp(a.container.instance, b.container.instance) || cmp(a.host.node, b.host.node));
     for (const { host, container } of serving) {
       const index = instanceIndex(pool.name, container.instance);
-      if (index === undefined || index >= pool.effectiveReplicas || seen.has(container.instance)) continue;
+      if (index === undefined || index >= want || seen.has(container.instance)) continue;
       seen.add(container.instance);
       const factor = idcs.get(host.idc)?.cloudWeightFactor ?? 1;
       const value = {
@@ -427,6 +454,7 @@ function labelDrift(desired: DesiredState, hosts: InventoryHost[]): DriftFinding
 
 function unownedEntries(
   desiredPools: Map<string, PoolSpec>,
+  fleets: FleetSpec[],
   inventory: Inventory,
   hosts: InventoryHost[],
   consul: ConsulEntries,
@@ -450,7 +478,7 @@ function unownedEntries(
   }
 
   // A host whose node meta lacks its Docker endpoint is still a host: its keys are its own.
-  const owned = new Set<string>([KV.applyLock(options.kvRoot)]);
+  const owned = ownedKeys(options.kvRoot, desiredPools, fleets);
   for (const node of [...nodes, ...consul.nodesWithoutDocker]) {
     owned.add(KV.hostInit(options.kvRoot, node));
     owned.add(KV.assignment(options.kvRoot, node));
@@ -466,7 +494,7 @@ function unownedEntries(
       actual: "present",
       explanation: underUpstreams
         ? "not an `<upstream>/<IPv4>:<port>` entry: nginx-upsync-module skips it and dcp never writes it."
-        : "no dcp component writes this key (not a host's init status or assignment, nor the apply lock).",
+        : "no dcp component writes this key (not a host's init status or assignment, a lock, nor the controller's state of a desired pool or fleet).",
       repair: "remove",
       entry: { type: "kv", key },
     });

@@ -23,6 +23,7 @@ export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[
       toRemove: removes.get(name) ?? 0,
       upToDate: pool.effectiveReplicas - unplaced.filter((u) => u.pool === name).length,
       replaced: diff.replacedLost.get(name) ?? 0,
+      ...(pool.autoscale ? { autoscale: { min: pool.autoscale.min, max: pool.autoscale.max } } : {}),
     };
   });
 }

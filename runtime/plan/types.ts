@@ -141,6 +141,8 @@ export interface PublishUpstreamChange extends ChangeBase {
   weight: number;
   maxFails: number;
   failTimeoutSeconds: number;
+  /** Published `"down":1`: the container's check fails (or it is not running), so it takes no traffic. */
+  down?: boolean;
 }
 
 export interface UnpublishUpstreamChange extends ChangeBase {
@@ -216,6 +218,8 @@ export interface PoolSummary {
   upToDate: number;
   /** Instances whose host is lost, rescheduled elsewhere. */
   replaced: number;
+  /** An autoscaled pool's bounds; `desired` is then the controller's current replicas (its own, plus what dependents add). */
+  autoscale?: { min: number; max: number };
 }
 
 export interface UnplacedContainer {

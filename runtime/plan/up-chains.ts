@@ -3,8 +3,10 @@
  * each placed new container, and the part of that chain a kept container still needs
  * (a stopped one is started, an unregistered one checked and registered, a missing or
  * stale upstream entry published); nothing is published before it has passed its check.
- * A replacement in place is one chain: the old container's take-down (take-down.ts), then
- * the new container's up chain on the same host and ports.
+ * A kept container whose check fails has its entry published down, and up again once it
+ * passes; one that exited has it down while it starts again. A replacement in place is one
+ * chain: the old container's take-down (take-down.ts), then the new container's up chain
+ * on the same host and ports.
  */
 import { CONTAINER_TYPES } from "../../model/container-types";
 import { HealthCheckSpec, PoolSpec } from "../../model/desired-state";
@@ -31,6 +33,8 @@ export interface UpTarget {
   steps: { create: boolean; start: boolean; register: boolean; verify?: boolean };
   /** The chain it belongs to when not its own (a replacement in place). */
   within?: { chain: string; direction: ChainDirection };
+  /** Its upstream entry is published down: the container's check fails. */
+  down?: boolean;
 }
 
 export interface UpChains {
@@ -51,9 +55,10 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     for (const [key, entry] of live) if (entry.server === server) live.delete(key);
   }
   const out: UpChains = { changes: [], wantedServers: heldServers(diff) };
-  const add = (target: UpTarget) => {
+  /** `republish`: the entry is published even when KV holds it already (the chain marked it down first). */
+  const add = (target: UpTarget, republish = false) => {
     out.changes.push(...upChain(target));
-    const entry = publishUpstream(ctx, target, live);
+    const entry = publishUpstream(ctx, target, republish ? new Map() : live);
     if (!entry) return;
     out.wantedServers.add(`${entry.upstream}/${entry.server}`);
     if (entry.change) out.changes.push(entry.change);
@@ -69,7 +74,15 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
     const ports = pool.ports.map((p, i) => ({ name: p.name, port: container.ports[i] ?? p.port }));
     // Running but never registered (e.g. a roll stopped at its health check): checked first.
     const steps = { create: false, start: !container.running, register: !container.running || container.health === "unknown", verify: container.running && container.health === "unknown" };
-    add({ pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps });
+    const target: UpTarget = { pool, hash: container.specHash, instance: container.instance, host, wave: 1, reason: "repair", ports, steps };
+    if (!container.running) {
+      // An exited container takes no traffic while it starts again: its entry goes down first, then up once it passes.
+      const down = publishUpstream(ctx, { ...target, down: true }, live)?.change;
+      if (down) out.changes.push(down);
+      add(target, down !== undefined);
+    } else {
+      add({ ...target, down: container.health === "critical" && pool.healthCheck !== undefined });
+    }
   }
   inPlaceChains(ctx, placement, out.changes, add);
   return out;
@@ -127,7 +140,8 @@ function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, Upstre
   if (!upstream || t.ports.length === 0) return undefined;
   const server = `${t.host.address}:${t.ports[0].port}`;
   const weight = upstreamWeight(ctx, t.pool, t.host);
-  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down: false });
+  const down = t.down ?? false;
+  const value = upstreamValue({ weight, maxFails: upstream.maxFails, failTimeoutSeconds: upstream.failTimeoutSeconds, down });
   if (live.get(`${upstream.name}/${server}`)?.raw === value) return { upstream: upstream.name, server };
   const change: PublishUpstreamChange = {
     wave: t.wave,
@@ -143,6 +157,7 @@ function publishUpstream(ctx: PlanContext, t: UpTarget, live: Map<string, Upstre
     weight,
     maxFails: upstream.maxFails,
     failTimeoutSeconds: upstream.failTimeoutSeconds,
+    ...(down ? { down } : {}),
   };
   return { upstream: upstream.name, server, change };
 }

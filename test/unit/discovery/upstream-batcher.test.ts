@@ -94,6 +94,19 @@ test("what KV holds is diffed: an entry already right is not written, the last e
   expect(keys(writes.transactions[1])).toEqual(["set upstreams/web/10.0.0.3:8080", "delete upstreams/web/10.0.0.1:8080"]);
 });
 
+test("an entry published down beside servers that are up stays, down, through other edits, and comes back up", async () => {
+  const writes = new RecordedWrites();
+  const batcher = new UpstreamBatcher(writes, "upstreams", [live(1), live(2)]);
+  await batcher.writer(() => batcher.publish({ ...server(1), down: true }));
+  expect(keys(writes.transactions[0])).toEqual(["set upstreams/web/10.0.0.1:8080"]);
+  expect(writes.transactions[0][0]).toMatchObject({ value: '{"weight":20,"max_fails":2,"fail_timeout":10,"down":1}' });
+  // Another server comes: the down entry is kept as it is.
+  await batcher.writer(() => batcher.publish(server(3)));
+  expect(keys(writes.transactions[1])).toEqual(["set upstreams/web/10.0.0.3:8080"]);
+  await batcher.writer(() => batcher.publish(server(1)));
+  expect(batcher.current("web").map((e) => [e.server, e.down]).sort()).toEqual([["10.0.0.1:8080", false], ["10.0.0.2:8080", false], ["10.0.0.3:8080", false]]);
+});
+
 test("each upstream is flushed on its own", async () => {
   const writes = new RecordedWrites();
   const batcher = new UpstreamBatcher(writes, "upstreams", []);

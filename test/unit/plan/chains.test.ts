@@ -45,6 +45,16 @@ describe("up chains", () => {
     expect([...wantedServers]).toEqual(["web/192.168.79.11:20000"]);
   });
 
+  test("a running container whose check fails has its entry published down, and up again once it passes", () => {
+    const failing = ups(plan([live({ health: "critical" })]));
+    expect(failing).toMatchObject([{ kind: "publish-upstream", server: "192.168.79.11:20000", down: true, reason: "repair" }]);
+    // Already down in KV: nothing more to do while it fails.
+    expect(ups(plan([live({ health: "critical" })], [entry("192.168.79.11:20000", { down: true })]))).toEqual([]);
+    const passing = ups(plan([live({ health: "passing" })], [entry("192.168.79.11:20000", { down: true })]));
+    expect(passing).toMatchObject([{ kind: "publish-upstream", server: "192.168.79.11:20000" }]);
+    expect((passing[0] as { down?: boolean }).down).toBeUndefined();
+  });
+
   test("a healthy, registered, published container needs no change, and its entry is still wanted", () => {
     const { ctx, diff, placement } = plan([live()]);
     const { changes, wantedServers } = upChains(ctx, diff, placement);
@@ -53,7 +63,10 @@ describe("up chains", () => {
   });
 
   test("a stopped container is started, waited for and registered again; a running unregistered one is checked first; an entry with another weight or marked down is published", () => {
-    expect(kinds(ups(plan([live({ running: false, health: "unknown" })])))).toEqual(["start", "wait-healthy", "register"]);
+    // Its entry goes down while it starts again, and up once it passes.
+    const restart = ups(plan([live({ running: false, health: "unknown" })]));
+    expect(kinds(restart)).toEqual(["publish-upstream", "start", "wait-healthy", "register", "publish-upstream"]);
+    expect(restart.map((c) => (c.kind === "publish-upstream" ? c.down ?? false : undefined)).filter((d) => d !== undefined)).toEqual([true, false]);
     expect(kinds(ups(plan([live({ health: "unknown" })])))).toEqual(["wait-healthy", "register"]);
     expect(ups(plan([live()], [entry("192.168.79.11:20000", { weight: 99 })]))).toMatchObject([{ kind: "publish-upstream", weight: 20, reason: "repair" }]);
     expect(kinds(ups(plan([live()], [entry("192.168.79.11:20000", { down: true })])))).toEqual(["publish-upstream"]);

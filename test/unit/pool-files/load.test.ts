@@ -69,6 +69,15 @@ describe("the example pool files", () => {
       upstream: { name: "feed_api", weight: 20, maxFails: 2, failTimeoutSeconds: 10 },
       placement: { strategy: "spread" },
       dependencies: [{ pool: "feed-cache", ratio: 0.2 }],
+      autoscale: {
+        min: 60,
+        max: 400,
+        metric: { requestsPerSecond: { entryPool: "nginx-entry" } },
+        target: 200,
+        scaleOutCooldownSeconds: 10,
+        scaleInCooldownSeconds: 300,
+        schedule: [{ name: "spring-festival-gala", cron: "0 19 5 2 *", durationSeconds: 25200, min: 300, timezone: "Asia/Shanghai" }],
+      },
       owner: "feed-team",
       costCentre: "cc-feed",
       env: { FEED_CACHE_SERVICE: "feed-cache", LOG_LEVEL: "info" },
@@ -142,7 +151,7 @@ describe("loadPoolFiles", () => {
       "3 problems in pool files:",
       `${path.join(tmp, "a.yaml")}:7:24: placement.strategy: must be one of binpack, spread, random (got "spraed"; did you mean "spread"?)`,
       `${path.join(tmp, "b.yaml")}:4:11: replicas: must be a whole number (got "two")`,
-      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, owner, costCentre, env, command, update, stopGracePeriod, follows`,
+      `${path.join(tmp, "b.yaml")}:7:1: colour: unknown field; expected one of name, image, containerType, replicas, idcs, ports, healthCheck, upstream, placement, dependencies, autoscale, owner, costCentre, env, command, update, stopGracePeriod, follows`,
     ]);
   });
 

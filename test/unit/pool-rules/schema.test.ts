@@ -5,6 +5,7 @@
  */
 import poolSchema from "../../../schema/pool.schema.json";
 import { CONTAINER_TYPE_NAMES } from "../../../model/container-types";
+import { AUTOSCALE_COUNT, AUTOSCALE_TARGET, METRIC_FORMATS, METRIC_PER, PORT_NAME_REF, SERIES, STATS_PATH } from "../../../model/pool-rules/autoscale";
 import { CONSTRAINT } from "../../../model/pool-rules/constraints";
 import { RATIO } from "../../../model/pool-rules/dependencies";
 import { HEALTH_PATH } from "../../../model/pool-rules/health-checks";
@@ -33,6 +34,10 @@ const PATTERNS: Record<string, PatternRule> = {
   "/properties/follows/properties/upstreams/items": UPSTREAM_NAME,
   "/properties/follows/properties/status/properties/path": STATUS_PATH,
   "/definitions/intOrPercent/oneOf/1": BUDGET_PERCENTAGE,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/entryPool": NAME,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/port": PORT_NAME_REF,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/path": STATS_PATH,
+  "/properties/autoscale/properties/metric/properties/prometheus/properties/series": SERIES,
 };
 
 const NUMBERS: Record<string, NumberRule> = {
@@ -42,6 +47,10 @@ const NUMBERS: Record<string, NumberRule> = {
   "/properties/upstream/properties/maxFails": MAX_FAILS,
   "/properties/dependencies/items/properties/ratio": RATIO,
   "/definitions/intOrPercent/oneOf/0": BUDGET_COUNT,
+  "/properties/autoscale/properties/min": AUTOSCALE_COUNT,
+  "/properties/autoscale/properties/max": AUTOSCALE_COUNT,
+  "/properties/autoscale/properties/target": AUTOSCALE_TARGET,
+  "/properties/autoscale/properties/schedule/items/properties/min": AUTOSCALE_COUNT,
 };
 
 const VALUES: Record<string, readonly string[]> = {
@@ -49,6 +58,8 @@ const VALUES: Record<string, readonly string[]> = {
   "/properties/placement/properties/strategy": PLACEMENT_STRATEGIES,
   "/properties/placement/properties/antiAffinity": ANTI_AFFINITIES,
   "/definitions/statusFormat": CONSUMER_FORMATS,
+  "/properties/autoscale/properties/metric/properties/requestsPerSecond/properties/format": METRIC_FORMATS,
+  "/properties/autoscale/properties/metric/properties/prometheus/properties/per": METRIC_PER,
 };
 
 /** The file format's own: constructs/pool-files/duration.ts reads this pattern from the schema. */

@@ -155,7 +155,8 @@ describe("dcp plan --base (CLI)", () => {
   }, 300_000);
 
   test("a blocking policy exits 1 and says how to override; the override is recorded and exits 2", () => {
-    const base = poolSet((f, t) => (f === "feed-api.yaml" ? setReplicas(t, 10) : t));
+    // feed-api autoscales: max-step judges its max (a smaller max in the base), not its starting replicas.
+    const base = poolSet((f, t) => (f === "feed-api.yaml" ? t.replace(/^  max: 400/m, "  max: 100") : t));
     const policy = join(mkdtempSync(join(tmpdir(), "dcp-policy-")), "policy.yaml");
     writeFileSync(policy, "policies:\n  max-step:\n    severity: error\n    maxHosts: 3\n");
     const args = ["plan", "--base", base, "--no-runtime", "--no-terraform", "--policy", policy, "--markdown"];
@@ -166,6 +167,7 @@ describe("dcp plan --base (CLI)", () => {
     const allowed = spawnSync(DCP, [...args, "--override", "max-step=peak drill OPS-77"], { cwd: REPO, encoding: "utf8", timeout: 120_000 });
     expect(allowed.status).toBe(2);
     expect(allowed.stdout).toContain("reason: peak drill OPS-77");
+    expect(allowed.stdout).toContain("policies are computed with autoscaled pools at their max (feed-api at 400)");
   }, 250_000);
 
   test("bad input: unknown base, unknown policy in --override; exit 1 with a clear message", () => {

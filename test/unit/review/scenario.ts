@@ -3,7 +3,7 @@
  * fleet sizing), over the example topology: yf-private (32c/64g hosts, 4 declared free,
  * buffer 1) and aliyun-bj (16c/32g hosts, buffer 2).
  */
-import { resolveDependencies } from "../../../constructs/dependencies";
+import { resolveDependencies } from "../../../model/dependencies";
 import { sizeFleets } from "../../../constructs/sizing";
 import { CONTAINER_TYPES, ContainerTypeName } from "../../../model/container-types";
 import { ChargeType, DesiredState, PoolSpec } from "../../../model/desired-state";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { DcpError } from "../../../model/errors";
-import { resolveDependencies } from "../../../constructs/dependencies";
+import { resolveDependencies } from "../../../model/dependencies";
 
 describe("dependency ratios", () => {
   it("adds ceil(ratio × dependent effective replicas) to the dependency", () => {

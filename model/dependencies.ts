@@ -3,7 +3,7 @@
  * brings ceil(r × its effective replicas) containers of the other (DCP's dependency
  * templates): scaling feed-api by 10 with ratio 0.2 adds 2 feed-cache containers.
  */
-import { DcpError } from "../model/errors";
+import { DcpError } from "./errors";
 
 export interface DependencyNode {
   name: string;
@@ -30,7 +30,7 @@ export function resolveDependencies(pools: DependencyNode[]): Map<string, number
       }
     }
   }
-  const order = topologicalOrder(pools, byName);
+  const order = dependentsFirst(pools);
   const effective = new Map(pools.map((p) => [p.name, p.replicas]));
   // Dependents first: by the time a pool is reached, every pool that depends on it is final.
   for (const name of order) {
@@ -43,8 +43,9 @@ export function resolveDependencies(pools: DependencyNode[]): Map<string, number
   return effective;
 }
 
-/** Pools ordered so that every pool comes before the pools it depends on. */
-function topologicalOrder(pools: DependencyNode[], byName: Map<string, DependencyNode>): string[] {
+/** Pool names ordered so that every pool comes before the pools it depends on (call after the pools are known to exist). */
+export function dependentsFirst(pools: DependencyNode[]): string[] {
+  const byName = new Map(pools.map((p) => [p.name, p]));
   const state = new Map<string, "visiting" | "done">();
   const postorder: string[] = [];
   const stack: string[] = [];
