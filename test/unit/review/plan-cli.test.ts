@@ -156,7 +156,7 @@ describe("dcp plan --base (CLI)", () => {
 
   test("a blocking policy exits 1 and says how to override; the override is recorded and exits 2", () => {
     // feed-api autoscales: max-step judges its max (a smaller max in the base), not its starting replicas.
-    const base = poolSet((f, t) => (f === "feed-api.yaml" ? t.replace(/^  max: 400/m, "  max: 100") : t));
+    const base = poolSet((f, t) => (f === "feed-api.yaml" ? t.replace(/^  max: 400/m, "  max: 300") : t));
     const policy = join(mkdtempSync(join(tmpdir(), "dcp-policy-")), "policy.yaml");
     writeFileSync(policy, "policies:\n  max-step:\n    severity: error\n    maxHosts: 3\n");
     const args = ["plan", "--base", base, "--no-runtime", "--no-terraform", "--policy", policy, "--markdown"];

@@ -49,8 +49,9 @@ describe("workflows", () => {
 
   test("the plan step, run as written against a base directory, comments a plan and keeps a valid JSON plan", () => {
     const step = steps(workflow("plan-comment.yml")).find((s) => s.id === "plan")!;
-    // 60 → 120 feed-api replicas is more than max-step's 50%; the description overrides it.
-    const base = poolSet((file, text) => (file === "feed-api.yaml" ? setReplicas(text, 60) : text));
+    // feed-api autoscales, so max-step judges its max: 200 → 400 is more than max-step's 50%; the description overrides it.
+    const lower = (text: string) => setReplicas(text, 60).replace(/^  max: 400/m, "  max: 200").replace("min: 300, timezone", "min: 200, timezone");
+    const base = poolSet((file, text) => (file === "feed-api.yaml" ? lower(text) : text));
     const body = "Raise feed-api for the gala.\r\n\r\ndcp-override: max-step=Spring Festival peak, approved in SRE-1234\r\n";
     const temp = mkdtempSync(join(tmpdir(), "dcp-runner-"));
     const output = join(temp, "github-output");
