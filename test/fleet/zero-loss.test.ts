@@ -24,6 +24,8 @@ const web = testPool(fleet, "tzl-web", 3, {
   healthCheck: { path: "/health", port: PORT, intervalSeconds: 1, timeoutSeconds: 1 },
   placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
 });
+// The entry tier follows it: its take-downs wait up to the default bound for that tier to drop them.
+web.upstream = { ...web.upstream!, consumers: { followWithinSeconds: 10, status: [] } };
 const UPSTREAM = web.upstream!.name;
 const entry: PoolSpec = { ...entryPool(fleet, "tzl-entry", 2, [UPSTREAM]), follows: { upstreams: [UPSTREAM], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
 const replicas = (p: PoolSpec, n: number): PoolSpec => ({ ...p, replicas: n, effectiveReplicas: n });
