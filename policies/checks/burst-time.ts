@@ -1,6 +1,7 @@
 /**
  * Limits how long a scale-out takes until its new containers serve (model/burst-time.ts),
  * so a change that cannot land inside a traffic peak's burst is split or planned ahead.
+ * It judges the review's estimate of the change as declared: that is what one apply does.
  */
 import { describeBurst } from "../../model/burst-time";
 import { PolicyCheck, PolicyConfigBase } from "../types";
