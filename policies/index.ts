@@ -4,8 +4,10 @@
  * one in policy.schema.json.
  */
 import { join } from "node:path";
+import { BurstRates } from "../model/burst-time";
 import { DcpError } from "../model/errors";
 import { YamlFileType } from "../yaml/load";
+import { burstTime } from "./checks/burst-time";
 import { dependencyRatios } from "./checks/dependency-ratios";
 import { maxStep } from "./checks/max-step";
 import { minZones } from "./checks/min-zones";
@@ -16,12 +18,14 @@ import { publicPorts } from "./checks/public-ports";
 import schema from "./policy.schema.json";
 import { PolicyCheck, PolicyConfigBase, PolicyInput, PolicyResult } from "./types";
 
-export const CHECKS: Array<PolicyCheck<any>> = [maxStep, ownerQuota, monthlyBudget, minZones, publicPorts, dependencyRatios, prepaidBuffer];
+export const CHECKS: Array<PolicyCheck<any>> = [maxStep, ownerQuota, monthlyBudget, minZones, publicPorts, dependencyRatios, prepaidBuffer, burstTime];
 
 export const DEFAULT_POLICY_FILE = join(__dirname, "policy.yaml");
 
 export interface PolicyConfig {
   policies: Record<string, PolicyConfigBase>;
+  /** The assumptions of the plan's burst-time estimate; each one left out keeps its default (DEFAULT_BURST_RATES). */
+  burst?: Partial<BurstRates>;
 }
 
 const POLICY_FILE = new YamlFileType<PolicyConfig>({ name: "policy file", holds: "policy set", schema });

@@ -5,6 +5,7 @@
  * the review.
  */
 import { CostBreakdown } from "../cost/model";
+import { BurstEstimate } from "../model/burst-time";
 import { SynthOutput } from "../model/synth-output";
 
 export interface PolicyInput {
@@ -12,6 +13,8 @@ export interface PolicyInput {
   base?: SynthOutput;
   head: SynthOutput;
   headCost: CostBreakdown;
+  /** How long the change from base to head takes until its new containers serve; absent when nothing was compared. */
+  burst?: BurstEstimate;
 }
 
 export interface PolicyCheck<Config> {

@@ -1,7 +1,7 @@
 /** The plan review as a report (summary lines + sections) for the table and Markdown renderers. */
 import { Money } from "../cost/prices";
 import { Report, signed } from "../output";
-import { CostDelta, Delta, PlanReview } from "./types";
+import { BurstSection, CostDelta, Delta, PlanReview } from "./types";
 
 function arrow(d: Delta): string {
   return d.delta === 0 ? `${d.head}` : `${d.base} → ${d.head} (${signed(d.delta)})`;
@@ -13,6 +13,16 @@ function money(m: Money, currency: string): string {
 
 function costCells(c: CostDelta): string[] {
   return [c.head.monthly.toFixed(2), signed(c.delta.monthly, 2), signed(c.delta.hourly, 2)];
+}
+
+/** What the estimate rests on, so a reviewer can judge it (and the policy file can change it). */
+function burstAssumptions(b: BurstSection): string {
+  const r = b.rates;
+  return (
+    `burst time assumes ${r.secondsPerCall} s per RunInstances call of up to ${r.instancesPerCall}, ${r.instancesPerActivity} instances per ESS activity (one at a time per fleet), ` +
+    `bootstrap ${r.bootstrapSeconds} s, ${r.imageMB} MB of images at ${r.pullMBps} MB/s, ${r.containerSeconds} s per container on a host, ${r.dcpMsPerContainer} ms of dcp per container, ` +
+    `serving ${r.serveSeconds} s after the last start; set them under burst: in the policy file`
+  );
 }
 
 function value(v: unknown): string {
@@ -45,6 +55,7 @@ export function planReport(r: PlanReview): Report {
   const runtimeCount = Object.values(r.runtime.changes).reduce((a, b) => a + b, 0);
   summary.push(r.runtime.status === "skipped" ? `runtime: skipped — ${r.runtime.note}` : `runtime: ${runtimeCount} changes${r.runtime.unplaced.length ? `, ${r.runtime.unplaced.length} containers cannot be placed` : ""} (${r.runtime.note})`);
   summary.push(`cost: ${money(r.cost.total.delta, cur)}, total ${r.cost.total.head.monthly.toFixed(2)} ${cur}/month${example}`);
+  summary.push(`burst time: ${r.burst.phases.length ? r.burst.summary : "none (no new cloud hosts or containers)"}`);
   for (const p of r.policies) {
     const label = { pass: "passed", warn: "WARNING", fail: "FAILED (blocks)", overridden: "OVERRIDDEN" }[p.status];
     const why = p.override && p.status === "overridden" ? ` — reason: ${p.override.reason}` : "";
@@ -56,6 +67,7 @@ export function planReport(r: PlanReview): Report {
   if (r.cost.examplePrices) notes.unshift(`costs use EXAMPLE prices from ${r.cost.priceFile}; they are not real Alibaba Cloud prices`);
   for (const p of r.policies.filter((p) => p.override)) notes.push(`override of ${p.policy} recorded: ${p.override!.reason}${p.status === "overridden" ? "" : " (the policy did not fail)"}`);
   notes.push(...r.runtime.notes.map((n) => `runtime: ${n}`));
+  if (r.burst.phases.length) notes.push(burstAssumptions(r.burst));
 
   return {
     title: `dcp plan (${r.profile}): ${verdict} — ${r.base.source}${r.base.revision ? ` @ ${r.base.revision.slice(0, 12)}` : ""} → ${r.head.source}`,

@@ -7,11 +7,12 @@ import { atAutoscaleMax, maxNote } from "../constructs/autoscale-max";
 import { costOfDesired } from "../cost/model";
 import { PriceTable } from "../cost/prices";
 import { blocking, evaluatePolicies, PolicyConfig } from "../policies";
+import { burstChangeOf, DEFAULT_BURST_RATES, describeBurst, estimateBurst } from "../model/burst-time";
 import { RuntimePlan } from "../runtime/plan/types";
 import { comparePools, compareFleets, compareResources, costSection } from "./compare";
 import { loadSnapshot } from "./snapshot";
 import { terraformPlan } from "./terraform-plan";
-import { PLAN_REVIEW_VERSION, PlanReview, ResourceSection, RuntimeSection, SynthSnapshot } from "./types";
+import { BurstSection, PLAN_REVIEW_VERSION, PlanReview, ResourceSection, RuntimeSection, SynthSnapshot } from "./types";
 import { Profile } from "../model/profile";
 import { LocalSiteTarget } from "../local-site";
 
@@ -42,7 +43,8 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
   // Policies judge the bounds: autoscaled pools at max, fleets sized for it.
   const atMax = (s: SynthSnapshot): SynthSnapshot => ({ ...s, desired: atAutoscaleMax(s.desired) });
   const headAtMax = atMax(head);
-  const policies = evaluatePolicies({ base: atMax(base), head: headAtMax, headCost: costOfDesired(headAtMax.desired, inputs.prices) }, inputs.policies, inputs.overrides);
+  const burst = burstSection(base, head, inputs.policies);
+  const policies = evaluatePolicies({ base: atMax(base), head: headAtMax, headCost: costOfDesired(headAtMax.desired, inputs.prices), burst }, inputs.policies, inputs.overrides);
   const note = maxNote(head.desired);
   const changed =
     pools.some((p) => p.change !== "unchanged") ||
@@ -63,9 +65,18 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
     resources,
     runtime: inputs.runtime,
     cost: costSection(baseCost, headCost, inputs.priceFile, pools, fleets),
+    burst,
     policies,
     notes: [...(inputs.notes ?? []), ...(note ? [note] : [])],
   };
+}
+
+/** The change as declared (what this apply does), with the policy file's burst assumptions over the defaults. */
+function burstSection(base: SynthSnapshot, head: SynthSnapshot, config: PolicyConfig): BurstSection {
+  const rates = { ...DEFAULT_BURST_RATES, ...config.burst };
+  const change = burstChangeOf(base.desired, head.desired);
+  const estimate = estimateBurst(change, rates);
+  return { ...estimate, summary: estimate.phases.length ? describeBurst(estimate) : "none", change, rates };
 }
 
 function side(s: SynthSnapshot): PlanReview["base"] {

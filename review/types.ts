@@ -4,6 +4,7 @@
  * PLAN_REVIEW_VERSION on any incompatible change to it.
  */
 import { Money } from "../cost/prices";
+import { BurstChange, BurstEstimate, BurstRates } from "../model/burst-time";
 import { Profile } from "../model/profile";
 import { SynthOutput } from "../model/synth-output";
 import { PolicyResult } from "../policies/types";
@@ -106,6 +107,14 @@ export interface CostSection {
   notes: string[];
 }
 
+/** How long the scale-out takes until its new containers serve (model/burst-time.ts), and what that rests on. */
+export interface BurstSection extends BurstEstimate {
+  /** "about 3 min: hosts 1:48, bootstrap 0:30, …"; "none" without new hosts or containers. */
+  summary: string;
+  change: BurstChange;
+  rates: BurstRates;
+}
+
 export interface PlanReview {
   version: typeof PLAN_REVIEW_VERSION;
   kind: "dcp-plan";
@@ -122,6 +131,7 @@ export interface PlanReview {
   resources: ResourceSection;
   runtime: RuntimeSection;
   cost: CostSection;
+  burst: BurstSection;
   policies: PolicyResult[];
   notes: string[];
 }

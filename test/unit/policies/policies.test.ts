@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_BURST_RATES, estimateBurst } from "../../../model/burst-time";
 import { DcpError } from "../../../model/errors";
 import { costOfDesired } from "../../../cost/model";
 import { loadPrices } from "../../../cost/prices";
 import { evaluatePolicies, loadPolicyConfig, parseOverrides, PolicyConfig } from "../../../policies";
+import schema from "../../../policies/policy.schema.json";
 import { PolicyInput } from "../../../policies/types";
 import { SynthSnapshot } from "../../../review/types";
 import { examplePools, snapshot } from "../review/scenario";
@@ -159,11 +161,42 @@ describe("no-prepaid-buffer", () => {
   });
 });
 
+describe("burst-time", () => {
+  const cfg = { severity: "error", maxMinutes: 10 };
+  // 1,000 hosts in one fleet: ten RunInstances calls of 18 s, then bootstrap, pull, 10,000 containers, serve.
+  const dcpBurst = estimateBurst({ newHostsByGroup: { "bj-standard": 1000 }, newContainers: 10_000, maxContainersPerHost: 10 });
+  test("passes a burst within the limit, and a change with nothing to estimate", () => {
+    expect(only("burst-time", cfg, { ...input(base), burst: dcpBurst })).toMatchObject({ status: "pass", violations: [] });
+    expect(only("burst-time", cfg, input(base)).status).toBe("pass");
+  });
+  test("blocks a burst over the limit, naming the estimate by phase", () => {
+    const slow = estimateBurst({ newHostsByGroup: { "bj-standard": 3000 }, newContainers: 10_000, maxContainersPerHost: 10 }, { ...DEFAULT_BURST_RATES, bootstrapSeconds: 120 });
+    const r = only("burst-time", cfg, { ...input(base), burst: slow });
+    expect(r.status).toBe("fail");
+    // 30 calls × 18 s = 9:00, + 2:00 bootstrap + 0:04 pull + 0:50 containers + 0:06 serve = 12 min.
+    expect(r.violations).toEqual(["the scale-out takes about 12 min: hosts 9:00, bootstrap 2:00, pull 0:04, containers 0:50, serve 0:06 (limit 10 min); add buffer hosts, scale out earlier or in smaller steps"]);
+    expect(only("burst-time", { ...cfg, maxMinutes: 13 }, { ...input(base), burst: slow }).status).toBe("pass");
+  });
+});
+
 describe("policy file", () => {
   test("the shipped policy.yaml is valid and enables every check", () => {
     expect(Object.keys(loadPolicyConfig().policies).sort()).toEqual(
-      ["dependency-ratios", "max-step", "min-zones", "monthly-budget", "no-prepaid-buffer", "no-public-admin-ports", "owner-quota"],
+      ["burst-time", "dependency-ratios", "max-step", "min-zones", "monthly-budget", "no-prepaid-buffer", "no-public-admin-ports", "owner-quota"],
     );
+  });
+  test("the burst assumptions it and its schema document are the estimate's defaults", () => {
+    expect(loadPolicyConfig().burst).toEqual(DEFAULT_BURST_RATES);
+    const documented = Object.fromEntries(Object.entries(schema.properties.burst.properties).map(([k, v]) => [k, v.default]));
+    expect(documented).toEqual(DEFAULT_BURST_RATES);
+  });
+  test("a burst assumption left out keeps its default; a bad one names file, line and field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dcp-policy-"));
+    const file = join(dir, "policy.yaml");
+    writeFileSync(file, "policies: {}\nburst:\n  secondsPerCall: 30\n");
+    expect(loadPolicyConfig(file).burst).toEqual({ ...DEFAULT_BURST_RATES, secondsPerCall: 30 });
+    writeFileSync(file, "policies: {}\nburst:\n  pullMBps: 0\n");
+    expect(() => loadPolicyConfig(file)).toThrow(`${file}:3:13: burst.pullMBps`);
   });
   test("a bad policy file names file, line and field", () => {
     const dir = mkdtempSync(join(tmpdir(), "dcp-policy-"));

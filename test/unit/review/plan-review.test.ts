@@ -1,7 +1,8 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { loadPrices, EXAMPLE_PRICES_FILE } from "../../../cost/prices";
-import { loadPolicyConfig } from "../../../policies";
+import { DEFAULT_BURST_RATES } from "../../../model/burst-time";
+import { loadPolicyConfig, PolicyConfig } from "../../../policies";
 import { buildPlanReview, skippedRuntime } from "../../../review/plan-review";
 import { PlanReview, SynthSnapshot } from "../../../review/types";
 import schema from "../../../schema/plan.schema.json";
@@ -10,14 +11,14 @@ import { examplePools, snapshot } from "./scenario";
 const prices = loadPrices();
 const policies = loadPolicyConfig();
 
-function review(base: SynthSnapshot, head: SynthSnapshot, overrides = new Map<string, string>()): PlanReview {
+function review(base: SynthSnapshot, head: SynthSnapshot, overrides = new Map<string, string>(), policyConfig: PolicyConfig = policies): PlanReview {
   return buildPlanReview({
     base,
     head,
     profile: "cloud",
     prices,
     priceFile: EXAMPLE_PRICES_FILE,
-    policies,
+    policies: policyConfig,
     overrides,
     runtime: skippedRuntime("no Consul in unit tests"),
     now: new Date("2026-01-01T00:00:00Z"),
@@ -58,6 +59,37 @@ describe("plan between two revisions", () => {
     expect(sg.attributes).toEqual(expect.arrayContaining([{ path: "desired_capacity", before: 54, after: 65 }]));
     expect(r.exitCode).toBe(2);
     expect(r.policies.find((p) => p.policy === "max-step")!.status).toBe("pass");
+  });
+
+  test("scale-out: the burst time by phase, judged by the burst-time policy", () => {
+    const r = review(base, snapshot("head", examplePools({ "feed-api": { replicas: 150 } })));
+    // 11 new bj-standard hosts (one RunInstances call); 30 feed-api + 6 feed-cache containers
+    // spread over those and the 3 buffer hosts: at most 3 per host, 1.5 s each.
+    expect(r.burst.change).toEqual({ newHostsByGroup: { "bj-standard": 11 }, newContainers: 36, maxContainersPerHost: 3 });
+    expect(r.burst.phases).toEqual([
+      { phase: "hosts", seconds: 18 },
+      { phase: "bootstrap", seconds: 30 },
+      { phase: "pull", seconds: 4 },
+      { phase: "containers", seconds: 4.5 },
+      { phase: "serve", seconds: 6 },
+    ]);
+    expect(r.burst.summary).toBe("about 1 min: hosts 0:18, bootstrap 0:30, pull 0:04, containers 0:05, serve 0:06");
+    expect(r.burst.rates).toEqual(DEFAULT_BURST_RATES);
+    expect(r.policies.find((p) => p.policy === "burst-time")!.status).toBe("pass");
+  });
+
+  test("the policy file's burst assumptions change the estimate, and a limit below it blocks", () => {
+    const slow: PolicyConfig = { policies: { "burst-time": { severity: "error", maxMinutes: 2 } as PolicyConfig["policies"][string] }, burst: { ...DEFAULT_BURST_RATES, bootstrapSeconds: 120 } };
+    const r = review(base, snapshot("head", examplePools({ "feed-api": { replicas: 150 } })), new Map(), slow);
+    expect(r.burst.phases.find((p) => p.phase === "bootstrap")!.seconds).toBe(120);
+    expect(r.burst.totalSeconds).toBe(18 + 120 + 4 + 4.5 + 6);
+    expect(r.policies).toEqual([{ policy: "burst-time", severity: "error", status: "fail", violations: [expect.stringMatching(/^the scale-out takes about 3 min: hosts 0:18, bootstrap 2:00, .* \(limit 2 min\)/)] }]);
+    expect(r.exitCode).toBe(1);
+  });
+
+  test("no new hosts or containers: no burst", () => {
+    const r = review(base, snapshot("head", examplePools({ "feed-api": { replicas: 100 } })));
+    expect(r.burst).toMatchObject({ totalSeconds: 0, phases: [], summary: "none", change: { newHostsByGroup: {}, newContainers: 0 } });
   });
 
   test("cost shares add up: pools plus unallocated equal the total, owners equal pools", () => {

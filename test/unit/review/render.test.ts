@@ -2,23 +2,27 @@ import { loadPrices, EXAMPLE_PRICES_FILE } from "../../../cost/prices";
 import { loadPolicyConfig, parseOverrides } from "../../../policies";
 import { buildPlanReview, runtimeSection, skippedRuntime } from "../../../review/plan-review";
 import { planReport } from "../../../review/plan-report";
-import { renderMarkdown, renderTable } from "../../../output";
+import { renderMarkdown, renderOutput, renderTable } from "../../../output";
 import { examplePools, snapshot } from "./scenario";
 
 const base = snapshot("origin/main", examplePools());
 const head = snapshot(".", examplePools({ "feed-api": { replicas: 1200 } }));
 
-function review(overrides: string[] = []) {
-  return buildPlanReview({
+function inputs(overrides: string[] = []) {
+  return {
     base,
     head,
-    profile: "cloud",
+    profile: "cloud" as const,
     prices: loadPrices(),
     priceFile: EXAMPLE_PRICES_FILE,
     policies: loadPolicyConfig(),
     overrides: parseOverrides(overrides),
     runtime: skippedRuntime("Consul at http://127.0.0.1:8500 is unreachable"),
-  });
+  };
+}
+
+function review(overrides: string[] = []) {
+  return buildPlanReview(inputs(overrides));
 }
 
 describe("Markdown comment", () => {
@@ -61,6 +65,36 @@ describe("Markdown comment", () => {
     const out = renderMarkdown(planReport(r));
     expect(out).toContain("a\\|b&lt;script&gt;");
     expect(out).not.toContain("<script>");
+  });
+});
+
+describe("burst time", () => {
+  // 120 → 1200 feed-api: hundreds of new bj-standard hosts, one RunInstances call per 100.
+  const r = review();
+  const line = /^burst time: about \d+ min: hosts \d:\d\d, bootstrap 0:30, pull 0:04, containers \d:\d\d, serve 0:06$/;
+
+  test("the JSON holds the estimate by phase with its assumptions", () => {
+    const json = JSON.parse(renderOutput({ json: true }, { json: r, report: () => planReport(r) }));
+    expect(json.burst.phases.map((p: { phase: string }) => p.phase)).toEqual(["hosts", "bootstrap", "pull", "containers", "serve"]);
+    expect(json.burst.phases[0].seconds).toBe(Math.ceil(json.burst.change.newHostsByGroup["bj-standard"] / 100) * 18);
+    expect(`burst time: ${json.burst.summary}`).toMatch(line);
+    expect(json.burst.rates.secondsPerCall).toBe(18);
+  });
+
+  test("the Markdown comment and the table show it in the summary, with its assumptions in the notes", () => {
+    const md = renderMarkdown(planReport(r));
+    expect(md.split("<details>")[0]).toContain(`- burst time: ${r.burst.summary}\n`);
+    expect(md).toMatch(/^> - burst time assumes 18 s per RunInstances call of up to 100, 1000 instances per ESS activity .*; set them under burst: in the policy file$/m);
+    const table = renderTable(planReport(r));
+    expect(table).toContain(`\n  burst time: ${r.burst.summary}\n`);
+    expect(`burst time: ${r.burst.summary}`).toMatch(line);
+  });
+
+  test("without new hosts or containers the summary says so and no assumptions are noted", () => {
+    const none = buildPlanReview({ ...inputs(), head: base });
+    const table = renderTable(planReport(none));
+    expect(table).toContain("  burst time: none (no new cloud hosts or containers)\n");
+    expect(table).not.toContain("burst time assumes");
   });
 });
 
