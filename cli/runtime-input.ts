@@ -23,6 +23,8 @@ export interface RuntimeCliOptions {
   insecureDocker?: boolean;
   seed?: string;
   site?: string;
+  promote?: boolean;
+  abort?: boolean;
 }
 
 export function addRuntimeOptions(command: Command): Command {
@@ -33,7 +35,9 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing stacks/")
     .option("--site <name>", "a local site: its Consul server and Docker client certificates instead of CONSUL_HTTP_ADDR and DCP_TLS_DIR")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
-    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)");
+    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)")
+    .option("--promote", "roll pools that hold a canary (update.canary) through to the new spec")
+    .option("--abort", "return canaries and rolls stopped by a failed health check to the spec they started from");
 }
 
 function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -44,6 +48,7 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
 }
 
 export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
+  if (options.promote && options.abort) throw new DcpError("--promote and --abort go separately: promote rolls the canary on, abort takes it back");
   const site = options.site ? readSite(options.site) : undefined;
   return {
     ...(site ? { consulAddress: site.consulHttp, tlsDir: site.tlsDir } : {}),
@@ -51,6 +56,8 @@ export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
     pools: options.pool,
     insecureDocker: options.insecureDocker,
     seed: integer(options.seed, "--seed", 0, 2 ** 31),
+    ...(options.promote ? { promote: true } : {}),
+    ...(options.abort ? { abort: true } : {}),
   };
 }
 

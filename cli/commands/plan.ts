@@ -50,18 +50,22 @@ function awaitDetail(c: AwaitConsumersChange): string {
 export function renderRuntimePlan(plan: RuntimePlan): string {
   const out: string[] = [];
   const bounds = plan.summary.some((s) => s.autoscale);
-  const head = ["pool", "desired", ...(bounds ? ["autoscale"] : []), "running", "healthy", "create", "remove", "replaced"];
+  const canaries = plan.summary.some((s) => s.canary);
+  const head = ["pool", "desired", ...(bounds ? ["autoscale"] : []), "running", "healthy", "create", "remove", "replaced", ...(canaries ? ["canary"] : [])];
   const summary = new Table({ head, style: { ...PLAIN, compact: true } });
   for (const s of plan.summary) {
     // An autoscaled pool's desired count is the controller's, shown against the bounds it moves within.
     const autoscale = bounds ? [s.autoscale ? `[${s.autoscale.min}, ${s.autoscale.max}]` : "-"] : [];
-    summary.push([s.pool, s.desired, ...autoscale, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
+    const canary = canaries ? [s.canary ? `${s.canary.instances.join(", ")} (${s.canary.waiting} wait for --promote)` : "-"] : [];
+    summary.push([s.pool, s.desired, ...autoscale, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced, ...canary]);
   }
+  const inCanary = new Set(plan.summary.flatMap((s) => (s.canary ? s.canary.instances : [])));
   out.push(summary.toString());
   if (plan.changes.length > 0) {
     const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });
     for (const c of plan.changes) {
-      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
+      const instance = ("instance" in c && c.instance) || "";
+      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", inCanary.has(instance) ? `${instance} (canary)` : instance, c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
     }
     out.push(changes.toString());
   }
