@@ -35,7 +35,12 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--desired <file>", "a DesiredState JSON file instead of synthesizing stacks/")
     .option("--site <name>", "a local site: its Consul server and Docker client certificates instead of CONSUL_HTTP_ADDR and DCP_TLS_DIR")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
-    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)")
+    .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)");
+}
+
+/** What plan and apply add: how a canary or a stopped roll goes on (model/rollout.ts). */
+export function addRollOptions(command: Command): Command {
+  return command
     .option("--promote", "roll pools that hold a canary (update.canary) through to the new spec")
     .option("--abort", "return canaries and rolls stopped by a failed health check to the spec they started from");
 }

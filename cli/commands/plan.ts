@@ -8,7 +8,7 @@ import Table from "cli-table3";
 import { planFromLive, unplacedError } from "../../runtime";
 import { AwaitConsumersChange, Change, RuntimePlan } from "../../runtime/plan/types";
 import { EXIT } from "../../model/errors";
-import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { addRollOptions, addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "./plan-review";
 
 /** No colours: the tables end up in logs and pull-request comments. */
@@ -76,7 +76,7 @@ export function renderRuntimePlan(plan: RuntimePlan): string {
 }
 
 export function register(program: Command): void {
-  addPlanReviewOptions(addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error"))).action(
+  addRollOptions(addPlanReviewOptions(addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error")))).action(
     async (options: RuntimeCliOptions & Partial<PlanReviewCliOptions>) => {
       // --base: review a change between two revisions (plan-review.ts).
       if (options.base) {
