@@ -6,6 +6,8 @@ import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { DcpError } from "../../../model/errors";
 import { Inventory } from "../../../model/inventory";
 import { PlanOptions } from "../../../runtime/plan/types";
+import { runtimeOptions } from "../../../cli/runtime-input";
+import { renderRuntimePlan } from "../../../cli/commands/plan";
 import { containersOf, desired, host, inventory, pool, simulate } from "./fixtures";
 
 function converge(d: DesiredState, inv: Inventory, options: PlanOptions = {}): Inventory {
@@ -101,4 +103,20 @@ test("--abort leaves a pool alone when all of it runs the desired spec, and refu
   expect(refuse).toThrow(`pool web: cannot abort, the old spec ${specHash(v1)} was not recorded`);
   // Pools out of scope (--pool) are not aborted.
   expect(abortRolls(desired([v2]), canary, new Map(), ["other"]).desired.pools[0]).toBe(v2);
+});
+
+test("the plan's tables mark the canary's instances and say what waits", () => {
+  const live = converge(desired([v1]), hosts());
+  const text = renderRuntimePlan(planChanges(desired([v2]), live, { seed: 7 }));
+  expect(text).toMatch(/\bcanary\b/);
+  expect(text).toContain("web-00000 (3 wait for --promote)");
+  expect(text).toMatch(/create\s+│ web\s+│ web-00000 \(canary\)/);
+  expect(text).not.toMatch(/web-00001 \(canary\)/);
+});
+
+test("--promote and --abort reach the planner's options, and not together", () => {
+  expect(runtimeOptions({ profile: "cloud", promote: true })).toMatchObject({ promote: true });
+  expect(runtimeOptions({ profile: "cloud", abort: true })).toMatchObject({ abort: true });
+  expect(runtimeOptions({ profile: "cloud" })).not.toHaveProperty("promote");
+  expect(() => runtimeOptions({ profile: "cloud", promote: true, abort: true })).toThrow(/--promote and --abort go separately/);
 });
