@@ -169,10 +169,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
         object: `container ${container.name} on ${host.node}`,
         expected: `image ${pool.image}, spec ${hash}`,
         actual: `image ${container.image}, spec ${container.specHash || "(no label)"}`,
-        explanation: imageDiffers
-          ? `runs image ${container.image} instead of ${pool.image}; apply replaces it.`
-          : `its spec (type, env, command, ports or health check) differs from ${pool.source}; apply replaces it.`,
-        repair: "apply",
+        ...specRepair(pool, container, imageDiffers),
         pool: pool.name,
         node: host.node,
       });
@@ -211,6 +208,13 @@ export function mislabelledContainers(desired: DesiredState, inventory: Inventor
     }
   }
   return found;
+}
+
+/** How a container on another spec is repaired: apply replaces it, unless a canary holds it (apply keeps it until --promote). */
+function specRepair(pool: PoolSpec, container: InventoryContainer, imageDiffers: boolean): Pick<DriftFinding, "explanation" | "repair"> {
+  const what = imageDiffers ? `runs image ${container.image} instead of ${pool.image}` : `its spec (type, env, command, ports or health check) differs from ${pool.source}`;
+  if (pool.update?.canary !== undefined) return { explanation: `${what}; the pool holds a canary (update.canary): \`dcp apply --promote\` replaces it, \`dcp apply --abort\` returns the canary.`, repair: "manual" };
+  return { explanation: `${what}; apply replaces it.`, repair: "apply" };
 }
 
 /** Docker reports an image id instead of the name once the tag moved; then only the spec hash can tell. */
