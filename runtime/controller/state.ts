@@ -13,8 +13,8 @@ import { KV } from "../../model/host-metadata";
 import { RefillInFlight } from "../autoscale/buffer";
 import { Decision } from "../autoscale/decision";
 import { ConsulClient } from "../consul/client";
-import { RecordedSpecs } from "../plan/abort";
-import { definingSpec, DefiningSpec, specHash } from "../plan/spec";
+import { RecordedSpecs, withSpecs } from "../plan/abort";
+import { DefiningSpec } from "../plan/spec";
 import type { LeaderInfo } from "./leadership";
 import type { PoolFigures, Trigger } from "./telemetry";
 
@@ -86,9 +86,6 @@ export async function writeDeployed(consul: ConsulClient, desired: DesiredState,
   await consul.kvPut(KV.deployed(consul.config.kvRoot), JSON.stringify(recorded));
 }
 
-/** Specs kept per pool: the current one and a few before it, enough to return from a canary or a stopped roll. */
-export const SPECS_KEPT = 5;
-
 /**
  * Records the spec of each pool an apply deploys, before its first change, after the spec
  * the last deploy recorded as deployed: a roll that stops half-way can then always return
@@ -101,14 +98,8 @@ export async function recordSpecs(consul: ConsulClient, desired: DesiredState, p
   const ops = desired.pools
     .filter((p) => scope.has(p.name))
     .flatMap((p) => {
-      const specs = { ...(recorded.get(p.name) ?? {}) };
       const previous = before.get(p.name);
-      for (const spec of previous ? [previous, p] : [p]) {
-        const hash = specHash(spec);
-        delete specs[hash];
-        specs[hash] = definingSpec(spec);
-      }
-      const value = JSON.stringify(Object.fromEntries(Object.entries(specs).slice(-SPECS_KEPT)));
+      const value = JSON.stringify(withSpecs(recorded.get(p.name), previous ? [previous, p] : [p]));
       return value === JSON.stringify(recorded.get(p.name)) ? [] : [{ verb: "set" as const, key: KV.specs(consul.config.kvRoot, p.name), value }];
     });
   if (ops.length > 0) await consul.txn(ops);

@@ -15,6 +15,20 @@ import { DefiningSpec, definingSpec, specHash } from "./spec";
 /** Per pool, the defining specs apply recorded, by spec hash. */
 export type RecordedSpecs = Map<string, Record<string, DefiningSpec>>;
 
+/** Specs apply keeps per pool: the current one and a few before it, enough to return from a canary or a stopped roll. */
+export const SPECS_KEPT = 5;
+
+/** A pool's recorded specs with these added (oldest first), each moved to the end, the last SPECS_KEPT kept. */
+export function withSpecs(recorded: Record<string, DefiningSpec> | undefined, specs: DefiningSpec[]): Record<string, DefiningSpec> {
+  const out = { ...(recorded ?? {}) };
+  for (const spec of specs) {
+    const hash = specHash(spec);
+    delete out[hash];
+    out[hash] = definingSpec(spec);
+  }
+  return Object.fromEntries(Object.entries(out).slice(-SPECS_KEPT));
+}
+
 export interface Aborted {
   desired: DesiredState;
   notes: string[];

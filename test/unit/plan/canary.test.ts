@@ -1,6 +1,6 @@
 /** A canary (update.canary) holds a roll at N instances; --promote rolls on; --abort returns to the recorded old spec. */
 import { planChanges } from "../../../runtime/plan/planner";
-import { abortRolls, RecordedSpecs } from "../../../runtime/plan/abort";
+import { abortRolls, RecordedSpecs, SPECS_KEPT, withSpecs } from "../../../runtime/plan/abort";
 import { definingSpec, specHash } from "../../../runtime/plan/spec";
 import { DesiredState, PoolSpec } from "../../../model/desired-state";
 import { DcpError } from "../../../model/errors";
@@ -119,4 +119,17 @@ test("--promote and --abort reach the planner's options, and not together", () =
   expect(runtimeOptions({ profile: "cloud", abort: true })).toMatchObject({ abort: true });
   expect(runtimeOptions({ profile: "cloud" })).not.toHaveProperty("promote");
   expect(() => runtimeOptions({ profile: "cloud", promote: true, abort: true })).toThrow(/--promote and --abort go separately/);
+});
+
+test("apply records the deployed spec after the one before it, newest last, the last few kept", () => {
+  const specs = withSpecs(undefined, [v1, v2]);
+  expect(Object.keys(specs)).toEqual([specHash(v1), specHash(v2)]);
+  expect(specs[specHash(v1)]).toEqual(definingSpec(v1));
+  expect(specs[specHash(v1)]).not.toHaveProperty("replicas");
+  // Back to v1 (an abort): it moves to the end.
+  expect(Object.keys(withSpecs(specs, [v2, v1]))).toEqual([specHash(v2), specHash(v1)]);
+  let many = specs;
+  for (let i = 3; i < 10; i++) many = withSpecs(many, [{ ...v1, image: `reg:5000/dcp/demo:${i}` }]);
+  expect(Object.keys(many)).toHaveLength(SPECS_KEPT);
+  expect(Object.values(many).at(-1)!.image).toBe("reg:5000/dcp/demo:9");
 });
