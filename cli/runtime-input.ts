@@ -23,6 +23,8 @@ export interface RuntimeCliOptions {
   insecureDocker?: boolean;
   seed?: string;
   site?: string;
+  promote?: boolean;
+  abort?: boolean;
 }
 
 export function addRuntimeOptions(command: Command): Command {
@@ -36,6 +38,13 @@ export function addRuntimeOptions(command: Command): Command {
     .option("--seed <n>", "scheduler seed (same seed and inventory: same plan)");
 }
 
+/** What plan and apply add: how a canary or a stopped roll goes on (model/rollout.ts). */
+export function addRollOptions(command: Command): Command {
+  return command
+    .option("--promote", "roll pools that hold a canary (update.canary) through to the new spec")
+    .option("--abort", "return canaries and rolls stopped by a failed health check to the spec they started from");
+}
+
 function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -44,6 +53,7 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
 }
 
 export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
+  if (options.promote && options.abort) throw new DcpError("--promote and --abort go separately: promote rolls the canary on, abort takes it back");
   const site = options.site ? readSite(options.site) : undefined;
   return {
     ...(site ? { consulAddress: site.consulHttp, tlsDir: site.tlsDir } : {}),
@@ -51,6 +61,8 @@ export function runtimeOptions(options: RuntimeCliOptions): RuntimeOptions {
     pools: options.pool,
     insecureDocker: options.insecureDocker,
     seed: integer(options.seed, "--seed", 0, 2 ** 31),
+    ...(options.promote ? { promote: true } : {}),
+    ...(options.abort ? { abort: true } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export const POOL_DEFAULTS = {
  * - `upstream.consumers`: `followWithinSeconds` 10 (nginx-upsync-module's 5 s pull interval
  *   plus 5 s for a request in flight), no status endpoint; a status endpoint's `format`
  *   `upstream_show`
- * - `update`: `maxSurge` "25%", `maxUnavailable` "25%" (model/rollout.ts)
+ * - `update`: `maxSurge` "25%", `maxUnavailable` "25%", no `canary` (model/rollout.ts)
  * - `stopGracePeriodSeconds`: 10 (SIGTERM, then SIGKILL after it)
  * - `follows`: none (not an entry tier); `follows.status.format` `upstream_show`
  * - `placement`: strategy `spread`, no anti-affinity, no constraints

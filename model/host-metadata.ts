@@ -27,6 +27,8 @@ export const KV = {
   controllerLock: (root: string) => `${root}/locks/controller`,
   /** The desired state the last apply ran with: what the controller keeps between deploys. */
   deployed: (root: string) => `${root}/desired`,
+  /** `<root>/specs/<pool>` → `{"<spec hash>": {image, containerType, env, command, ports, healthCheck}, …}`: the specs apply deployed, newest last, for `--abort`. */
+  specs: (root: string, pool: string) => `${root}/specs/${pool}`,
   /** `<root>/autoscale/<pool>` → the controller's replicas for the pool and when it last scaled it. */
   autoscale: (root: string, pool: string) => `${root}/autoscale/${pool}`,
   autoscaleAll: (root: string) => `${root}/autoscale/`,

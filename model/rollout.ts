@@ -10,6 +10,10 @@
  *   count or a percentage of replicas, rounded down. The healthy floor is
  *   replicas − maxUnavailable.
  *
+ * - `canary`: a canary (DCP's 单机灰度): a roll to a new spec moves only this many instances
+ *   (the lowest) and stops; `dcp apply --promote` (or a pool file without it) rolls the rest,
+ *   `dcp apply --abort` returns them to the old spec. Not part of the spec hash.
+ *
  * Both may not be 0 (nothing could move; model/pool-rules/update.ts). Percentages that both round to 0 (a tiny pool)
  * allow one unavailable, as Kubernetes does, so that a roll always progresses.
  */
@@ -25,6 +29,8 @@ export interface UpdateSpec {
   maxSurge: IntOrPercent;
   /** @default "25%" */
   maxUnavailable: IntOrPercent;
+  /** @default undefined: no canary, the roll goes through */
+  canary?: number;
 }
 
 export const UPDATE_DEFAULTS: UpdateSpec = { maxSurge: "25%", maxUnavailable: "25%" };

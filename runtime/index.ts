@@ -20,7 +20,8 @@ import { DEFAULT_PER_HOST, executePlan } from "./apply/execute";
 import { PhaseTiming } from "./apply/timing";
 import { createProgress, ProgressMode } from "./apply/progress";
 import { withAutoscaledReplicas } from "./autoscale/replicas";
-import { readDecidedReplicas, writeDeployed } from "./controller/state";
+import { readDecidedReplicas, readRecordedSpecs, recordSpecs, writeDeployed } from "./controller/state";
+import { abortRolls } from "./plan/abort";
 
 /** Plan options, and how Docker CPU limits are scaled (the local profile). */
 export interface RuntimeOptions extends PlanOptions, CpuScaling {
@@ -32,6 +33,8 @@ export interface RuntimeOptions extends PlanOptions, CpuScaling {
   tlsDir?: string;
   /** Allow plain tcp:// Docker endpoints that are not loopback. */
   insecureDocker?: boolean;
+  /** Return canaries and stopped rolls to the spec they started from (runtime/plan/abort.ts). Default false. */
+  abort?: boolean;
 }
 
 export interface ApplyOptions extends RuntimeOptions {
@@ -82,10 +85,17 @@ async function withConsul<T>(options: RuntimeOptions, fn: (consul: ConsulClient)
 }
 
 /** The planner's plan, with the note a reviewer needs when Docker gets scaled-down CPU limits (local profile). */
-function planFor(desired: DesiredState, inventory: Inventory, options: RuntimeOptions): RuntimePlan {
+function planFor(desired: DesiredState, inventory: Inventory, options: RuntimeOptions, notes: string[] = []): RuntimePlan {
   const plan = planChanges(desired, inventory, options);
   const note = cpuScalingNote(inventory.hosts, options);
-  return note ? { ...plan, notes: [...plan.notes, note] } : plan;
+  return { ...plan, notes: [...notes, ...plan.notes, ...(note ? [note] : [])] };
+}
+
+/** What is deployed: the desired state, or with `--abort` the old spec of each pool that rolls (runtime/plan/abort.ts). */
+async function deploying(desired: DesiredState, inventory: Inventory, consul: ConsulClient, options: RuntimeOptions): Promise<{ desired: DesiredState; notes: string[] }> {
+  if (!options.abort) return { desired, notes: [] };
+  const pools = options.pools ?? desired.pools.map((p) => p.name);
+  return abortRolls(desired, inventory, await readRecordedSpecs(consul, pools), options.pools);
 }
 
 /** Refuses before any change: Consul unreachable (a server electing a leader gets a moment), TLS material missing. */
@@ -115,9 +125,10 @@ export async function planFromLive(desired: DesiredState, options: RuntimeOption
     const dockers = dockerHosts(options);
     try {
       const inventory = await readInventory(consul, dockers);
+      const target = await deploying(desired, inventory, consul, options);
       // Autoscaled pools at the controller's replicas, as apply would hold them.
-      const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(consul));
-      return { inventory, plan: planFor(scaled, inventory, options) };
+      const scaled = withAutoscaledReplicas(target.desired, await readDecidedReplicas(consul));
+      return { inventory, plan: planFor(scaled, inventory, options, target.notes) };
     } finally {
       dockers.close();
     }
@@ -175,14 +186,16 @@ export interface Fleet {
  * apply just did is part of it: plans, refuses containers that cannot be placed and
  * missing images with nothing changed, then executes. apply and drift --fix end here.
  */
-export async function applyToInventory(desired: DesiredState, inventory: Inventory, fleet: Fleet, options: ApplyOptions, clock: { started: number; readStarted: number }): Promise<ApplyReport> {
+export async function applyToInventory(wanted: DesiredState, inventory: Inventory, fleet: Fleet, options: ApplyOptions, clock: { started: number; readStarted: number }): Promise<ApplyReport> {
+  const { desired, notes } = await deploying(wanted, inventory, fleet.consul, options);
   // Autoscaled pools keep the controller's replicas (within the bounds being deployed).
   const scaled = withAutoscaledReplicas(desired, await readDecidedReplicas(fleet.consul));
   const t1 = Date.now();
-  const plan = planFor(scaled, inventory, options);
+  const plan = planFor(scaled, inventory, options, notes);
   const t2 = Date.now();
   if (plan.unplaced.length > 0) throw unplacedError(plan);
   await pullImages(plan, inventory, fleet.dockers);
+  if (options.recordDeployed !== false) await recordSpecs(fleet.consul, desired, options.pools);
   const t3 = Date.now();
   const progress = createProgress(plan.changes.length, options.progress);
   for (const note of plan.notes) progress.note(`note: ${note}`);

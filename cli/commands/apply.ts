@@ -11,7 +11,7 @@ import { applyDesired, ApplyReport } from "../../runtime";
 import { DcpError, EXIT } from "../../model/errors";
 import { PLAIN } from "./plan";
 import { DEFAULT_PARALLEL, DEFAULT_PER_HOST } from "../../runtime/apply/execute";
-import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { addRollOptions, addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { DesiredState, desiredStateSha256, takenDown } from "../../model/desired-state";
 import { siteJsonPath } from "../../local-site";
 
@@ -61,7 +61,7 @@ function checkDesiredDigest(options: ApplyCliOptions, desired: DesiredState): vo
 }
 
 export function register(program: Command): void {
-  addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error"))
+  addRollOptions(addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error")))
     .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
     .option("--parallel <n>", "Docker steps in flight over all hosts", String(DEFAULT_PARALLEL))
     .option("--per-host <n>", "Docker steps in flight per host", String(DEFAULT_PER_HOST))

@@ -8,7 +8,7 @@ import Table from "cli-table3";
 import { planFromLive, unplacedError } from "../../runtime";
 import { AwaitConsumersChange, Change, RuntimePlan } from "../../runtime/plan/types";
 import { EXIT } from "../../model/errors";
-import { addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
+import { addRollOptions, addRuntimeOptions, loadDesired, runtimeOptions, RuntimeCliOptions } from "../runtime-input";
 import { addPlanReviewOptions, PlanReviewCliOptions, runPlanReview } from "./plan-review";
 
 /** No colours: the tables end up in logs and pull-request comments. */
@@ -50,18 +50,22 @@ function awaitDetail(c: AwaitConsumersChange): string {
 export function renderRuntimePlan(plan: RuntimePlan): string {
   const out: string[] = [];
   const bounds = plan.summary.some((s) => s.autoscale);
-  const head = ["pool", "desired", ...(bounds ? ["autoscale"] : []), "running", "healthy", "create", "remove", "replaced"];
+  const canaries = plan.summary.some((s) => s.canary);
+  const head = ["pool", "desired", ...(bounds ? ["autoscale"] : []), "running", "healthy", "create", "remove", "replaced", ...(canaries ? ["canary"] : [])];
   const summary = new Table({ head, style: { ...PLAIN, compact: true } });
   for (const s of plan.summary) {
     // An autoscaled pool's desired count is the controller's, shown against the bounds it moves within.
     const autoscale = bounds ? [s.autoscale ? `[${s.autoscale.min}, ${s.autoscale.max}]` : "-"] : [];
-    summary.push([s.pool, s.desired, ...autoscale, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced]);
+    const canary = canaries ? [s.canary ? `${s.canary.instances.join(", ")} (${s.canary.waiting} wait for --promote)` : "-"] : [];
+    summary.push([s.pool, s.desired, ...autoscale, s.running, s.healthy, s.toCreate, s.toRemove, s.replaced, ...canary]);
   }
+  const inCanary = new Set(plan.summary.flatMap((s) => (s.canary ? s.canary.instances : [])));
   out.push(summary.toString());
   if (plan.changes.length > 0) {
     const changes = new Table({ head: ["wave", "change", "pool", "instance", "node", "detail", "reason"], style: { ...PLAIN, compact: true } });
     for (const c of plan.changes) {
-      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", ("instance" in c && c.instance) || "", c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
+      const instance = ("instance" in c && c.instance) || "";
+      changes.push([c.wave, c.kind, ("pool" in c && c.pool) || "", inCanary.has(instance) ? `${instance} (canary)` : instance, c.node, detail(c), c.direction === "in-place" ? `${c.reason}, in place` : c.reason]);
     }
     out.push(changes.toString());
   }
@@ -72,7 +76,7 @@ export function renderRuntimePlan(plan: RuntimePlan): string {
 }
 
 export function register(program: Command): void {
-  addPlanReviewOptions(addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error"))).action(
+  addRollOptions(addPlanReviewOptions(addRuntimeOptions(program.command("plan").description("show the runtime changes apply would make; exit 0 no change, 2 changes, 1 error")))).action(
     async (options: RuntimeCliOptions & Partial<PlanReviewCliOptions>) => {
       // --base: review a change between two revisions (plan-review.ts).
       if (options.base) {

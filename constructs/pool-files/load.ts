@@ -52,7 +52,7 @@ interface PoolFile {
   costCentre?: string;
   env?: Record<string, string>;
   command?: string[];
-  update?: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent };
+  update?: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent; canary?: number };
   stopGracePeriod?: string;
   follows?: PoolDefinition["follows"];
 }

@@ -2,6 +2,7 @@
  * What the controller keeps in Consul KV, so that nothing is lost when it dies and the next
  * leader goes on where it stopped:
  * - `<root>/desired`: the desired state of the last deploy (written by apply);
+ * - `<root>/specs/<pool>`: the specs apply deployed, by spec hash (what `--abort` returns to);
  * - `<root>/autoscale/<pool>`: the replicas the controller decided for an autoscaled pool,
  *   and when it last scaled it (apply and plan read them too, so a deploy keeps them);
  * - `<root>/controller/status`: the leader's last pass, lag and pool figures;
@@ -12,6 +13,8 @@ import { KV } from "../../model/host-metadata";
 import { RefillInFlight } from "../autoscale/buffer";
 import { Decision } from "../autoscale/decision";
 import { ConsulClient } from "../consul/client";
+import { RecordedSpecs, withSpecs } from "../plan/abort";
+import { DefiningSpec } from "../plan/spec";
 import type { LeaderInfo } from "./leadership";
 import type { PoolFigures, Trigger } from "./telemetry";
 
@@ -81,6 +84,34 @@ export async function writeDeployed(consul: ConsulClient, desired: DesiredState,
     recorded = before ? { ...desired, pools: [...before.pools.filter((p) => !scope.has(p.name)), ...desired.pools.filter((p) => scope.has(p.name))] } : { ...desired, pools: desired.pools.filter((p) => scope.has(p.name)) };
   }
   await consul.kvPut(KV.deployed(consul.config.kvRoot), JSON.stringify(recorded));
+}
+
+/**
+ * Records the spec of each pool an apply deploys, before its first change, after the spec
+ * the last deploy recorded as deployed: a roll that stops half-way can then always return
+ * to the spec it started from.
+ */
+export async function recordSpecs(consul: ConsulClient, desired: DesiredState, pools?: string[]): Promise<void> {
+  const scope = new Set(pools ?? desired.pools.map((p) => p.name));
+  const recorded = await readRecordedSpecs(consul, [...scope]);
+  const before = new Map((await readDeployed(consul))?.pools.map((p) => [p.name, p]) ?? []);
+  const ops = desired.pools
+    .filter((p) => scope.has(p.name))
+    .flatMap((p) => {
+      const previous = before.get(p.name);
+      const value = JSON.stringify(withSpecs(recorded.get(p.name), previous ? [previous, p] : [p]));
+      return value === JSON.stringify(recorded.get(p.name)) ? [] : [{ verb: "set" as const, key: KV.specs(consul.config.kvRoot, p.name), value }];
+    });
+  if (ops.length > 0) await consul.txn(ops);
+}
+
+export async function readRecordedSpecs(consul: ConsulClient, pools: string[]): Promise<RecordedSpecs> {
+  const out: RecordedSpecs = new Map();
+  for (const pool of pools) {
+    const specs = parse<Record<string, DefiningSpec>>(await consul.kvGet(KV.specs(consul.config.kvRoot, pool)));
+    if (specs) out.set(pool, specs);
+  }
+  return out;
 }
 
 export async function appendDecisions(consul: ConsulClient, decisions: Decision[]): Promise<void> {

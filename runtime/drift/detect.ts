@@ -169,10 +169,7 @@ function containerDrift(desired: DesiredState, hosts: InventoryHost[], inScope: 
         object: `container ${container.name} on ${host.node}`,
         expected: `image ${pool.image}, spec ${hash}`,
         actual: `image ${container.image}, spec ${container.specHash || "(no label)"}`,
-        explanation: imageDiffers
-          ? `runs image ${container.image} instead of ${pool.image}; apply replaces it.`
-          : `its spec (type, env, command, ports or health check) differs from ${pool.source}; apply replaces it.`,
-        repair: "apply",
+        ...specRepair(pool, container, imageDiffers),
         pool: pool.name,
         node: host.node,
       });
@@ -213,6 +210,13 @@ export function mislabelledContainers(desired: DesiredState, inventory: Inventor
   return found;
 }
 
+/** How a container on another spec is repaired: apply replaces it, unless a canary holds it (apply keeps it until --promote). */
+function specRepair(pool: PoolSpec, container: InventoryContainer, imageDiffers: boolean): Pick<DriftFinding, "explanation" | "repair"> {
+  const what = imageDiffers ? `runs image ${container.image} instead of ${pool.image}` : `its spec (type, env, command, ports or health check) differs from ${pool.source}`;
+  if (pool.update?.canary !== undefined) return { explanation: `${what}; the pool holds a canary (update.canary): \`dcp apply --promote\` replaces it, \`dcp apply --abort\` returns the canary.`, repair: "manual" };
+  return { explanation: `${what}; apply replaces it.`, repair: "apply" };
+}
+
 /** Docker reports an image id instead of the name once the tag moved; then only the spec hash can tell. */
 function runsOtherImage(container: InventoryContainer, pool: PoolSpec): boolean {
   return !container.image.startsWith("sha256:") && container.image !== pool.image;
@@ -224,10 +228,13 @@ function list(names: string[]): string {
   return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
-/** Keys dcp itself keeps beside hosts' own: the locks, the deployed state and the controller's, per autoscaled pool and per fleet. */
+/** Keys dcp itself keeps beside hosts' own: the locks, the deployed state and specs, and the controller's, per autoscaled pool and per fleet. */
 function ownedKeys(root: string, pools: Map<string, PoolSpec>, fleets: FleetSpec[]): Set<string> {
   const keys = [KV.applyLock(root), KV.controllerLock(root), KV.deployed(root), KV.controllerStatus(root), KV.decisions(root)];
-  for (const pool of pools.values()) if (pool.autoscale) keys.push(KV.autoscale(root, pool.name));
+  for (const pool of pools.values()) {
+    keys.push(KV.specs(root, pool.name));
+    if (pool.autoscale) keys.push(KV.autoscale(root, pool.name));
+  }
   for (const fleet of fleets) keys.push(KV.fleetScalingGroups(root, fleet.name), KV.fleetRefills(root, fleet.name));
   return new Set(keys);
 }

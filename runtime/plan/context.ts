@@ -13,6 +13,8 @@ export interface PlanSettings {
   prune: boolean;
   /** Containers to replace in place (PlanOptions.replace). */
   replace: Set<string>;
+  /** Canaries roll through (PlanOptions.promote). */
+  promote: boolean;
 }
 
 export interface PlanContext {
@@ -59,6 +61,7 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
       seed: options.seed,
       prune: options.prune === true,
       replace: new Set(options.replace ?? []),
+      promote: options.promote === true,
     },
   };
 }

@@ -55,6 +55,8 @@ export interface InstanceDiff {
   available: Map<string, number>;
   /** Live containers of the pools the plan manages, on usable hosts. */
   live: Map<string, Located[]>;
+  /** Per pool holding a canary: its instances on the new spec after the plan, and how many old ones wait. */
+  canary: Map<string, { specHash: string; instances: string[]; waiting: number }>;
   /** Instances per pool whose host is lost and that are created elsewhere. */
   replacedLost: Map<string, number>;
   notes: string[];
@@ -63,7 +65,7 @@ export interface InstanceDiff {
 export function diffInstances(ctx: PlanContext): InstanceDiff {
   const diff: InstanceDiff = {
     ...{ creates: [], removals: [], repairs: [], outdated: [], held: [], available: new Map() },
-    ...{ live: liveByPool(ctx), replacedLost: new Map(), notes: lostHostNotes(ctx) },
+    ...{ live: liveByPool(ctx), canary: new Map(), replacedLost: new Map(), notes: lostHostNotes(ctx) },
   };
   for (const [pool, live] of diff.live) {
     if (ctx.pools.has(pool)) continue;
@@ -136,10 +138,34 @@ function diffPool(ctx: PlanContext, pool: PoolSpec, live: Located[], lost: Set<s
     if (index === undefined || index >= wanted) for (const located of list) diff.removals.push({ located, wave: 1, reason: "scale-in" });
   }
   const wanting: WantedInstance = { pool, hash: specHash(pool), lost, replace: ctx.settings.replace, leaving: ctx.leaving };
+  const [outdated, creates] = [diff.outdated.length, diff.creates.length];
   for (let index = 0; index < wanted; index++) {
     const instance = instanceId(pool.name, index);
     diffInstance(wanting, instance, [...(byInstance.get(instance) ?? [])].sort(compareKeepers(pool)), diff);
   }
+  if (pool.update?.canary !== undefined && !ctx.settings.promote) holdCanary(pool, wanting.hash, byInstance, { outdated, creates }, diff);
+}
+
+/**
+ * A canary: at most `update.canary` wanted instances run the new spec (live ones and the
+ * ones this plan creates count); the lowest old-spec instances roll up to that, and the
+ * others keep their old containers, repaired like any kept one, until an apply promotes.
+ */
+function holdCanary(pool: PoolSpec, hash: string, byInstance: Map<string, Located[]>, from: { outdated: number; creates: number }, diff: InstanceDiff): void {
+  const onNew = new Set(diff.creates.slice(from.creates).map((n) => n.instance));
+  for (const [instance, copies] of byInstance) {
+    const index = instanceIndex(pool.name, instance);
+    if (index !== undefined && index < pool.effectiveReplicas && copies.some((l) => l.container.specHash === hash)) onNew.add(instance);
+  }
+  const outdated = diff.outdated.splice(from.outdated);
+  const rolling = outdated.slice(0, Math.max(0, pool.update!.canary! - onNew.size));
+  const waiting = outdated.slice(rolling.length);
+  diff.outdated.push(...rolling);
+  diff.repairs.push(...waiting.map((o) => ({ pool, located: o.old })));
+  if (waiting.length === 0) return;
+  const instances = [...onNew, ...rolling.map((o) => o.instance)].sort();
+  diff.canary.set(pool.name, { specHash: hash, instances, waiting: waiting.length });
+  diff.notes.push(`pool ${pool.name}: canary of ${instances.length} on spec ${hash} (${instances.join(", ")}); ${waiting.length} instance(s) keep the old spec until \`dcp apply --promote\` (\`--abort\` returns the canary)`);
 }
 
 interface WantedInstance {

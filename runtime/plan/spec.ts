@@ -18,17 +18,16 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** 12 hex digits over image, type, env, command, ports and health check. Replicas and upstream weight are not part of it: changing them must not restart containers. */
-export function specHash(pool: PoolSpec): string {
-  const defining = {
-    image: pool.image,
-    containerType: pool.containerType,
-    env: pool.env,
-    command: pool.command,
-    ports: pool.ports,
-    healthCheck: pool.healthCheck,
-  };
-  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 12);
+/** What defines a pool's containers: image, type, env, command, ports and health check. Apply records it per spec hash, so `--abort` can return to it. */
+export type DefiningSpec = Pick<PoolSpec, "image" | "containerType" | "env" | "command" | "ports" | "healthCheck">;
+
+export function definingSpec(pool: DefiningSpec): DefiningSpec {
+  return { image: pool.image, containerType: pool.containerType, env: pool.env, command: pool.command, ports: pool.ports, healthCheck: pool.healthCheck };
+}
+
+/** 12 hex digits over the defining spec. Replicas and upstream weight are not part of it: changing them must not restart containers. */
+export function specHash(pool: PoolSpec | DefiningSpec): string {
+  return createHash("sha256").update(stableJson(definingSpec(pool))).digest("hex").slice(0, 12);
 }
 
 /** `feed-api-00017`: index 17 of pool feed-api. */

@@ -14,6 +14,7 @@ export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[
   return ctx.scope.map((name) => {
     const pool = ctx.pools.get(name)!;
     const live = diff.live.get(name) ?? [];
+    const canary = diff.canary.get(name);
     return {
       pool: name,
       desired: pool.effectiveReplicas,
@@ -21,8 +22,9 @@ export function summarize(ctx: PlanContext, diff: InstanceDiff, changes: Change[
       healthy: live.filter((l) => isHealthy(pool, l.container)).length,
       toCreate: creates.get(name) ?? 0,
       toRemove: removes.get(name) ?? 0,
-      upToDate: pool.effectiveReplicas - unplaced.filter((u) => u.pool === name).length,
+      upToDate: pool.effectiveReplicas - unplaced.filter((u) => u.pool === name).length - (canary?.waiting ?? 0),
       replaced: diff.replacedLost.get(name) ?? 0,
+      ...(canary ? { canary } : {}),
       ...(pool.autoscale ? { autoscale: { min: pool.autoscale.min, max: pool.autoscale.max } } : {}),
     };
   });

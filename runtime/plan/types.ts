@@ -218,6 +218,11 @@ export interface PoolSummary {
   upToDate: number;
   /** Instances whose host is lost, rescheduled elsewhere. */
   replaced: number;
+  /**
+   * A canary that holds: the instances on the new spec after this plan (the canary) and how
+   * many old-spec instances wait for `--promote` (or go back with `--abort`).
+   */
+  canary?: { specHash: string; instances: string[]; waiting: number };
   /** An autoscaled pool's bounds; `desired` is then the controller's current replicas (its own, plus what dependents add). */
   autoscale?: { min: number; max: number };
 }
@@ -255,4 +260,10 @@ export interface PlanOptions {
    * (`dcp drift --fix` passes them). Default none.
    */
   replace?: string[];
+  /**
+   * Roll the pools that hold a canary (`update.canary`) through to the new spec
+   * (`dcp apply --promote`). Default false: a canary pool rolls `update.canary` instances
+   * and stops there.
+   */
+  promote?: boolean;
 }

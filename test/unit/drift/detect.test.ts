@@ -101,6 +101,16 @@ describe("detectDrift", () => {
     expect(spec.explanation).toContain(cache.source);
   });
 
+  test("spec changed under a canary: --promote or --abort repairs it, not a plain apply", () => {
+    const world = converged();
+    const [web] = world.desired.pools;
+    world.desired.pools[0] = { ...web, update: { canary: 1 } };
+    hostOf(world, "h1").containers = [container(web, 0, { specHash: "0123456789ab" })];
+    const [finding] = detect(world).findings.filter((f) => f.kind === "spec-changed");
+    expect(finding).toMatchObject({ pool: "web", repair: "manual" });
+    expect(finding.explanation).toMatch(/holds a canary \(update\.canary\): `dcp apply --promote` replaces it/);
+  });
+
   test("dead upstream: an entry for an ip:port where nothing runs", () => {
     const world = converged();
     const value = { weight: 20, maxFails: 2, failTimeoutSeconds: 10, down: false };

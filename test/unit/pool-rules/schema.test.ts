@@ -17,7 +17,7 @@ import { PORT_NAME, PORT_NUMBER } from "../../../model/pool-rules/ports";
 import { NumberRule, PatternRule } from "../../../model/pool-rules/rule";
 import { MAX_FAILS, UPSTREAM_NAME, UPSTREAM_WEIGHT } from "../../../model/pool-rules/upstreams";
 import { STATUS_PATH, STATUS_URL } from "../../../model/pool-rules/consumers";
-import { BUDGET_COUNT, BUDGET_PERCENTAGE } from "../../../model/pool-rules/update";
+import { BUDGET_COUNT, BUDGET_PERCENTAGE, CANARY_COUNT } from "../../../model/pool-rules/update";
 import { CONSUMER_FORMATS } from "../../../model/take-down";
 
 const PATTERNS: Record<string, PatternRule> = {
@@ -47,6 +47,7 @@ const NUMBERS: Record<string, NumberRule> = {
   "/properties/upstream/properties/maxFails": MAX_FAILS,
   "/properties/dependencies/items/properties/ratio": RATIO,
   "/definitions/intOrPercent/oneOf/0": BUDGET_COUNT,
+  "/properties/update/properties/canary": CANARY_COUNT,
   "/properties/autoscale/properties/min": AUTOSCALE_COUNT,
   "/properties/autoscale/properties/max": AUTOSCALE_COUNT,
   "/properties/autoscale/properties/target": AUTOSCALE_TARGET,
