@@ -289,7 +289,7 @@ export class Controller {
 
   private planOptions(): PlanOptions & CpuScaling {
     const { seed, pools, profile, machineCores } = this.options;
-    return { seed, pools, profile, machineCores };
+    return { seed, pools, profile, machineCores, followChecks: true };
   }
 
   private log(line: string): void {

@@ -15,6 +15,8 @@ export interface PlanSettings {
   replace: Set<string>;
   /** Canaries roll through (PlanOptions.promote). */
   promote: boolean;
+  /** Entries follow failing checks (PlanOptions.followChecks). */
+  followChecks: boolean;
 }
 
 export interface PlanContext {
@@ -62,6 +64,7 @@ export function planContext(desired: DesiredState, inventory: Inventory, options
       prune: options.prune === true,
       replace: new Set(options.replace ?? []),
       promote: options.promote === true,
+      followChecks: options.followChecks === true,
     },
   };
 }

@@ -266,4 +266,11 @@ export interface PlanOptions {
    * and stops there.
    */
   promote?: boolean;
+  /**
+   * Publish a kept container's upstream entry down while its check fails, and up again
+   * once it passes. The controller sets it: it re-plans when a check changes. Default
+   * false: a one-shot apply would leave the entry down after a check that failed only
+   * for a moment (an agent that just restarted reports critical until its first run).
+   */
+  followChecks?: boolean;
 }

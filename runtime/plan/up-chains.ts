@@ -81,7 +81,7 @@ export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placem
       if (down) out.changes.push(down);
       add(target, down !== undefined);
     } else {
-      add({ ...target, down: container.health === "critical" && pool.healthCheck !== undefined });
+      add({ ...target, down: ctx.settings.followChecks && container.health === "critical" && pool.healthCheck !== undefined });
     }
   }
   inPlaceChains(ctx, placement, out.changes, add);

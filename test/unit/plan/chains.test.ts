@@ -23,10 +23,10 @@ function entry(server: string, overrides: { upstream?: string; weight?: number; 
   return { upstream: overrides.upstream ?? "web", server, ...params, raw: upstreamValue(params) };
 }
 
-function plan(containers: InventoryContainer[], upstreams = [entry("192.168.79.11:20000")], services = true) {
+function plan(containers: InventoryContainer[], upstreams = [entry("192.168.79.11:20000")], services = true, followChecks = false) {
   const inv = inventory([host(1, { assignedPools: ["web"], containers })], upstreams);
   if (services) inv.services = containers.map((c) => ({ node: "h1", serviceId: c.name, name: "web", address: "192.168.79.11", port: c.ports[0], meta: { dcp_pool: "web", dcp_instance: c.instance } }));
-  const ctx = planContext(desired([web]), inv, {});
+  const ctx = planContext(desired([web]), inv, { followChecks });
   const diff = diffInstances(ctx);
   return { ctx, diff, placement: placeContainers(ctx, diff) };
 }
@@ -45,14 +45,18 @@ describe("up chains", () => {
     expect([...wantedServers]).toEqual(["web/192.168.79.11:20000"]);
   });
 
-  test("a running container whose check fails has its entry published down, and up again once it passes", () => {
-    const failing = ups(plan([live({ health: "critical" })]));
+  test("following checks (the controller), a running container whose check fails has its entry published down, and up again once it passes", () => {
+    const failing = ups(plan([live({ health: "critical" })], undefined, true, true));
     expect(failing).toMatchObject([{ kind: "publish-upstream", server: "192.168.79.11:20000", down: true, reason: "repair" }]);
     // Already down in KV: nothing more to do while it fails.
-    expect(ups(plan([live({ health: "critical" })], [entry("192.168.79.11:20000", { down: true })]))).toEqual([]);
-    const passing = ups(plan([live({ health: "passing" })], [entry("192.168.79.11:20000", { down: true })]));
+    expect(ups(plan([live({ health: "critical" })], [entry("192.168.79.11:20000", { down: true })], true, true))).toEqual([]);
+    const passing = ups(plan([live({ health: "passing" })], [entry("192.168.79.11:20000", { down: true })], true, true));
     expect(passing).toMatchObject([{ kind: "publish-upstream", server: "192.168.79.11:20000" }]);
     expect((passing[0] as { down?: boolean }).down).toBeUndefined();
+  });
+
+  test("a one-shot apply leaves a failing check's entry as it is: nobody would publish it up again", () => {
+    expect(ups(plan([live({ health: "critical" })]))).toEqual([]);
   });
 
   test("a healthy, registered, published container needs no change, and its entry is still wanted", () => {
