@@ -131,7 +131,8 @@ export function desiredStateSha256(desired: DesiredState): string {
 
 /** The same pools at zero replicas: what `cdktf destroy` applies before the hosts go (every container taken down without dropping traffic). */
 export function takenDown(desired: DesiredState): DesiredState {
-  return { ...desired, pools: desired.pools.map((p) => ({ ...p, replicas: 0, effectiveReplicas: 0 })) };
+  // Without its autoscale rule: apply would hold an autoscaled pool at the controller's replicas, at least its min.
+  return { ...desired, pools: desired.pools.map(({ autoscale: _autoscale, ...p }) => ({ ...p, replicas: 0, effectiveReplicas: 0 })) };
 }
 
 /**
