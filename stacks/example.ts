@@ -61,6 +61,8 @@ export class ExampleStack extends DcpStack {
     const bjNetwork = new Network(this, "bj-network", {
       idc: bj,
       cidrBlock: "172.16.0.0/16",
+      // A /19 per zone: every zone's groups may hold all of bj-standard and bj-entry (spill-over).
+      vswitchPrefixLength: 19,
       // yf-private reaches the VPC over its Express Connect circuit, carried by CEN; the
       // runtime there reaches cloud hosts over it (adminCidrs default to these ranges).
       idcLink: { idcCidrs: ["10.10.0.0/16"] },
@@ -76,9 +78,9 @@ export class ExampleStack extends DcpStack {
       hostClass: { cpu: 16, memoryMiB: 32 * 1024 },
       instanceTypes: ["ecs.c7.4xlarge", "ecs.c6.4xlarge", "ecs.c8i.4xlarge"],
       chargeType: "PostPaid",
-      // Room for a breaking-news burst (feed-api at 25× needs about 3,000 hosts: one per
-      // container, its port is fixed); it fixes the scaling groups: 7 of up to 500 in each zone.
-      maxHosts: 3500,
+      // Room for a breaking-news burst (feed-api at 40× needs about 4,800 hosts: one per
+      // container, its port is fixed); it fixes the scaling groups: 10 of up to 500 in each zone.
+      maxHosts: 5000,
     });
     new HostBuffer(this, "bj-buffer", { fleet: bjFleet, hosts: 10 });
     // The entry tier's own hosts: each is an SLB backend and runs one nginx-entry.

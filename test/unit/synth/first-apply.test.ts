@@ -1,7 +1,7 @@
 /**
  * Issue 13: the cloud Terraform would succeed on its first real apply. Each point is a
  * property of the synthesized JSON, checked on the example stack and on a scaled variant
- * (feed-api × 25, about 3,000 cloud hosts: one per container, its port is fixed).
+ * (feed-api × 40, about 4,800 cloud hosts: one per container, its port is fixed).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
@@ -32,7 +32,7 @@ import {
 
 const variants: Array<[string, SynthesizeResult]> = [];
 beforeAll(() => {
-  variants.push(["the example", synthesizeExample(1)], ["feed-api × 25", synthesizeExample(25)]);
+  variants.push(["the example", synthesizeExample(1)], ["feed-api × 40", synthesizeExample(40)]);
 });
 /** Runs `check` on both variants; the scaled one must really be large (more than one full scaling group). */
 const eachVariant = (check: (tf: TerraformJson, desired: DesiredState, result: SynthesizeResult) => void) => () => {
