@@ -4,27 +4,15 @@
  * applies to max; budgets and quotas are computed at max), since between deploys the
  * controller may take any pool up to its max without another review.
  */
-import { CONTAINER_TYPES } from "../model/container-types";
 import { DesiredState } from "../model/desired-state";
 import { withReplicas } from "../runtime/autoscale/replicas";
-import { sizeFleets } from "./sizing";
+import { sizeDesiredState } from "./sizing";
 
 export function atAutoscaleMax(desired: DesiredState): DesiredState {
   const max = new Map(desired.pools.filter((p) => p.autoscale).map((p) => [p.name, p.autoscale!.max]));
   if (max.size === 0) return desired;
   const scaled = withReplicas(desired, max);
-  const summary = sizeFleets(
-    scaled.idcs.map((i) => ({ name: i.name, kind: i.kind })),
-    scaled.fleets.map((f) => ({ name: f.name, idc: f.idc, hostClass: f.hostClass, bufferHosts: f.bufferHosts, freeHosts: f.freeHosts })),
-    scaled.pools.map((p) => ({
-      name: p.name,
-      replicas: p.replicas,
-      container: CONTAINER_TYPES[p.containerType],
-      effectiveReplicas: p.effectiveReplicas,
-      idcs: p.idcs,
-      antiAffinity: p.placement.antiAffinity === "host",
-    })),
-  );
+  const summary = sizeDesiredState(scaled);
   const sized = new Map(summary.fleets.map((f) => [f.fleet, f]));
   return {
     ...scaled,

@@ -3,7 +3,6 @@ import { join, relative } from "node:path";
 import { Construct } from "constructs";
 import { Aspects, ISynthesisSession, LocalBackend, OssBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DcpError } from "../model/errors";
-import { CONTAINER_TYPES } from "../model/container-types";
 import { DesiredState, FleetSpec, IdcSpec, PoolSpec } from "../model/desired-state";
 import { AlicloudProvider } from "../.gen/providers/alicloud/provider";
 import { HostCertificates, readBootstrapScript, renderUserData } from "./bootstrap";
@@ -23,7 +22,7 @@ import { LocalSiteHosts } from "./local-site-hosts";
 import { PROFILE_CONTEXT_KEY } from "./profile";
 import { DESIRED_FILE, RuntimeDeploy } from "./runtime-deploy";
 import { ResolvedPool, ServicePool } from "./service-pool";
-import { FleetSummary, sizeFleets } from "./sizing";
+import { FleetSummary, sizeFleets, sizingPoolOf } from "./sizing";
 import { addTags, TagResources } from "./tags";
 
 /**
@@ -332,15 +331,7 @@ export class DcpStack extends TerraformStack {
       return sizeFleets(
         idcs.map((i) => ({ name: i.name, kind: i.spec.kind })),
         fleets.map((f) => ({ name: f.name, idc: f.idc.name, hostClass: f.hostClass, bufferHosts: bufferOf.get(f) ?? 0, freeHosts: f.freeHosts, dedicatedTo: f.dedicatedPool })),
-        pools.map((p) => ({
-          name: p.name,
-          replicas: replicasOf(p),
-          container: CONTAINER_TYPES[p.pool.containerType],
-          effectiveReplicas: effective.get(p.name)!,
-          idcs: p.pool.idcs,
-          // Host networking: two containers of a pool with a fixed port cannot share a host.
-          antiAffinity: p.pool.placement.antiAffinity === "host" || p.pool.ports.some((port) => port.port > 0),
-        })),
+        pools.map((p) => sizingPoolOf(p.pool, replicasOf(p), effective.get(p.name)!)),
       );
     } catch (err) {
       throw new DcpError(`fleet sizing: ${(err as Error).message}`);

@@ -15,7 +15,8 @@
  * A private fleet whose desiredHosts ends above zero is short of hosts: nothing can be
  * bought there, somebody must add hosts (the summary says so).
  */
-import { Resources } from "../model/container-types";
+import { CONTAINER_TYPES, ContainerTypeName, Resources } from "../model/container-types";
+import { DesiredState, PlacementSpec, PortSpec } from "../model/desired-state";
 import type { LocalFleetHosts } from "./local-hosts";
 
 export interface SizingPool {
@@ -214,4 +215,33 @@ function fits(host: Resources, container: Resources): boolean {
 
 function fmt(r: Resources): string {
   return `${r.cpu} cpu / ${r.memoryMiB} MiB`;
+}
+
+/** A pool as sizing sees it, with `replicas` and `effectiveReplicas` as they are to be sized. */
+export function sizingPoolOf(
+  pool: { name: string; containerType: ContainerTypeName; idcs: string[]; placement: Pick<PlacementSpec, "antiAffinity">; ports: Pick<PortSpec, "port">[] },
+  replicas: number,
+  effectiveReplicas: number,
+): SizingPool {
+  return {
+    name: pool.name,
+    replicas,
+    container: CONTAINER_TYPES[pool.containerType],
+    effectiveReplicas,
+    idcs: pool.idcs,
+    // Host networking: two containers of a pool with a fixed port cannot share a host.
+    antiAffinity: pool.placement.antiAffinity === "host" || pool.ports.some((p) => p.port > 0),
+  };
+}
+
+/**
+ * Sizes the fleets of a desired state again (e.g. with other replicas). The desired state
+ * does not say which fleet is dedicated to a pool: those fleets are sized as shared ones.
+ */
+export function sizeDesiredState(desired: DesiredState): FleetSummary {
+  return sizeFleets(
+    desired.idcs.map((i) => ({ name: i.name, kind: i.kind })),
+    desired.fleets.map((f) => ({ name: f.name, idc: f.idc, hostClass: f.hostClass, bufferHosts: f.bufferHosts, freeHosts: f.freeHosts })),
+    desired.pools.map((p) => sizingPoolOf(p, p.replicas, p.effectiveReplicas)),
+  );
 }

@@ -3,8 +3,7 @@
  * same sizing rule as synth (constructs/sizing.ts), so the split matches the hosts the
  * fleets were sized for.
  */
-import { sizeFleets } from "../constructs/sizing";
-import { CONTAINER_TYPES } from "../model/container-types";
+import { sizeDesiredState } from "../constructs/sizing";
 import { DesiredState } from "../model/desired-state";
 
 export interface PoolAllocation {
@@ -15,17 +14,6 @@ export interface PoolAllocation {
 }
 
 export function allocatePools(desired: DesiredState): PoolAllocation[] {
-  const { allocations } = sizeFleets(
-    desired.idcs.map((i) => ({ name: i.name, kind: i.kind })),
-    desired.fleets.map((f) => ({ name: f.name, idc: f.idc, hostClass: f.hostClass, bufferHosts: f.bufferHosts, freeHosts: f.freeHosts })),
-    desired.pools.map((p) => ({
-      name: p.name,
-      replicas: p.replicas,
-      container: CONTAINER_TYPES[p.containerType],
-      effectiveReplicas: p.effectiveReplicas,
-      idcs: p.idcs,
-      antiAffinity: p.placement.antiAffinity === "host",
-    })),
-  );
+  const { allocations } = sizeDesiredState(desired);
   return allocations.filter((a) => a.containers > 0).map((a) => ({ pool: a.pool, fleet: a.fleet, idc: a.idc, replicas: a.containers }));
 }

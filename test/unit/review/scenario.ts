@@ -46,7 +46,8 @@ export function snapshot(source: string, pools: PoolInput[], options: ScenarioOp
     replicas: p.replicas,
     effectiveReplicas: effective.get(p.name)!,
     idcs: p.idcs ?? ["aliyun-bj"],
-    ports: [{ name: "http", port: 8080 }],
+    // A dynamic port: these scenarios pack containers by resources (a fixed port would take a host each).
+    ports: [{ name: "http", port: 0 }],
     placement: { strategy: "spread", constraints: p.constraints ?? [] },
     dependencies: p.dependencies ?? [],
     owner: p.owner ?? "feed-team",
