@@ -192,9 +192,11 @@ function diffInstance(w: WantedInstance, instance: string, copies: Located[], di
     const [keeper, ...extra] = current;
     diff.repairs.push({ pool, located: keeper });
     for (const located of extra) diff.removals.push({ located, wave: 1, reason: "duplicate" });
-    // A new container that never passed its check (a roll that stopped) does not replace a
-    // healthy old one: the old one serves until the new one is healthy.
-    const holdOld = !isHealthy(pool, keeper.container) && old.some((l) => isHealthy(pool, l.container));
+    // A new container whose check fails (a roll that stopped) does not replace a healthy old
+    // one: the old one serves until the new one is healthy. One that is stopped or never
+    // checked is checked by this apply's up chain, which runs before any take-down.
+    const checkedNow = !keeper.container.running || keeper.container.health === "unknown";
+    const holdOld = !isHealthy(pool, keeper.container) && !checkedNow && old.some((l) => isHealthy(pool, l.container));
     for (const located of old) {
       if (holdOld) diff.held.push({ pool, located });
       else diff.removals.push({ located, wave: 1, reason: oldReason(located), waitsFor });

@@ -98,7 +98,7 @@ test("with spare capacity a roll surges: the old container goes only after its r
   expect(removes.map((c) => c.wave).sort()).toEqual([1, 2, 3, 4]);
 });
 
-test("a new container that never passed its check does not replace the healthy old one", () => {
+test("a new container that never passed its check is checked before the healthy old one goes (a re-run converges; a failing check stops it first)", () => {
   const web = pool("web", { replicas: 1 });
   const live = converge(desired([web]), inventory([host(1)]));
   const next = { ...web, image: "reg:5000/dcp/demo:broken" };
@@ -107,8 +107,24 @@ test("a new container that never passed its check does not replace the healthy o
   const failed = simulate(live, plan.changes.filter((c) => c.kind === "create" || c.kind === "start"));
   for (const h of failed.hosts) for (const c of h.containers ?? []) if (c.image.endsWith(":broken")) c.health = "unknown";
   const again = planChanges(desired([next]), failed, { seed: 7 });
+  const up = again.changes.filter((c) => c.direction === "up");
+  const down = again.changes.filter((c) => c.direction === "down");
+  expect(kinds(up)).toEqual(["wait-healthy", "register", "publish-upstream"]);
+  // The executor runs a wave's up chains before its down chains and stops at a failed one.
+  expect(kinds(down)).toEqual(expect.arrayContaining(["unpublish-upstream", "stop", "remove"]));
+  expect(new Set([...up, ...down].map((c) => c.wave))).toEqual(new Set([up[0].wave]));
+  expect(down.every((c) => !("image" in c) || !String(c.image).endsWith(":broken"))).toBe(true);
+});
+
+test("a new container whose check fails (a roll that stopped) does not replace the healthy old one", () => {
+  const web = pool("web", { replicas: 1 });
+  const live = converge(desired([web]), inventory([host(1)]));
+  const next = { ...web, image: "reg:5000/dcp/demo:broken" };
+  const plan = planChanges(desired([next]), live, { seed: 7 });
+  const failed = simulate(live, plan.changes.filter((c) => c.kind === "create" || c.kind === "start"));
+  for (const h of failed.hosts) for (const c of h.containers ?? []) if (c.image.endsWith(":broken")) c.health = "critical";
+  const again = planChanges(desired([next]), failed, { seed: 7 });
   expect(again.changes.some((c) => c.kind === "remove")).toBe(false);
-  expect(kinds(again.changes)).toEqual(["wait-healthy", "register", "publish-upstream"]);
 });
 
 test("an entry tier made together with the first servers of its upstream starts in the wave after them", () => {
