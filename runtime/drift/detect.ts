@@ -228,13 +228,10 @@ function list(names: string[]): string {
   return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
-/** Keys dcp itself keeps beside hosts' own: the locks, the deployed state and specs, and the controller's, per autoscaled pool and per fleet. */
+/** Keys dcp itself keeps beside hosts' own: the locks, the deployed state, and the controller's, per autoscaled pool and per fleet. */
 function ownedKeys(root: string, pools: Map<string, PoolSpec>, fleets: FleetSpec[]): Set<string> {
   const keys = [KV.applyLock(root), KV.controllerLock(root), KV.deployed(root), KV.controllerStatus(root), KV.decisions(root)];
-  for (const pool of pools.values()) {
-    keys.push(KV.specs(root, pool.name));
-    if (pool.autoscale) keys.push(KV.autoscale(root, pool.name));
-  }
+  for (const pool of pools.values()) if (pool.autoscale) keys.push(KV.autoscale(root, pool.name));
   for (const fleet of fleets) keys.push(KV.fleetScalingGroups(root, fleet.name), KV.fleetRefills(root, fleet.name));
   return new Set(keys);
 }
@@ -492,7 +489,8 @@ function unownedEntries(
   }
   const upstreamKeys = new Set(inventory.upstreams.map((e) => upstreamKey(options.upstreamPrefix, e.upstream, e.server)));
   for (const key of consul.kvKeys) {
-    if (owned.has(key) || upstreamKeys.has(key)) continue;
+    // Deployed specs are history for `--abort`, kept for any pool, as its containers are outside a partial desired state.
+    if (owned.has(key) || upstreamKeys.has(key) || key.startsWith(KV.specs(options.kvRoot, ""))) continue;
     const underUpstreams = key.startsWith(`${options.upstreamPrefix}/`);
     findings.push({
       kind: "unowned-entry",
