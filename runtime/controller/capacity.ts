@@ -1,8 +1,8 @@
 /**
  * Where new buffer hosts come from. In the cloud, a fleet's hosts are ESS scaling groups
  * (one per zone, in priority order): Terraform owns each group and its min/max, and the
- * controller raises desired capacity between them. On the local site, the site's own
- * Terraform adds hosts.
+ * controller raises desired capacity between them. A local site has no capacity the
+ * controller can raise (its hosts come from `cdktf deploy`): a shortfall there is logged.
  */
 import { DcpError } from "../../model/errors";
 import { KV } from "../../model/host-metadata";

@@ -1,7 +1,7 @@
 /**
  * Keeps each fleet's host buffer at its target: after a scale-out has taken buffer hosts,
- * asks the fleet's capacity (ESS in the cloud, the site's Terraform locally) for as many
- * hosts as the buffer lacks, minus those already on their way, and logs it.
+ * asks the fleet's capacity (ESS in the cloud; a local site has none, so only the log) for
+ * as many hosts as the buffer lacks, minus those already on their way, and logs it.
  */
 import { DesiredState, FleetSpec, IdcSpec } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
