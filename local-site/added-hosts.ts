@@ -21,15 +21,8 @@ import { requireRoot, unmountUnder } from "./system";
 import { LocalSite, LocalSiteHost } from "./types";
 
 /** What `dcp host add` is told about a host: everything but the address, which its slot gives. */
-export interface AddHostSpec {
+export interface AddHostSpec extends Pick<LocalSiteHost, "node" | "idc" | "zone" | "fleet" | "cpu" | "memoryMiB" | "cloud"> {
   site: string;
-  node: string;
-  idc: string;
-  zone: string;
-  fleet: string;
-  cpu: number;
-  memoryMiB: number;
-  cloud: boolean;
   /** Which incarnation of the node this is (see hostLedger in records.ts). */
   generation: number;
 }

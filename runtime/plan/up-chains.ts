@@ -45,13 +45,10 @@ export interface UpChains {
 
 export function upChains(ctx: PlanContext, diff: InstanceDiff, placement: Placement): UpChains {
   const live = new Map(ctx.inventory.upstreams.map((u) => [`${u.upstream}/${u.server}`, u]));
-  // A container replaced in place is unpublished a wave before its successor, which may take its ip:port.
-  for (const r of placement.removals.filter((x) => x.inPlace && x.located.container.ports.length > 0)) {
-    const server = `${r.located.host.address}:${r.located.container.ports[0]}`;
-    for (const [key, entry] of live) if (entry.server === server) live.delete(key);
-  }
-  for (const p of placement.inPlace.filter((x) => x.old.container.ports.length > 0)) {
-    const server = `${p.old.host.address}:${p.old.container.ports[0]}`;
+  // A container replaced in place is unpublished before its successor, which may take its ip:port.
+  const replacedInPlace = [...placement.removals.filter((r) => r.inPlace).map((r) => r.located), ...placement.inPlace.map((p) => p.old)];
+  for (const { host, container } of replacedInPlace.filter((l) => l.container.ports.length > 0)) {
+    const server = `${host.address}:${container.ports[0]}`;
     for (const [key, entry] of live) if (entry.server === server) live.delete(key);
   }
   const out: UpChains = { changes: [], wantedServers: heldServers(diff) };
