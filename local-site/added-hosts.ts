@@ -4,7 +4,7 @@
  * through these commands). Each host is recorded (records.ts) before anything of it
  * exists, so that `dcp up` never takes a half-made host for a leftover.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { DcpError } from "../model/errors";
 import { KV } from "../model/host-metadata";
 import { fleetFile, hostAddress, hostRecordFile, hostSlot, hostStateDir, hostTlsDir, STATE_ROOT, stateDirOf } from "./layout";
@@ -53,7 +53,10 @@ export async function addHost(spec: AddHostSpec, log: (line: string) => void): P
   await withHostSlot(site.name, async () => {
     const previous = readRecord(site, host.node);
     mkdirSync(hostStateDir(site, host.node), { recursive: true });
-    writeFileSync(hostRecordFile(site, host.node), JSON.stringify(host, null, 2) + "\n");
+    // Written whole, then renamed: other hosts' `dcp host add`, running at once, read every record.
+    const record = hostRecordFile(site, host.node);
+    writeFileSync(`${record}.${process.pid}`, JSON.stringify(host, null, 2) + "\n");
+    renameSync(`${record}.${process.pid}`, record);
     if (previous && sameIdentity(previous, host) && hostHealthy(await checkHost(site, host))) {
       log(`site ${site.name}: ${host.node} is up already (generation ${generation})`);
       return;
