@@ -5,6 +5,14 @@
  */
 import { DcpError } from "./errors";
 
+/**
+ * The most containers one pool may run, its own replicas and those dependency ratios bring
+ * together: ten times DCP's whole burst (10,000 containers). Ratios chain multiplicatively,
+ * and a mistyped ratio deep in a chain would otherwise ask sizing and the scheduler for
+ * billions of containers.
+ */
+export const MAX_POOL_CONTAINERS = 100_000;
+
 export interface DependencyNode {
   name: string;
   replicas: number;
@@ -17,7 +25,8 @@ export interface DependencyNode {
  * Effective replicas per pool: own replicas plus, for every pool that depends on it,
  * ceil(ratio × that pool's effective replicas). Dependents are resolved before their
  * dependencies (topological order), so ratios chain (a → b → c).
- * Throws a DcpError naming the cycle ("a → b → a") or the unknown pool.
+ * Throws a DcpError naming the cycle ("a → b → a"), the unknown pool, or a pool that would
+ * run more than MAX_POOL_CONTAINERS.
  */
 export function resolveDependencies(pools: DependencyNode[]): Map<string, number> {
   const byName = new Map(pools.map((p) => [p.name, p]));
@@ -40,7 +49,17 @@ export function resolveDependencies(pools: DependencyNode[]): Map<string, number
       effective.set(d.pool, effective.get(d.pool)! + Math.ceil(d.ratio * own - 1e-9));
     }
   }
+  for (const p of pools) checkContainerCount(p, effective.get(p.name)!);
   return effective;
+}
+
+function checkContainerCount(p: DependencyNode, containers: number): void {
+  if (containers <= MAX_POOL_CONTAINERS) return;
+  const brought = containers - p.replicas;
+  const why = brought > 0 ? ` (${p.replicas} of its own, ${brought} brought by dependency ratios)` : "";
+  throw new DcpError(
+    `${where(p)}pool "${p.name}" would run ${containers} containers${why}, more than the ${MAX_POOL_CONTAINERS} dcp sizes and places for one pool; lower its replicas or the ratios of the pools that depend on it`,
+  );
 }
 
 /** Pool names ordered so that every pool comes before the pools it depends on (call after the pools are known to exist). */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { DcpError } from "../../../model/errors";
-import { resolveDependencies } from "../../../model/dependencies";
+import { MAX_POOL_CONTAINERS, resolveDependencies } from "../../../model/dependencies";
 
 describe("dependency ratios", () => {
   it("adds ceil(ratio × dependent effective replicas) to the dependency", () => {
@@ -60,6 +60,22 @@ describe("dependency ratios", () => {
     expect(() =>
       resolveDependencies([{ name: "a", replicas: 1, dependencies: [{ pool: "ghost", ratio: 1 }], source: "stacks/pools/a.yaml:1" }]),
     ).toThrow('stacks/pools/a.yaml:1: pool "a" depends on "ghost", which is not defined');
+  });
+
+  it("refuses the first pool that ratios chained through a few levels bring past the limit, naming both parts", () => {
+    const chain = Array.from({ length: 12 }, (_, i) => ({
+      name: `p${i}`,
+      replicas: 400,
+      dependencies: i < 11 ? [{ pool: `p${i + 1}`, ratio: 3 }] : [],
+      source: `stacks/pools/p${i}.yaml:1`,
+    }));
+    expect(() => resolveDependencies(chain)).toThrow(
+      /^stacks\/pools\/p5\.yaml:1: pool "p5" would run 145600 containers \(400 of its own, 145200 brought by dependency ratios\), more than the 100000 /,
+    );
+    expect(() => resolveDependencies([{ name: "big", replicas: MAX_POOL_CONTAINERS + 1, dependencies: [] }])).toThrow(
+      `pool "big" would run ${MAX_POOL_CONTAINERS + 1} containers, more than`,
+    );
+    expect(resolveDependencies([{ name: "big", replicas: MAX_POOL_CONTAINERS, dependencies: [] }]).get("big")).toBe(MAX_POOL_CONTAINERS);
   });
 
   it("n more dependent containers bring exactly the ceil of the ratio more (property)", () => {
