@@ -41,6 +41,8 @@ const entry: PoolSpec = { ...entryPool(fleet, "tload-entry", 2, [UPSTREAM]), fol
 let controller: DcpProcess | undefined;
 let load: LoadStep | undefined;
 
+/** This run's decisions: the decision log keeps those of earlier runs too. */
+const decisionsSince = async (since: number) => (await readDecisions(suite.consul)).filter((d) => Date.parse(d.at) >= since);
 const serving = async (pool: string) => (await suite.containers(pool)).filter((c) => c.running && c.health === "passing").length;
 const statusUrls = async () => (await suite.containers(entry.name)).filter((c) => c.running).map((c) => `http://${c.address}:${c.ports[1]}/upstream_show`);
 
@@ -62,6 +64,7 @@ afterAll(async () => {
 }, 240_000);
 
 test("traffic rises threefold: web and its cache scale out, then back in after the cooldown, and no request fails", async () => {
+  const started = Date.now();
   load = new LoadStep(fleet, { entryService: entry.name, upstream: UPSTREAM, baseRate: BASE_RATE, factor: FACTOR, statusUrls });
   await load.start(2);
   controller = startController(suite, "load");
@@ -76,7 +79,7 @@ test("traffic rises threefold: web and its cache scale out, then back in after t
   // 90 requests/s asks for 5; a reading above 100 asks for 6 (the max).
   expect([5, 6]).toContain(webAfter);
   await waitUntil(async () => (await serving(cache.name)) === cacheOf(webAfter), `${cacheOf(webAfter)} cache containers`, 60_000, 500);
-  const decisions = await readDecisions(suite.consul);
+  const decisions = await decisionsSince(started);
   const out = decisions.find((d) => d.pool === web.name && d.kind === "scale-out");
   expect(out).toMatchObject({ metric: "requests-per-second", target: TARGET, before: 2 });
   expect(decisions.find((d) => d.pool === cache.name && d.kind === "dependency")).toBeDefined();
@@ -86,8 +89,15 @@ test("traffic rises threefold: web and its cache scale out, then back in after t
   const steppedDown = Date.now();
   const stepReport = await load.fall();
   await waitUntil(async () => (await serving(web.name)) === 2 && (await serving(cache.name)) === cacheOf(2), "the scale-in to 2 web and 2 cache", 120_000, 500);
-  const scaledIn = (await readDecisions(suite.consul)).find((d) => d.pool === web.name && d.kind === "scale-in")!;
+  const scaledIn = (await decisionsSince(started)).find((d) => d.pool === web.name && d.kind === "scale-in")!;
   expect(Date.parse(scaledIn.at) - steppedDown).toBeGreaterThanOrEqual(SCALE_IN_COOLDOWN_S * 1000 - 1_000);
+  // Released hosts go back: the pool keeps only the hosts it still runs on, and a host left
+  // with no container at all returns to the buffer (no assignment).
+  const hosts = (await suite.inventory()).hosts.filter((h) => h.healthy && h.containers);
+  for (const h of hosts) {
+    expect({ node: h.node, web: h.assignedPools.includes(web.name) }).toEqual({ node: h.node, web: h.containers!.some((c) => c.pool === web.name) });
+    if (h.containers!.length === 0) expect({ node: h.node, pools: h.assignedPools }).toEqual({ node: h.node, pools: [] });
+  }
   // Requests sent just before the last take-down have answered by now.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const baseReport = await load.stop();
