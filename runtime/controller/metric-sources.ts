@@ -4,7 +4,6 @@
  * statistics, fetched from every running entry container (the port and path the pool's
  * rule names); a Prometheus metric from its URL.
  */
-import { get } from "node:http";
 import pLimit from "p-limit";
 import { PrometheusMetric, RequestsPerSecondMetric } from "../../model/autoscale";
 import { DesiredState, PoolSpec } from "../../model/desired-state";
@@ -13,28 +12,12 @@ import { BackendCounters, parseHaproxyCsv, parseHaproxyPrometheus } from "../aut
 import { parsePrometheus, sumOf } from "../autoscale/metrics/prometheus";
 import { CounterSample, SamplePair, ValueSample, prometheusReading, requestsPerSecond } from "../autoscale/metrics/rate";
 import { MetricReading } from "../autoscale/rule";
+import { PageReader, readPage } from "../discovery/consumers";
 
 export interface PoolReading {
   reading?: MetricReading;
   readError?: string;
 }
-
-/** GET a page as text within `timeoutMs` (no keep-alive: sources are read a few times a minute each). */
-export function fetchText(url: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url} answered HTTP ${res.statusCode}`))));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`${url} did not answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-  });
-}
-
-export type Fetch = (url: string, timeoutMs: number) => Promise<string>;
 
 /** Running containers of a pool on usable hosts, with their host's address. */
 function liveContainers(inventory: Inventory, pool: string) {
@@ -51,7 +34,7 @@ export class MetricSources {
   private readonly limit = pLimit(8);
 
   constructor(
-    private readonly fetch: Fetch = fetchText,
+    private readonly fetch: PageReader = readPage,
     private readonly timeoutMs = 2_000,
   ) {}
 

@@ -5,7 +5,7 @@
 import { Decision } from "../autoscale/decision";
 import { parsePrometheus, Series } from "../autoscale/metrics/prometheus";
 import { ConsulClient } from "../consul/client";
-import { fetchText } from "./metric-sources";
+import { readPage } from "../discovery/consumers";
 import { LeaderInfo, Leadership } from "./leadership";
 import { ControllerStatus, readDecisions, readStatus } from "./state";
 
@@ -50,7 +50,7 @@ export async function controllerReport(consul: ConsulClient, lastDecisions = 5, 
   if (status) report.lagSeconds = +((now - Date.parse(status.lastPassAt)) / 1000).toFixed(1);
   if (leader?.metricsUrl) {
     try {
-      report.metrics = summariseMetrics(await fetchText(leader.metricsUrl, 2_000), leader.metricsUrl);
+      report.metrics = summariseMetrics(await readPage(leader.metricsUrl, 2_000), leader.metricsUrl);
     } catch (err) {
       report.metricsError = (err as Error).message;
     }

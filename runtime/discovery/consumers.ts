@@ -48,14 +48,14 @@ export function consumerDropped(status: ConsumerStatus, page: string, upstream: 
 
 export type PageReader = (url: string, timeoutMs: number) => Promise<string>;
 
-/** GET without keep-alive: each endpoint is a different consumer. */
+/** GET a page as text, without keep-alive: each endpoint is read now and then, and is a different server. */
 export const readPage: PageReader = (url, timeoutMs) =>
   new Promise((resolve, reject) => {
     const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d) => (body += d));
-      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url} answered ${res.statusCode}`))));
+      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url} answered HTTP ${res.statusCode}`))));
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error(`${url}: no answer within ${timeoutMs} ms`)));
