@@ -7,9 +7,8 @@
 import { createServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { AutoscaleSpec } from "../../model/autoscale";
-import { readDecisions } from "../../runtime/controller/state";
 import { DcpProcess, Suite, testFleet, testPool } from "./support/apply";
-import { leads, startController, stopController, waitUntil } from "./support/controller";
+import { decisionsSince, leads, startController, stopController, waitUntil } from "./support/controller";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "controller-autoscale");
@@ -54,6 +53,7 @@ afterAll(async () => {
 test("scales out to the metric, its dependency by ratio in the same step, and in after the cooldown", async () => {
   const { web, cache } = pools(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
   await suite.consul.txn([{ verb: "delete-tree", key: `${suite.consul.config.kvRoot}/autoscale/` }]);
+  const started = Date.now();
   expect((await suite.apply([web, cache])).code).toBe(2);
   expect(await running("tscale-web")).toBe(2);
   controllers = [startController(suite, "autoscale-a")];
@@ -61,7 +61,7 @@ test("scales out to the metric, its dependency by ratio in the same step, and in
   // 55 queued against a target of 10 per container: ceil(55 / 10) = 6, the max.
   queueDepth = 55;
   await waitUntil(async () => (await running("tscale-web")) === 6 && (await running("tscale-cache")) === 4, "6 web and 1 + ceil(0.5 × 6) = 4 cache containers", 90_000, 500);
-  const decisions = await readDecisions(suite.consul);
+  const decisions = await decisionsSince(suite, started);
   const out = decisions.find((d) => d.pool === "tscale-web" && d.kind === "scale-out");
   expect(out).toMatchObject({ metric: "queue_depth", target: 10, before: 2, after: 6 });
   expect(out!.why).toContain("ceil(55 ÷ 10) = 6");
@@ -73,7 +73,7 @@ test("scales out to the metric, its dependency by ratio in the same step, and in
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await running("tscale-web")).toBe(6);
   await waitUntil(async () => (await running("tscale-web")) === 2 && (await running("tscale-cache")) === 2, "the scale-in to 2 web and 2 cache", 90_000, 500);
-  const scaledIn = (await readDecisions(suite.consul)).find((d) => d.pool === "tscale-web" && d.kind === "scale-in")!;
+  const scaledIn = (await decisionsSince(suite, started)).find((d) => d.pool === "tscale-web" && d.kind === "scale-in")!;
   expect(Date.parse(scaledIn.at) - Date.parse(out!.at)).toBeGreaterThanOrEqual(8_000);
   expect(scaledIn).toMatchObject({ before: 6, after: 2 });
   expect(scaledIn.why).toMatch(/highest recommendation of the last 8 s is 2/);

@@ -7,10 +7,9 @@
  */
 import { LoadStep } from "../../local-site/load-step";
 import { PoolSpec } from "../../model/desired-state";
-import { readDecisions } from "../../runtime/controller/state";
 import { DcpProcess, Suite, testFleet, testPool } from "./support/apply";
 import { entryPool } from "./support/entry";
-import { leads, startController, stopController, waitUntil } from "./support/controller";
+import { decisionsSince, leads, startController, stopController, waitUntil } from "./support/controller";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "controller-load");
@@ -41,8 +40,6 @@ const entry: PoolSpec = { ...entryPool(fleet, "tload-entry", 2, [UPSTREAM]), fol
 let controller: DcpProcess | undefined;
 let load: LoadStep | undefined;
 
-/** This run's decisions: the decision log keeps those of earlier runs too. */
-const decisionsSince = async (since: number) => (await readDecisions(suite.consul)).filter((d) => Date.parse(d.at) >= since);
 const serving = async (pool: string) => (await suite.containers(pool)).filter((c) => c.running && c.health === "passing").length;
 const statusUrls = async () => (await suite.containers(entry.name)).filter((c) => c.running).map((c) => `http://${c.address}:${c.ports[1]}/upstream_show`);
 
@@ -79,7 +76,7 @@ test("traffic rises threefold: web and its cache scale out, then back in after t
   // 90 requests/s asks for 5; a reading above 100 asks for 6 (the max).
   expect([5, 6]).toContain(webAfter);
   await waitUntil(async () => (await serving(cache.name)) === cacheOf(webAfter), `${cacheOf(webAfter)} cache containers`, 60_000, 500);
-  const decisions = await decisionsSince(started);
+  const decisions = await decisionsSince(suite, started);
   const out = decisions.find((d) => d.pool === web.name && d.kind === "scale-out");
   expect(out).toMatchObject({ metric: "requests-per-second", target: TARGET, before: 2 });
   expect(decisions.find((d) => d.pool === cache.name && d.kind === "dependency")).toBeDefined();
@@ -89,7 +86,7 @@ test("traffic rises threefold: web and its cache scale out, then back in after t
   const steppedDown = Date.now();
   const stepReport = await load.fall();
   await waitUntil(async () => (await serving(web.name)) === 2 && (await serving(cache.name)) === cacheOf(2), "the scale-in to 2 web and 2 cache", 120_000, 500);
-  const scaledIn = (await decisionsSince(started)).find((d) => d.pool === web.name && d.kind === "scale-in")!;
+  const scaledIn = (await decisionsSince(suite, started)).find((d) => d.pool === web.name && d.kind === "scale-in")!;
   expect(Date.parse(scaledIn.at) - steppedDown).toBeGreaterThanOrEqual(SCALE_IN_COOLDOWN_S * 1000 - 1_000);
   // Released hosts go back: the pool keeps only the hosts it still runs on, and a host left
   // with no container at all returns to the buffer (no assignment).

@@ -3,6 +3,8 @@
  * against the test site, containers killed through their host's daemon, and polling for
  * what the controller is expected to bring about.
  */
+import { Decision } from "../../../runtime/autoscale/decision";
+import { readDecisions } from "../../../runtime/controller/state";
 import { DcpProcess, Suite } from "./apply";
 
 /** Starts `bin/dcp controller` named `name` (metrics on a free loopback port, one-second interval). */
@@ -18,6 +20,11 @@ export async function stopController(p: DcpProcess): Promise<void> {
     return; // already gone
   }
   await p.done;
+}
+
+/** Decisions logged since `since` (ms): the decision log keeps those of earlier runs on a reused site too. */
+export async function decisionsSince(suite: Suite, since: number): Promise<Decision[]> {
+  return (await readDecisions(suite.consul)).filter((d) => Date.parse(d.at) >= since);
 }
 
 export const leads = (p: DcpProcess) => /controller \S+: leading/.test(p.stderr);
