@@ -32,12 +32,14 @@ export interface UpstreamServer {
   down?: boolean;
 }
 
-/** An edit of an upstream's entries by server. */
-type Edit = { edit: (entries: Map<string, UpstreamEntry>) => void; resolve: () => void; reject: (err: unknown) => void };
+/** An edit of one server's entry in an upstream's entries by server. */
+type Edit = { server: string; edit: (entries: Map<string, UpstreamEntry>) => void; resolve: () => void; reject: (err: unknown) => void };
 
 export class UpstreamBatcher {
   /** What KV holds, by upstream then server: each flush diffs only its own upstream. */
   private readonly kv = new Map<string, Map<string, UpstreamEntry>>();
+  /** Servers whose entry in KV is not in dcp's form (e.g. edited by hand), by upstream: every diff rewrites them. */
+  private readonly odd = new Map<string, Set<string>>();
   private readonly queues = new Map<string, Edit[]>();
   private readonly flushing = new Set<string>();
   private readonly wakers = new Set<() => void>();
@@ -50,19 +52,22 @@ export class UpstreamBatcher {
     live: UpstreamEntry[],
     private readonly windowMs: number = UPSTREAM_BATCH_MS,
   ) {
-    for (const u of live) this.entries(u.upstream).set(u.server, u);
+    for (const u of live) {
+      this.entries(u.upstream).set(u.server, u);
+      if (u.raw !== upstreamValue(u)) this.oddOf(u.upstream).add(u.server);
+    }
   }
 
   /** Sets the server's entry (weight, max_fails, fail_timeout, up or down); resolves once it is in KV. */
   publish(s: UpstreamServer): Promise<void> {
     const params = { weight: s.weight, maxFails: s.maxFails, failTimeoutSeconds: s.failTimeoutSeconds, down: s.down ?? false };
     const entry: UpstreamEntry = { upstream: s.upstream, server: s.server, ...params, raw: upstreamValue(params) };
-    return this.change(s.upstream, (entries) => void entries.set(s.server, entry));
+    return this.change(s.upstream, s.server, (entries) => void entries.set(s.server, entry));
   }
 
   /** Takes the server out of the upstream; resolves once KV says so. */
   unpublish(upstream: string, server: string): Promise<void> {
-    return this.change(upstream, (entries) => void entries.delete(server));
+    return this.change(upstream, server, (entries) => void entries.delete(server));
   }
 
   /** Runs `work` as a writer: while it runs and is not waiting on a queue, flushes wait their window for its edits. */
@@ -87,10 +92,16 @@ export class UpstreamBatcher {
     return entries;
   }
 
-  private change(upstream: string, edit: Edit["edit"]): Promise<void> {
+  private oddOf(upstream: string): Set<string> {
+    let odd = this.odd.get(upstream);
+    if (!odd) this.odd.set(upstream, (odd = new Set()));
+    return odd;
+  }
+
+  private change(upstream: string, server: string, edit: Edit["edit"]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (!this.queues.has(upstream)) this.queues.set(upstream, []);
-      this.queues.get(upstream)!.push({ edit, resolve, reject });
+      this.queues.get(upstream)!.push({ server, edit, resolve, reject });
       this.queued++;
       if (!this.flushing.has(upstream)) void this.flush(upstream);
       else this.wakeIfAllWaiting();
@@ -117,19 +128,12 @@ export class UpstreamBatcher {
   /** One diff of the batch's edits against KV, written; what KV holds is updated from the operations. */
   private async write(upstream: string, batch: Edit[]): Promise<void> {
     const entries = this.entries(upstream);
-    const live = [...entries.values()];
-    // An upstream whose entries are all down was emptied: its down entry is the placeholder
-    // nginx needs, dropped once a server comes back. Beside servers that are up, a down
-    // entry is one whose container's check fails: it stays until its container passes or goes.
-    // Edits on a map by server: a batch costs its size, not its size times the upstream's.
-    const start = live.some((u) => !u.down) ? live : [];
-    const desired = new Map(start.map((u) => [u.server, u]));
-    for (const e of batch) e.edit(desired);
-    const ops = diffUpstreams([...desired.values()], live, this.prefix);
+    const ops = this.diff(upstream, batch);
     if (ops.length > 0) await this.writes.apply(ops);
     for (const op of ops) {
       const k = parseUpstreamKey(this.prefix, op.key);
       if (!k) continue;
+      this.oddOf(upstream).delete(k.server);
       if (op.verb === "set") {
         const v = parseUpstreamValue(op.value);
         entries.set(k.server, { ...k, weight: v.weight, maxFails: v.maxFails, failTimeoutSeconds: v.failTimeoutSeconds, down: v.down, raw: op.value });
@@ -137,6 +141,33 @@ export class UpstreamBatcher {
         entries.delete(k.server);
       }
     }
+  }
+
+  /**
+   * The batch's edits applied to what KV holds, diffed. An upstream whose entries are all
+   * down was emptied: its down entry is the placeholder nginx needs, dropped once a server
+   * comes back, so the edits start from nothing and the whole upstream is diffed. Beside
+   * servers that are up, a down entry is one whose container's check fails: it stays until
+   * its container passes or goes, and only the servers the batch edits (and odd entries) can
+   * change. Only those are diffed then, with one entry the batch leaves alone, so that the
+   * diff sees the upstream keep a server: diffing all 10,000 entries of an upstream at every
+   * flush took a sixth of dcp's CPU in the scale simulation.
+   */
+  private diff(upstream: string, batch: Edit[]): KvOp[] {
+    const entries = this.entries(upstream);
+    if (!firstEntry(entries, (u) => !u.down)) {
+      const desired = new Map<string, UpstreamEntry>();
+      for (const e of batch) e.edit(desired);
+      return diffUpstreams([...desired.values()], [...entries.values()], this.prefix);
+    }
+    const servers = new Set([...batch.map((e) => e.server), ...this.oddOf(upstream)]);
+    const live = [...servers].flatMap((server) => entries.get(server) ?? []);
+    const desired = new Map(live.map((u) => [u.server, u]));
+    for (const e of batch) e.edit(desired);
+    // At most one more entry than the batch's servers is looked at.
+    const kept = firstEntry(entries, (u) => !servers.has(u.server));
+    const beside = kept ? [kept] : [];
+    return diffUpstreams([...desired.values(), ...beside], [...live, ...beside], this.prefix);
   }
 
   /** The batch window: ends after windowMs, or at once when every writer waits on a queue. */
@@ -156,4 +187,10 @@ export class UpstreamBatcher {
   private wakeIfAllWaiting(): void {
     if (this.queued >= this.writers) for (const wake of [...this.wakers]) wake();
   }
+}
+
+/** The first entry that `wanted` accepts, without copying the upstream's entries. */
+function firstEntry(entries: Map<string, UpstreamEntry>, wanted: (u: UpstreamEntry) => boolean): UpstreamEntry | undefined {
+  for (const u of entries.values()) if (wanted(u)) return u;
+  return undefined;
 }

@@ -1,7 +1,9 @@
 /** Upstream edits of an apply: batched per upstream within a window, at once when every writer waits, diffed against what KV holds. */
+import fc from "fast-check";
 import { UpstreamEntry } from "../../../model/inventory";
 import { KvOp } from "../../../runtime/consul/client";
 import { UPSTREAM_BATCH_MS, UpstreamBatcher } from "../../../runtime/discovery/upstream-batcher";
+import { diffUpstreams } from "../../../runtime/discovery/upstreams";
 import { upstreamValue } from "../../../model/upstreams";
 
 /** Records each transaction instead of writing it; `fail` makes the next one throw. */
@@ -126,4 +128,40 @@ test("a failed write rejects every edit of its batch, leaves KV's copy as it was
   expect(batcher.current("web").map((e) => e.server)).toEqual(["10.0.0.1:8080"]);
   await batcher.writer(() => batcher.publish(server(2)));
   expect(writes.transactions.map(keys)).toEqual([["set upstreams/web/10.0.0.2:8080"]]);
+});
+
+/**
+ * The whole-upstream diff the batcher stands for: the batch's edits applied to what KV holds
+ * (from nothing when every entry is down: the placeholder of an emptied upstream), diffed.
+ */
+function wholeDiff(kv: UpstreamEntry[], edits: Array<{ n: number; op: "up" | "down" | "remove" }>): KvOp[] {
+  const desired = new Map((kv.some((u) => !u.down) ? kv : []).map((u) => [u.server, u]));
+  for (const e of edits) {
+    if (e.op === "remove") desired.delete(server(e.n).server);
+    else desired.set(server(e.n).server, { ...live(e.n, e.op === "down") });
+  }
+  return diffUpstreams([...desired.values()], kv, "upstreams");
+}
+
+test("a batch diffs only the servers it edits, and writes what the whole upstream's diff would (property)", async () => {
+  // Few servers, so that batches often touch some entries and leave others, and often empty what they touch.
+  const entry = fc.record({ n: fc.integer({ min: 1, max: 6 }), down: fc.boolean(), odd: fc.boolean() });
+  const edit = fc.record({ n: fc.integer({ min: 1, max: 7 }), op: fc.constantFrom("up" as const, "down" as const, "remove" as const) });
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(entry, { selector: (e) => e.n, maxLength: 6 }), fc.uniqueArray(edit, { selector: (e) => e.n, minLength: 1, maxLength: 4 }), async (entries, edits) => {
+      // An odd entry: in KV by hand, not in dcp's form (e.g. weight written as a string).
+      const kv = entries.map((e) => (e.odd ? { ...live(e.n, e.down), raw: `{"weight":"20","down":${e.down ? 1 : 0}}` } : live(e.n, e.down)));
+      const writes = new RecordedWrites();
+      const batcher = new UpstreamBatcher(writes, "upstreams", kv);
+      const done = batcher.writer(() =>
+        Promise.all(edits.map((e) => (e.op === "remove" ? batcher.unpublish("web", server(e.n).server) : batcher.publish({ ...server(e.n), down: e.op === "down" })))),
+      );
+      await jest.advanceTimersByTimeAsync(0);
+      await done;
+      const sorted = (ops: KvOp[]) => [...ops].sort((a, b) => a.key.localeCompare(b.key) || a.verb.localeCompare(b.verb));
+      expect(sorted(writes.transactions.flat())).toEqual(sorted(wholeDiff(kv, edits)));
+    }),
+    // The example: a batch that takes away every server it touches while another stays up.
+    { numRuns: 300, examples: [[[{ n: 1, down: false, odd: false }, { n: 2, down: false, odd: false }], [{ n: 1, op: "remove" }]]] },
+  );
 });
