@@ -53,7 +53,7 @@ export class ChainRunner {
       else chains.set(c.chain, [c]);
     }
     const errors: string[] = [];
-    await Promise.all([...chains.values()].map((chain) => this.chainLimit(() => this.upstreams.writer(() => this.runChain(chain, errors)))));
+    await Promise.all(inHostTurns([...chains.values()]).map((chain) => this.chainLimit(() => this.upstreams.writer(() => this.runChain(chain, errors)))));
     return errors;
   }
 
@@ -103,4 +103,22 @@ export class ChainRunner {
     }
     return true;
   }
+}
+
+/**
+ * Chains in turns over their hosts: every host's first chain, then every host's second, and
+ * so on, each turn in plan order. Chains take Docker slots in the order they start, and
+ * placement can list a host's containers together: started in plan order, the fleet-wide
+ * slots went four to a host, to a quarter of a thousand hosts, while the others had none
+ * (in the scale simulation, where a host works at one container at a time, the apply took
+ * more than twice its ideal for that; in turns, 1.3 times).
+ */
+function inHostTurns(chains: Change[][]): Change[][] {
+  const turns = new Map<string, number>();
+  const ranked = chains.map((chain, order) => {
+    const turn = turns.get(chain[0].node) ?? 0;
+    turns.set(chain[0].node, turn + 1);
+    return { chain, turn, order };
+  });
+  return ranked.sort((a, b) => a.turn - b.turn || a.order - b.order).map((r) => r.chain);
 }
