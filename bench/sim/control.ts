@@ -5,7 +5,7 @@
  */
 import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -83,8 +83,27 @@ function simTlsDir(hosts: SimHostSpec[]): string {
   return dir;
 }
 
+/** CPU (user + system) a process has used so far, in seconds (Linux: /proc/<pid>/stat, 100 ticks a second). */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU the whole machine has been busy so far, over all cores, in seconds (Linux: /proc/stat). */
+export function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+export interface ConsulServer {
+  address: string;
+  /** The server's CPU so far (user + system), in seconds. */
+  cpuSeconds: () => number;
+  stop: () => Promise<void>;
+}
+
 /** A real Consul server (data dir, not -dev) on 127.<octet>.0.1; stopped by `stop()`. */
-export async function startConsulServer(dir: string, net: SimNetwork = { octet: 200 }): Promise<{ address: string; stop: () => Promise<void> }> {
+export async function startConsulServer(dir: string, net: SimNetwork = { octet: 200 }): Promise<ConsulServer> {
   const ip = `127.${net.octet}.0.1`;
   const child = spawn(
     "consul",
@@ -105,6 +124,7 @@ export async function startConsulServer(dir: string, net: SimNetwork = { octet: 
   }
   return {
     address,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -141,6 +161,7 @@ export class SimFleet {
           dockerPort: SIM_DOCKER_PORT,
           agentPort: SIM_AGENT_PORT,
           hungNodes: options.hungNodes,
+          samplesSockets: shard === 0,
         };
         return fleet.fork(config);
       }),
