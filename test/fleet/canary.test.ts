@@ -8,7 +8,7 @@
 import { CatalogTargets, Traffic, TrafficReport } from "../../local-site";
 import { PoolSpec } from "../../model/desired-state";
 import { Suite, testFleet, testPool } from "./support/apply";
-import { entryPool } from "./support/entry";
+import { deployBehindEntry, followingEntryPool } from "./support/entry";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "canary");
@@ -17,16 +17,12 @@ const v1 = testPool(fleet, "tcanary-web", 4, { update: { maxSurge: 1, maxUnavail
 v1.upstream = { ...v1.upstream!, consumers: { followWithinSeconds: 10, status: [] } };
 const UPSTREAM = v1.upstream!.name;
 const v2: PoolSpec = { ...v1, image: fleet.imageNext };
-const entry: PoolSpec = { ...entryPool(fleet, "tcanary-entry", 2, [UPSTREAM]), follows: { upstreams: [UPSTREAM], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
+const entry = followingEntryPool(fleet, "tcanary-entry", 2, UPSTREAM);
 
 let targets: CatalogTargets;
 
 beforeAll(async () => {
-  await suite.cleanup([v1, entry]);
-  for (const pools of [[v1], [v1, entry]]) {
-    const out = await suite.apply(pools);
-    if (out.code !== 2) throw new Error(`first apply failed (${out.code}): ${out.stderr.slice(-2000)}`);
-  }
+  await deployBehindEntry(suite, [v1], entry);
   targets = new CatalogTargets(fleet, entry.name);
   await targets.ready(2);
 }, 240_000);

@@ -6,9 +6,8 @@
  * threefold at once, then falls back. No request may fail, on the way out or back in.
  */
 import { LoadStep } from "../../local-site/load-step";
-import { PoolSpec } from "../../model/desired-state";
 import { DcpProcess, Suite, testFleet, testPool } from "./support/apply";
-import { entryPool } from "./support/entry";
+import { deployBehindEntry, followingEntryPool } from "./support/entry";
 import { decisionsSince, leads, startController, stopController, waitUntil } from "./support/controller";
 
 const fleet = testFleet();
@@ -35,7 +34,7 @@ web.upstream = { ...web.upstream!, consumers: { followWithinSeconds: 10, status:
 const UPSTREAM = web.upstream!.name;
 const cacheOf = (webReplicas: number) => 1 + Math.ceil(0.5 * webReplicas);
 const cache = testPool(fleet, "tload-cache", 1, { effectiveReplicas: cacheOf(2), upstream: undefined });
-const entry: PoolSpec = { ...entryPool(fleet, "tload-entry", 2, [UPSTREAM]), follows: { upstreams: [UPSTREAM], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
+const entry = followingEntryPool(fleet, "tload-entry", 2, UPSTREAM);
 
 let controller: DcpProcess | undefined;
 let load: LoadStep | undefined;
@@ -44,12 +43,8 @@ const serving = async (pool: string) => (await suite.containers(pool)).filter((c
 const statusUrls = async () => (await suite.containers(entry.name)).filter((c) => c.running).map((c) => `http://${c.address}:${c.ports[1]}/upstream_show`);
 
 beforeAll(async () => {
-  await suite.cleanup([web, cache, entry]);
   await suite.consul.txn([{ verb: "delete-tree", key: `${suite.consul.config.kvRoot}/autoscale/` }]);
-  for (const pools of [[web, cache], [web, cache, entry]]) {
-    const out = await suite.apply(pools);
-    if (out.code !== 2) throw new Error(`first apply failed (${out.code}): ${out.stderr.slice(-2000)}`);
-  }
+  await deployBehindEntry(suite, [web, cache], entry);
 }, 240_000);
 
 afterAll(async () => {

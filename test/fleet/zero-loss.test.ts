@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { CatalogTargets, startHostDocker, Traffic, TrafficReport } from "../../local-site";
 import { PoolSpec } from "../../model/desired-state";
 import { Suite, testFleet, testPool } from "./support/apply";
-import { entryPool } from "./support/entry";
+import { deployBehindEntry, followingEntryPool } from "./support/entry";
 
 const fleet = testFleet();
 const suite = new Suite(fleet, "zero-loss");
@@ -27,19 +27,14 @@ const web = testPool(fleet, "tzl-web", 3, {
 // The entry tier follows it: its take-downs wait up to the default bound for that tier to drop them.
 web.upstream = { ...web.upstream!, consumers: { followWithinSeconds: 10, status: [] } };
 const UPSTREAM = web.upstream!.name;
-const entry: PoolSpec = { ...entryPool(fleet, "tzl-entry", 2, [UPSTREAM]), follows: { upstreams: [UPSTREAM], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
+const entry = followingEntryPool(fleet, "tzl-entry", 2, UPSTREAM);
 const replicas = (p: PoolSpec, n: number): PoolSpec => ({ ...p, replicas: n, effectiveReplicas: n });
 
 let targets: CatalogTargets;
 let killed: string | undefined;
 
 beforeAll(async () => {
-  await suite.cleanup([web, entry]);
-  // The upstream first, then the tier that follows it (as the entry tier joins a live fleet).
-  for (const pools of [[web], [web, entry]]) {
-    const out = await suite.apply(pools);
-    if (out.code !== 2) throw new Error(`first apply failed (${out.code}): ${out.stderr.slice(-2000)}`);
-  }
+  await deployBehindEntry(suite, [web], entry);
   targets = new CatalogTargets(fleet, entry.name);
   await targets.ready(2);
 }, 240_000);

@@ -1,7 +1,7 @@
 /** The entry tier in fleet tests: a pool running the site's entry image (HAProxy following dcp's upstreams). */
 import { LocalSite } from "../../../local-site";
 import { PoolSpec } from "../../../model/desired-state";
-import { testPool } from "./apply";
+import { Suite, testPool } from "./apply";
 
 /** A pool of the entry image that routes `upstreams`; dynamic traffic and status ports. */
 export function entryPool(fleet: LocalSite, name: string, replicas: number, upstreams: string[], env: Record<string, string> = {}): PoolSpec {
@@ -13,6 +13,20 @@ export function entryPool(fleet: LocalSite, name: string, replicas: number, upst
     placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
     env: { UPSYNC_UPSTREAMS: upstreams.join(","), ...env },
   });
+}
+
+/** An entry pool that follows `upstream`: dcp polls each container's upstream_show before it stops a server of it. */
+export function followingEntryPool(fleet: LocalSite, name: string, replicas: number, upstream: string): PoolSpec {
+  return { ...entryPool(fleet, name, replicas, [upstream]), follows: { upstreams: [upstream], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
+}
+
+/** From clean: the pools behind the entry tier first, then the tier that follows them (as an entry tier joins a live fleet). */
+export async function deployBehindEntry(suite: Suite, pools: PoolSpec[], entry: PoolSpec): Promise<void> {
+  await suite.cleanup([...pools, entry]);
+  for (const step of [pools, [...pools, entry]]) {
+    const out = await suite.apply(step);
+    if (out.code !== 2) throw new Error(`first apply failed (${out.code}): ${out.stderr.slice(-2000)}`);
+  }
 }
 
 /** The servers an entry container's upstream_show lists for one upstream. */
