@@ -12,15 +12,14 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { runtimeEnv } from "../local-site";
-import { LoadStep, addReports } from "../local-site/load-step";
-import { TrafficReport } from "../local-site/traffic";
+import { LoadStep, addReports, noTraffic } from "../local-site/load-step";
 import { PoolSpec } from "../model/desired-state";
 import { applyDesired } from "../runtime";
 import { ConsulClient } from "../runtime/consul/client";
 import { DockerHosts } from "../runtime/docker/hosts";
 import { readInventory } from "../runtime/inventory/read";
 import { Benchmark, Figure, median } from "./harness";
-import { benchDesired, benchFleet, benchPool, removePools } from "./runtime-support";
+import { benchDesired, benchEntryPool, benchFleet, benchPool, removePools } from "./runtime-support";
 
 const ROUNDS = 3;
 const TARGET = 20;
@@ -42,15 +41,7 @@ function pools(fleet: ReturnType<typeof benchFleet>["fleet"]): PoolSpec[] {
     },
   });
   web.upstream = { ...web.upstream!, consumers: { followWithinSeconds: 10, status: [] } };
-  const entry = benchPool(fleet, "ascale-entry", 2, {
-    image: fleet.entryImage,
-    ports: [{ name: "http", port: 0 }, { name: "status", port: 0 }],
-    upstream: undefined,
-    healthCheck: { path: "/nginx-health", port: 0, intervalSeconds: 1, timeoutSeconds: 1 },
-    placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
-    env: { UPSYNC_UPSTREAMS: web.upstream.name },
-    follows: { upstreams: [web.upstream.name], status: { port: "status", path: "/upstream_show", format: "upstream_show" } },
-  });
+  const entry = benchEntryPool(fleet, "ascale-entry", web.upstream.name);
   return [web, entry];
 }
 
@@ -85,7 +76,7 @@ const bench: Benchmark = {
     });
     const statusUrls = async () => (await serving(consul, dockers, entry.name)).map((c) => `http://${c.address}:${c.ports[1]}/upstream_show`);
     const reactions: number[] = [];
-    let traffic: TrafficReport = { sent: 0, ok: 0, failed: 0, answeredBy: {}, failures: [], failingSeconds: 0, seconds: 0 };
+    let traffic = noTraffic();
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const load = new LoadStep(fleet, { entryService: entry.name, upstream: web.upstream!.name, baseRate: BASE_RATE, factor: FACTOR, statusUrls });

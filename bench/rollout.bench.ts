@@ -17,7 +17,7 @@ import { DockerHosts } from "../runtime/docker/hosts";
 import { readInventory } from "../runtime/inventory/read";
 import { ConsulClient } from "../runtime/consul/client";
 import { Benchmark, Figure, median } from "./harness";
-import { assignAllHosts, benchDesired, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
+import { assignAllHosts, benchDesired, benchEntryPool, benchFleet, benchPool, removePools, waitSettled } from "./runtime-support";
 
 const CONTAINERS = 300;
 const ROUNDS = 2;
@@ -26,15 +26,10 @@ const PER_HOST = 8;
 
 function pools(fleet: LocalSite, image: string): [PoolSpec, PoolSpec] {
   const roll = benchPool(fleet, "bench-roll", CONTAINERS, { image, update: { maxSurge: 0, maxUnavailable: "25%" } });
-  const entry = benchPool(fleet, "bench-entry", 2, {
-    image: fleet.entryImage,
-    ports: [{ name: "http", port: 0 }, { name: "status", port: 0 }],
+  const entry = benchEntryPool(fleet, "bench-entry", roll.upstream!.name, {
     healthCheck: { path: "/nginx-health", port: 0, intervalSeconds: 2, timeoutSeconds: 1 },
-    upstream: undefined,
-    placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
     // 300 servers: enough slots; nginx-upsync-module's default 5 s between pulls.
     env: { UPSYNC_UPSTREAMS: roll.upstream!.name, UPSYNC_SLOTS: "320" },
-    follows: { upstreams: [roll.upstream!.name], status: { port: "status", path: "/upstream_show", format: "upstream_show" } },
   });
   return [roll, entry];
 }

@@ -41,6 +41,24 @@ export function benchPool(fleet: Pick<LocalSite, "image">, name: string, replica
   };
 }
 
+/**
+ * A pool of the site's entry image (HAProxy following dcp's upstreams) in front of
+ * `upstream`, one per host; dcp polls each container's upstream_show before it stops a
+ * server of that upstream.
+ */
+export function benchEntryPool(fleet: Pick<LocalSite, "image" | "entryImage">, name: string, upstream: string, overrides: Partial<PoolSpec> = {}): PoolSpec {
+  return benchPool(fleet, name, 2, {
+    image: fleet.entryImage,
+    ports: [{ name: "http", port: 0 }, { name: "status", port: 0 }],
+    upstream: undefined,
+    healthCheck: { path: "/nginx-health", port: 0, intervalSeconds: 1, timeoutSeconds: 1 },
+    placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
+    env: { UPSYNC_UPSTREAMS: upstream },
+    follows: { upstreams: [upstream], status: { port: "status", path: "/upstream_show", format: "upstream_show" } },
+    ...overrides,
+  });
+}
+
 export function benchDesired(pools: PoolSpec[]): DesiredState {
   return {
     version: 1,

@@ -84,12 +84,17 @@ export class LoadStep {
   async stop(): Promise<TrafficReport> {
     const reports = await Promise.all(this.generators.splice(0).map((g) => g.stop()));
     await this.targets.stop();
-    return reports.reduce(addReports, { sent: 0, ok: 0, failed: 0, answeredBy: {}, failures: [], failingSeconds: 0, seconds: 0 });
+    return reports.reduce(addReports, noTraffic());
   }
 
   private traffic(rate: number): Traffic {
     return new Traffic(this.site, { targets: this.targets.list, rate, clients: 4, host: this.options.upstream, maxSeconds: this.options.maxSeconds ?? 300 });
   }
+}
+
+/** The counts of no request at all: where adding reports starts. */
+export function noTraffic(): TrafficReport {
+  return { sent: 0, ok: 0, failed: 0, answeredBy: {}, failures: [], failingSeconds: 0, seconds: 0 };
 }
 
 /** Two generators' counts as one. */
