@@ -127,7 +127,7 @@ export async function reviewPlan(options: ReviewOptions): Promise<PlanReview> {
   const notes: string[] = [];
   let resources: ResourceSection | undefined;
   if (options.terraform) {
-    const tf = terraformPlan(head, options.headSource);
+    const tf = await terraformPlan(head, options.headSource);
     if ("skipped" in tf) notes.push(tf.skipped);
     else resources = tf.section;
   } else {

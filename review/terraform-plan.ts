@@ -86,20 +86,20 @@ function isUnknown(u: unknown, path: string): boolean {
  * providers not installable): the review then falls back to the synth comparison and
  * says so.
  */
-export function terraformPlan(head: SynthSnapshot, projectDir: string): { section: ResourceSection } | { skipped: string } {
+export async function terraformPlan(head: SynthSnapshot, projectDir: string): Promise<{ section: ResourceSection } | { skipped: string }> {
   const bin = findTerraform();
   if (!bin) return { skipped: "neither terraform nor tofu is on PATH; resource changes come from comparing the synthesized configurations" };
-  return withStackWorkspaces(bin, projectDir, (open) => {
+  return withStackWorkspaces(bin, projectDir, async (open) => {
     const items: ResourceChange[] = [];
     for (const stack of head.stacks) {
       const workspace = open(stack);
-      const init = workspace.init();
+      const init = await workspace.init();
       if (init.code !== 0) {
         return { skipped: `${bin} init failed for stack ${stack.name} (${summary(init.output)}); resource changes come from comparing the synthesized configurations` };
       }
-      const plan = workspace.plan("-out=dcp.tfplan");
+      const plan = await workspace.plan("-out=dcp.tfplan");
       if (plan.code !== 0) throw new DcpError(`${bin} plan failed for stack ${stack.name}:\n${summary(plan.output, 20)}`);
-      items.push(...parseTerraformPlan(workspace.showJson("dcp.tfplan") as TerraformJsonPlan, stack.name));
+      items.push(...parseTerraformPlan((await workspace.showJson("dcp.tfplan")) as TerraformJsonPlan, stack.name));
     }
     return { section: { source: "terraform" as const, counts: countActions(items), items } };
   });

@@ -52,7 +52,7 @@ export function register(program: Command): void {
           await fixDrift(desired, { ...run, apply, log: (line) => console.error(`fix: ${line}`) });
         }
         // After --fix, what dcp could not repair.
-        const report = foldTerraform((await readDrift(desired, run)).report, options, stacks);
+        const report = await foldTerraform((await readDrift(desired, run)).report, options, stacks);
         process.stdout.write(renderOutput(options, { json: report, schemaId: DRIFT_SCHEMA_ID, report: () => driftReview(report) }));
         process.exitCode = report.findings.length > 0 ? EXIT.changes : EXIT.ok;
       } finally {
@@ -68,13 +68,13 @@ async function synthesizeForDrift(profile: DriftCliOptions["profile"], site: str
   return { desired: result.desired, stacks };
 }
 
-function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: SynthesizedStack[]): DriftReport {
+async function foldTerraform(report: DriftReport, options: DriftCliOptions, stacks: SynthesizedStack[]): Promise<DriftReport> {
   const note = (text: string) => ({ ...report, notes: [...report.notes, text] });
   if (options.desired) return note("Terraform not checked: --desired gives a desired state without stacks.");
   const binary = findTerraform();
   if (!binary) return note("Terraform not checked: neither terraform nor tofu is on PATH, so infrastructure drift (refresh-only plan) is unknown.");
   if (stacks.length === 0) return note(`Terraform: profile ${options.profile} has no stack with resources; nothing to refresh.`);
-  const tf = terraformDrift(binary, process.cwd(), stacks, { varFiles: options.varFile });
+  const tf = await terraformDrift(binary, process.cwd(), stacks, { varFiles: options.varFile });
   const findings = [...report.findings, ...tf.findings];
   return { ...report, findings, counts: countByKind(findings), notes: [...report.notes, ...tf.notes] };
 }

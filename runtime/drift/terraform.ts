@@ -65,11 +65,11 @@ export function missingVariables(terraform: any, options: TerraformDriftOptions 
  * state where `cdktf deploy` keeps it). A stack whose providers cannot be installed here
  * is not checked, and a note says why.
  */
-export function terraformDrift(binary: string, projectDir: string, stacks: SynthesizedStack[], options: TerraformDriftOptions = {}): TerraformDrift {
+export async function terraformDrift(binary: string, projectDir: string, stacks: SynthesizedStack[], options: TerraformDriftOptions = {}): Promise<TerraformDrift> {
   const findings: DriftFinding[] = [];
   const notes: string[] = [];
   const varFiles = (options.varFiles ?? []).map((f) => resolve(projectDir, f));
-  withStackWorkspaces(binary, projectDir, (open) => {
+  await withStackWorkspaces(binary, projectDir, async (open) => {
     for (const stack of stacks) {
       const missing = missingVariables(stack.terraform, options);
       if (missing.length > 0) {
@@ -77,12 +77,12 @@ export function terraformDrift(binary: string, projectDir: string, stacks: Synth
         continue;
       }
       const workspace = open(stack);
-      const init = workspace.init();
+      const init = await workspace.init();
       if (init.code !== 0) {
         notes.push(`Terraform not checked for stack ${stack.name}: ${binary} init failed (${summary(init.output)}).`);
         continue;
       }
-      const plan = workspace.plan("-refresh-only", "-detailed-exitcode", ...varFiles.map((f) => `-var-file=${f}`));
+      const plan = await workspace.plan("-refresh-only", "-detailed-exitcode", ...varFiles.map((f) => `-var-file=${f}`));
       findings.push(...refreshOnlyResult(stack.name, plan.code, plan.output));
       notes.push(`Terraform: ${binary} plan -refresh-only for stack ${stack.name}${workspace.statePath ? ` (state ${workspace.statePath})` : ""}.`);
     }

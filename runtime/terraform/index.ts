@@ -3,9 +3,10 @@
  * scratch directory with a copy of its cdk.tf.json; a local backend's state is pointed at
  * where `cdktf deploy` keeps it (`<project>/cdktf.out/stacks/<name>/`), so the project's
  * own cdktf.out is only read. Drift runs a refresh-only plan through it, the review a
- * plan and `show -json`; another command (apply, say) is one more method on the workspace.
+ * plan and `show -json`; the local site's buffer refill a targeted apply. Commands run
+ * as child processes awaited, so a long-running caller (the controller) keeps serving.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
@@ -28,7 +29,7 @@ export interface TerraformRun {
   output: string;
 }
 
-const TIMEOUT_MS = { init: 300_000, plan: 900_000, show: 300_000 };
+const TIMEOUT_MS = { init: 300_000, plan: 900_000, show: 300_000, apply: 900_000 };
 
 /** One stack, ready for Terraform commands in its own scratch directory. */
 export class StackWorkspace {
@@ -49,35 +50,50 @@ export class StackWorkspace {
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(this.statePath ? withLocalState(stack.terraform, this.statePath) : stack.terraform, null, 2));
   }
 
-  init(): TerraformRun {
+  init(): Promise<TerraformRun> {
     return this.run(["init", "-input=false", "-no-color"], TIMEOUT_MS.init);
   }
 
   /** `plan` without locking the state (dcp only reads it) plus the given flags. */
-  plan(...flags: string[]): TerraformRun {
+  plan(...flags: string[]): Promise<TerraformRun> {
     return this.run(["plan", "-input=false", "-no-color", "-lock=false", ...flags], TIMEOUT_MS.plan);
   }
 
   /** `show -json` of a saved plan file. */
-  showJson(planFile: string): unknown {
-    const show = this.run(["show", "-json", planFile], TIMEOUT_MS.show);
+  async showJson(planFile: string): Promise<unknown> {
+    const show = await this.run(["show", "-json", planFile], TIMEOUT_MS.show);
     if (show.code !== 0) throw new DcpError(`${this.binary} show failed for stack ${this.stack.name}: ${summary(show.output)}`);
     return JSON.parse(show.output);
   }
 
-  private run(args: string[], timeout: number): TerraformRun {
-    const r = spawnSync(this.binary, args, { cwd: this.dir, encoding: "utf8", timeout, maxBuffer: 512 * 1024 * 1024, env: { ...this.env, TF_IN_AUTOMATION: "1" } });
-    if (r.error) throw new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${r.error.message}`);
-    // show -json prints only the document on stdout; everything else is read as text.
-    return { code: r.status ?? 1, output: args[0] === "show" && r.status === 0 ? r.stdout : `${r.stdout}\n${r.stderr}` };
+  /** `apply -auto-approve` of only these resource addresses (and what they depend on), taking the state lock. */
+  applyTargets(targets: string[]): Promise<TerraformRun> {
+    return this.run(["apply", "-input=false", "-no-color", "-auto-approve", ...targets.map((t) => `-target=${t}`)], TIMEOUT_MS.apply);
+  }
+
+  private run(args: string[], timeout: number): Promise<TerraformRun> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(this.binary, args, { cwd: this.dir, env: { ...this.env, TF_IN_AUTOMATION: "1" }, stdio: ["ignore", "pipe", "pipe"], timeout });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", (e) => reject(new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${e.message}`)));
+      child.on("close", (code, signal) => {
+        const stdout = Buffer.concat(out).toString("utf8");
+        const text = `${stdout}\n${Buffer.concat(err).toString("utf8")}${signal ? `\nkilled by ${signal} after ${timeout / 1000} s at most` : ""}`;
+        // show -json prints only the document on stdout; everything else is read as text.
+        resolvePromise({ code: code ?? 1, output: args[0] === "show" && code === 0 ? stdout : text });
+      });
+    });
   }
 }
 
 /** Runs `use` with workspaces in one scratch directory, removed afterwards. */
-export function withStackWorkspaces<T>(binary: string, projectDir: string, use: (open: (stack: SynthesizedStack) => StackWorkspace) => T, env?: NodeJS.ProcessEnv): T {
+export async function withStackWorkspaces<T>(binary: string, projectDir: string, use: (open: (stack: SynthesizedStack) => StackWorkspace) => Promise<T>, env?: NodeJS.ProcessEnv): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), "dcp-terraform-"));
   try {
-    return use((stack) => new StackWorkspace(binary, stack, projectDir, join(root, stack.name), env));
+    return await use((stack) => new StackWorkspace(binary, stack, projectDir, join(root, stack.name), env));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -35,32 +35,32 @@ const tf = findTerraform();
   });
   afterEach(() => rmSync(project, { recursive: true, force: true }));
 
-  test("no drift: no finding, a note naming the state where cdktf deploy keeps it, and the project is only read", () => {
-    const result = terraformDrift(tf!, project, [stack({ terraform_data: { marker: { input: "v1" } } })]);
+  test("no drift: no finding, a note naming the state where cdktf deploy keeps it, and the project is only read", async () => {
+    const result = await terraformDrift(tf!, project, [stack({ terraform_data: { marker: { input: "v1" } } })]);
     expect(result.findings).toEqual([]);
     expect(result.notes.join(" ")).toContain(`state ${statePath()}`);
     expect(existsSync(join(project, "cdktf.out"))).toBe(false);
   });
 
-  test("a plan Terraform refuses is an error naming the stack and Terraform's error", () => {
-    expect(() => terraformDrift(tf!, project, [stack({ terraform_data: { marker: { bogus: "v1" } } })])).toThrow(/stack s1 \(exit 1\): Error: Extraneous JSON object property/);
+  test("a plan Terraform refuses is an error naming the stack and Terraform's error", async () => {
+    await expect(terraformDrift(tf!, project, [stack({ terraform_data: { marker: { bogus: "v1" } } })])).rejects.toThrow(/stack s1 \(exit 1\): Error: Extraneous JSON object property/);
   });
 
-  test("variables come from TF_VAR_ or var files, as for the apply; without a value the stack is not checked and the note names them", () => {
+  test("variables come from TF_VAR_ or var files, as for the apply; without a value the stack is not checked and the note names them", async () => {
     const withVariable = (terraform: object) => ({ name: "s3", terraform: { ...terraform, variable: { image: { type: "string" } }, resource: { terraform_data: { marker: { input: "${var.image}" } } } } });
     const s3 = withVariable({ terraform: { backend: { local: { path: "terraform.s3.tfstate" } } } });
-    const none = terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH } });
+    const none = await terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH } });
     expect(none.notes).toEqual(["Terraform not checked for stack s3: variables image have no value; export TF_VAR_<name> as for cdktf deploy, or pass --var-file."]);
     expect(missingVariables(s3.terraform, { env: { TF_VAR_image: "m-1" } })).toEqual([]);
-    expect(terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH, TF_VAR_image: "m-1" } }).findings).toEqual([]);
+    expect((await terraformDrift(tf!, project, [s3], { env: { PATH: process.env.PATH, TF_VAR_image: "m-1" } })).findings).toEqual([]);
     writeFileSync(join(project, "values.tfvars.json"), JSON.stringify({ image: "m-2" }));
-    const fromFile = terraformDrift(tf!, project, [s3], { varFiles: ["values.tfvars.json"], env: { PATH: process.env.PATH } });
+    const fromFile = await terraformDrift(tf!, project, [s3], { varFiles: ["values.tfvars.json"], env: { PATH: process.env.PATH } });
     expect(fromFile.notes.join(" ")).toContain("plan -refresh-only for stack s3");
   });
 
-  test("providers that cannot be installed here: the stack is not checked, and a note says why", () => {
+  test("providers that cannot be installed here: the stack is not checked, and a note says why", async () => {
     const offline = { name: "s2", terraform: { terraform: { required_providers: { nope: { source: "example.invalid/dcp/nope", version: "1.0.0" } } }, resource: { nope_thing: { x: {} } } } };
-    const result = terraformDrift(tf!, project, [offline]);
+    const result = await terraformDrift(tf!, project, [offline]);
     expect(result.findings).toEqual([]);
     expect(result.notes.join(" ")).toMatch(/Terraform not checked for stack s2: .* init failed/);
   });

@@ -51,7 +51,7 @@ describe("Terraform JSON plan parser", () => {
 // needs no download. Machines without terraform/tofu skip it (and say so in Jest's count).
 const tf = findTerraform();
 (tf ? describe : describe.skip)("terraform plan folded in (real terraform binary)", () => {
-  test("plans against the project's local state: an input change is an update", () => {
+  test("plans against the project's local state: an input change is an update", async () => {
     const project = mkdtempSync(join(tmpdir(), "dcp-tfproj-"));
     const stackDir = join(project, "cdktf.out", "stacks", "dcp");
     mkdirSync(stackDir, { recursive: true });
@@ -68,7 +68,7 @@ const tf = findTerraform();
       stacks: [{ name: "dcp", terraform: { ...config("v2"), resource: { terraform_data: { marker: { input: "v2" }, added: { input: "x" } } } } }],
       desired: { version: 1, idcs: [], fleets: [], pools: [] },
     };
-    const result = terraformPlan(head, project);
+    const result = await terraformPlan(head, project);
     if (!("section" in result)) throw new Error(result.skipped);
     expect(result.section.source).toBe("terraform");
     expect(result.section.counts).toEqual({ create: 1, update: 1, delete: 0, replace: 0 });

@@ -35,15 +35,15 @@ describe("a stack's state", () => {
   });
 });
 
-test("the scratch directory is removed afterwards, also when the work fails", () => {
+test("the scratch directory is removed afterwards, also when the work fails", async () => {
   let dir = "";
-  expect(() =>
-    withStackWorkspaces("terraform", project(), (open) => {
+  await expect(
+    withStackWorkspaces("terraform", project(), async (open) => {
       dir = open(stack()).dir;
       expect(existsSync(dir)).toBe(true);
       throw new Error("boom");
     }),
-  ).toThrow("boom");
+  ).rejects.toThrow("boom");
   expect(existsSync(dir)).toBe(false);
 });
 
@@ -56,12 +56,12 @@ test("a summary quotes Terraform's Error lines, else its last lines", () => {
 
 // The built-in `terraform` provider (terraform_data) needs no download, so this runs offline.
 const tf = findTerraform();
-(tf ? test : test.skip)("init and a saved plan through the real binary, without writing the project's state", () => {
-  const json = withStackWorkspaces(tf!, project(), (open) => {
+(tf ? test : test.skip)("init and a saved plan through the real binary, without writing the project's state", async () => {
+  const json = await withStackWorkspaces(tf!, project(), async (open) => {
     const w = open(stack({ local: { path: "terraform.s1.tfstate" } }));
-    expect(w.init().code).toBe(0);
-    expect(w.plan("-out=p.tfplan").code).toBe(0);
-    return w.showJson("p.tfplan") as { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
+    expect((await w.init()).code).toBe(0);
+    expect((await w.plan("-out=p.tfplan")).code).toBe(0);
+    return (await w.showJson("p.tfplan")) as { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
   });
   expect(json.resource_changes.map((c) => [c.address, c.change.actions])).toEqual([["terraform_data.m", ["create"]]]);
   expect(existsSync(join(project(), "cdktf.out"))).toBe(false);
