@@ -16,8 +16,8 @@ import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { isPrivateName, registryHostOf } from "./private-dns";
 import { Profile } from "../model/profile";
-import { LocalSiteTarget } from "../local-site";
-import { LocalHost, planLocalHosts } from "./local-hosts";
+import { DEFAULT_SITE, LocalHost, LocalSiteTarget, refillHostsFile, stateDirOf } from "../local-site";
+import { planLocalHosts } from "./local-hosts";
 import { LocalSiteHosts } from "./local-site-hosts";
 import { PROFILE_CONTEXT_KEY } from "./profile";
 import { DESIRED_FILE, RuntimeDeploy } from "./runtime-deploy";
@@ -212,7 +212,7 @@ export class DcpStack extends TerraformStack {
         desiredHosts: s.desiredHosts,
       };
     });
-    const site = this.props.localSite ?? { name: "dcp", image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {} };
+    const site = this.props.localSite ?? { name: DEFAULT_SITE, image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {}, refills: {}, refillHostsFile: refillHostsFile({ stateDir: stateDirOf(DEFAULT_SITE) }) };
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
       ...(local ? withLocalImage(p.pool, site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
       ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
@@ -245,6 +245,7 @@ export class DcpStack extends TerraformStack {
         return { name: s.fleet, idc: s.idc, zones: idc.spec.zones, cloud: idc.isCloud, hostClass: fleet.hostClass, hostsForPools: s.hostsForPools, bufferHosts: s.bufferHosts };
       }),
       site.ledger,
+      site.refills,
     );
     for (const spec of specs) spec.hosts = plan.hosts.filter((h) => h.fleet === spec.name).map((h) => h.node);
     summary.local = plan.fleets;
@@ -254,7 +255,7 @@ export class DcpStack extends TerraformStack {
   private addLocalResources(site: LocalSiteTarget, hosts: LocalHost[], desired: DesiredState): void {
     this.addBackend(undefined, site.name);
     const dcp = this.dcpFromStackDir();
-    const siteHosts = new LocalSiteHosts(this, "local-hosts", { site: site.name, hosts, dcp });
+    const siteHosts = new LocalSiteHosts(this, "local-hosts", { site: site.name, hosts, dcp, refillHostsFile: site.refillHostsFile });
     new RuntimeDeploy(this, "runtime-deploy", {
       profile: "local",
       desired,

@@ -6,17 +6,11 @@
  */
 import { DcpError } from "../model/errors";
 import { Resources } from "../model/container-types";
-import { hostNode, LedgerEntry } from "../local-site";
+import { generationOf, hostNode, LedgerEntry, LocalHost, LOCAL_HOST_CAP, SLOTS_PER_FLEET } from "../local-site";
 
-/**
- * Local hosts one machine holds in all: with about 40, every host's dockerd and Consul
- * agent share two cores and the kernel's neighbour table must be raised (see README).
- */
-export const LOCAL_HOST_CAP = 40;
-/** Each fleet numbers its hosts in a block of its own, so one fleet growing never renames another's; the cap fits one block. */
-export const SLOTS_PER_FLEET = LOCAL_HOST_CAP;
 /** Blocks that fit the site's /24 (host slot n is <subnet>.(10+n), n ≤ 244). */
 export const MAX_LOCAL_FLEETS = 6;
+
 
 export interface LocalFleetInput {
   name: string;
@@ -27,19 +21,6 @@ export interface LocalFleetInput {
   hostClass: Resources;
   hostsForPools: number;
   bufferHosts: number;
-}
-
-/** One host of the local site, as the `terraform_data` of its node carries it. */
-export interface LocalHost {
-  node: string;
-  fleet: string;
-  idc: string;
-  zone: string;
-  cpu: number;
-  memoryMiB: number;
-  cloud: boolean;
-  /** 0 the first time; one more each time the node must be made again (it went away). */
-  generation: number;
 }
 
 export interface LocalFleetHosts {
@@ -54,16 +35,6 @@ export interface LocalFleetHosts {
 export interface LocalHostPlan {
   hosts: LocalHost[];
   fleets: LocalFleetHosts[];
-}
-
-/**
- * A node's generation: the ledger's when that host still runs; one more when it went away
- * (removed by hand, `dcp down`), so Terraform replaces its resource and the host is made
- * again; 0 for a node never made.
- */
-export function generationOf(entry: LedgerEntry | undefined): number {
-  if (!entry) return 0;
-  return entry.live ? entry.generation : entry.generation + 1;
 }
 
 /** Hosts per fleet after the cap: buffers shrink first, then the largest fleet, one host at a time. */
@@ -86,7 +57,7 @@ function capCounts(fleets: LocalFleetInput[], cap: number): number[] {
   return pools.map((n, i) => n + buffers[i]);
 }
 
-export function planLocalHosts(site: string, fleets: LocalFleetInput[], ledger: Record<string, LedgerEntry>): LocalHostPlan {
+export function planLocalHosts(site: string, fleets: LocalFleetInput[], ledger: Record<string, LedgerEntry>, refills: Readonly<Record<string, LocalHost>> = {}): LocalHostPlan {
   if (fleets.length > MAX_LOCAL_FLEETS) {
     throw new DcpError(`the local profile holds at most ${MAX_LOCAL_FLEETS} fleets on one site (its /24 gives each ${SLOTS_PER_FLEET} addresses); this stack has ${fleets.length}`);
   }
@@ -94,24 +65,20 @@ export function planLocalHosts(site: string, fleets: LocalFleetInput[], ledger: 
   const hosts: LocalHost[] = [];
   const summary: LocalFleetHosts[] = fleets.map((f, k) => {
     const sized = f.hostsForPools + f.bufferHosts;
-    for (let j = 0; j < counts[k]; j++) {
+    // Slots a refill took stay its own: the sized hosts take the free ones after them.
+    for (let j = 0, made = 0; made < counts[k] && j < SLOTS_PER_FLEET; j++) {
       const node = hostNode(site, k * SLOTS_PER_FLEET + j + 1);
-      hosts.push({
-        node,
-        fleet: f.name,
-        idc: f.idc,
-        zone: f.zones[j % f.zones.length],
-        cpu: f.hostClass.cpu,
-        memoryMiB: f.hostClass.memoryMiB,
-        cloud: f.cloud,
-        generation: generationOf(ledger[node]),
-      });
+      if (node in refills) continue;
+      hosts.push({ node, fleet: f.name, idc: f.idc, zone: f.zones[j % f.zones.length], cpu: f.hostClass.cpu, memoryMiB: f.hostClass.memoryMiB, cloud: f.cloud, generation: generationOf(ledger[node]) });
+      made++;
     }
-    const note =
-      counts[k] < sized
-        ? `local: ${counts[k]} of the ${sized} hosts sizing asks for (one machine holds ${LOCAL_HOST_CAP} local hosts; buffers are cut first)`
-        : undefined;
-    return { fleet: f.name, sized, hosts: counts[k], ...(note ? { note } : {}) };
+    const refilled = Object.values(refills).filter((h) => h.fleet === f.name);
+    hosts.push(...refilled.map((h) => ({ ...h, generation: generationOf(ledger[h.node]) })));
+    const notes = [
+      ...(counts[k] < sized ? [`local: ${counts[k]} of the ${sized} hosts sizing asks for (one machine holds ${LOCAL_HOST_CAP} local hosts; buffers are cut first)`] : []),
+      ...(refilled.length > 0 ? [`local: ${refilled.length} more that the controller added to refill the buffer`] : []),
+    ];
+    return { fleet: f.name, sized, hosts: counts[k] + refilled.length, ...(notes.length > 0 ? { note: notes.join("; ") } : {}) };
   });
   return { hosts, fleets: summary };
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import { DataResource, TerraformIterator } from "cdktf";
-import { LocalHost } from "./local-hosts";
+import { DataResource, Fn, TerraformIterator, TerraformLocal } from "cdktf";
+import { LocalHost } from "../local-site";
 
 export interface LocalSiteHostsProps {
   /** The local site the hosts join (`dcp up --name`). */
@@ -9,6 +9,12 @@ export interface LocalSiteHostsProps {
   readonly hosts: LocalHost[];
   /** The `dcp` command, as the directory Terraform runs in reaches it. */
   readonly dcp: string;
+  /**
+   * The site's refill file (local-site/refill.ts), read when Terraform runs: hosts the
+   * controller added since this synth join the map, so its targeted apply makes them and a
+   * deploy keeps them. A missing or unreadable file adds none.
+   */
+  readonly refillHostsFile: string;
 }
 
 /**
@@ -24,7 +30,11 @@ export class LocalSiteHosts extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalSiteHostsProps) {
     super(scope, id);
-    const each = TerraformIterator.fromMap(Object.fromEntries(props.hosts.map((h) => [h.node, { site: props.site, ...h }])));
+    // `local.hosts`: the hosts synth knows, by node.
+    const synthesized = new TerraformLocal(this, "hosts", Object.fromEntries(props.hosts.map((h) => [h.node, { site: props.site, ...h }])));
+    synthesized.overrideLogicalId("hosts");
+    const refilled = Fn.try([Fn.jsondecode(Fn.file(props.refillHostsFile)), {}]);
+    const each = TerraformIterator.fromMap(Fn.merge([synthesized.expression, refilled]) as unknown as Record<string, unknown>);
     const self = (key: keyof LocalHost | "site") => `\${self.input.${key}}`;
     const add = [
       `${props.dcp} host add --site ${self("site")} --node ${self("node")}`,

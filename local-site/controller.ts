@@ -13,14 +13,15 @@ const DCP = join(__dirname, "..", "bin", "dcp");
 
 export const controllerFiles = (stateDir: string) => ({ pid: join(stateDir, "controller.pid"), log: join(stateDir, "controller.log") });
 
-/** Starts the site's controller unless it runs already; returns its pid and log file. */
-export async function startSiteController(site: LocalSite): Promise<{ pid: number; log: string; started: boolean }> {
+/** Starts the site's controller unless it runs already (it refills buffers through the Terraform of `projectDir`); returns its pid and log file. */
+export async function startSiteController(site: LocalSite, projectDir: string): Promise<{ pid: number; log: string; started: boolean }> {
   const files = controllerFiles(site.stateDir);
   const running = readPid(files.pid);
   if (running !== null) return { pid: running, log: files.log, started: false };
   const out = openSync(files.log, "a");
   try {
-    const child = spawn(DCP, ["controller", "--profile", "local", "--name", `${site.name} controller`, "--listen", "127.0.0.1:0", "--pid-file", files.pid], {
+    const args = ["controller", "--profile", "local", "--site", site.name, "--project", projectDir, "--name", `${site.name} controller`, "--listen", "127.0.0.1:0", "--pid-file", files.pid];
+    const child = spawn(DCP, args, {
       env: { ...process.env, CONSUL_HTTP_ADDR: site.consulHttp, DCP_TLS_DIR: site.tlsDir },
       detached: true,
       stdio: ["ignore", out, out],

@@ -7,17 +7,19 @@
 import { existsSync } from "node:fs";
 import { DEFAULT_SITE, fleetFile, siteLayout, stateDirOf } from "./layout";
 import { hostLedger } from "./records";
+import { readRefillHosts, refillHostsFile } from "./refill";
 import { readSite } from "./site";
 import { LocalSite, LocalSiteTarget } from "./types";
 
 export * from "./types";
-export { siteLayout, hostNode, DEFAULT_SITE, TEST_SITE } from "./layout";
+export { siteLayout, hostNode, stateDirOf, DEFAULT_SITE, TEST_SITE, LOCAL_HOST_CAP, SLOTS_PER_FLEET } from "./layout";
 export { clientTls, dockerPing } from "./status";
 export { CatalogTargets, Traffic, TrafficOptions, TrafficReport, MAX_RATE } from "./traffic";
 export { readSite, siteUp, siteDown, siteStatus, restartConsul, stopHostDocker, startHostDocker } from "./site";
 export { addHost, removeHost, AddHostSpec } from "./added-hosts";
-export { hostLedger, LedgerEntry } from "./records";
+export { hostLedger, generationOf, LedgerEntry } from "./records";
 export { startSiteController, stopSiteController, controllerFiles } from "./controller";
+export { LocalSiteCapacity, readRefillHosts, refillHostsFile } from "./refill";
 
 /**
  * The site the local profile deploys onto (`name`, default env DCP_SITE, else "dcp"), with
@@ -27,7 +29,8 @@ export { startSiteController, stopSiteController, controllerFiles } from "./cont
  */
 export function localSiteTarget(name: string | undefined, outDir: string): LocalSiteTarget {
   const site = siteOrLayout(name || process.env.DCP_SITE || DEFAULT_SITE);
-  return { name: site.name, image: site.image, entryImage: site.entryImage, ledger: hostLedger(site, outDir) };
+  const refills = Object.fromEntries(Object.entries(readRefillHosts(site)).map(([node, { site: _site, ...host }]) => [node, host]));
+  return { name: site.name, image: site.image, entryImage: site.entryImage, ledger: hostLedger(site, outDir), refills, refillHostsFile: refillHostsFile(site) };
 }
 
 function siteOrLayout(name: string): LocalSite {

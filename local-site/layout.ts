@@ -16,6 +16,14 @@ const FIRST_HOST_OCTET = 11;
 /** The last slot whose address fits the /24 (.254). */
 export const MAX_HOST_SLOT = 254 - FIRST_HOST_OCTET + 1;
 
+/**
+ * Local hosts one machine holds in all: with about 40, every host's dockerd and Consul
+ * agent share two cores and the kernel's neighbour table must be raised (see README).
+ */
+export const LOCAL_HOST_CAP = 40;
+/** Each fleet numbers its hosts in a block of its own, so one fleet growing never renames another's; the cap fits one block. */
+export const SLOTS_PER_FLEET = LOCAL_HOST_CAP;
+
 /** The example topology of the project (same names as the cloud example). */
 const PRIVATE_IDC = { idc: "yf-private", zones: ["yf-a"], fleet: "yf-standard", cpu: 32, memoryMiB: 65536, cloud: false };
 const CLOUD_IDC = {

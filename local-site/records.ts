@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostRecordFile, hostSlot, hostStateDir } from "./layout";
 import { readPid } from "./system";
-import { LocalSite, LocalSiteHost, LocalSiteTarget } from "./types";
+import { LocalHost, LocalSite, LocalSiteHost, LocalSiteTarget } from "./types";
 
 /** What synth needs to know of each node: the generation Terraform made (or the site runs), and whether it is up now. */
 export type LedgerEntry = LocalSiteTarget["ledger"][string];
@@ -36,17 +36,24 @@ export function addedHosts(site: SiteDirs): LocalSiteHost[] {
 interface StateInstance {
   index_key?: string;
   deposed?: string;
-  attributes?: { input?: { value?: { site?: string; generation?: number } } };
+  attributes?: { input?: { value?: Partial<LocalHost> & { site?: string } } };
+}
+
+/** A host of the site as a stack's Terraform state has it. */
+export interface TerraformHost {
+  /** The stack whose state holds it (a directory under `<outDir>/stacks/`). */
+  stack: string;
+  host: LocalHost;
 }
 
 /**
- * The generation of each of the site's hosts in Terraform's state files under
- * `<outDir>/stacks/<stack>/` (where `cdktf deploy` keeps them): the current (not deposed)
- * instances of `terraform_data.host` whose input names the site. A state that cannot be
- * read counts as none: the hosts are then made again, which `dcp host add` makes harmless.
+ * The site's hosts in Terraform's state files under `<outDir>/stacks/<stack>/` (where
+ * `cdktf deploy` keeps them): the current (not deposed) instances of `terraform_data.host`
+ * whose input names the site. A state that cannot be read counts as none: the hosts are
+ * then made again, which `dcp host add` makes harmless.
  */
-function terraformGenerations(site: string, outDir: string): Map<string, number> {
-  const found = new Map<string, number>();
+export function terraformHosts(site: string, outDir: string): TerraformHost[] {
+  const found: TerraformHost[] = [];
   const stacks = join(outDir, "stacks");
   if (!existsSync(stacks)) return found;
   for (const stack of readdirSync(stacks)) {
@@ -63,7 +70,8 @@ function terraformGenerations(site: string, outDir: string): Map<string, number>
         for (const i of r.instances) {
           const input = i.attributes?.input?.value;
           if (i.deposed || typeof i.index_key !== "string" || input?.site !== site || !Number.isInteger(input.generation)) continue;
-          found.set(i.index_key, input.generation!);
+          const { site: _site, ...host } = input;
+          found.push({ stack, host: { ...(host as LocalHost), node: i.index_key } });
         }
       }
     }
@@ -78,13 +86,23 @@ function runs(site: SiteDirs, node: string): boolean {
 }
 
 /**
+ * A node's generation: the ledger's when that host still runs; one more when it went away
+ * (removed by hand, `dcp down`), so Terraform replaces its resource and the host is made
+ * again; 0 for a node never made.
+ */
+export function generationOf(entry: LedgerEntry | undefined): number {
+  if (!entry) return 0;
+  return entry.live ? entry.generation : entry.generation + 1;
+}
+
+/**
  * Every node Terraform made for the site (its state under `outDir`) or the site runs on its
  * own: the generation, and whether that very generation is up now.
  */
 export function hostLedger(site: SiteDirs, outDir: string): Record<string, LedgerEntry> {
   const ledger: Record<string, LedgerEntry> = {};
   const recorded = new Map(addedHosts(site).map((h) => [h.node, h.generation]));
-  for (const [node, generation] of terraformGenerations(site.name, outDir)) {
+  for (const { host: { node, generation } } of terraformHosts(site.name, outDir)) {
     ledger[node] = { generation, live: recorded.get(node) === generation && runs(site, node) };
   }
   // Made by a deploy that was killed before Terraform recorded it: keep it if it runs.

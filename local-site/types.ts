@@ -84,6 +84,19 @@ export interface FleetStatus {
   hosts: HostStatus[];
 }
 
+/** One host of the local site, as the `terraform_data` of its node carries it. */
+export interface LocalHost {
+  node: string;
+  fleet: string;
+  idc: string;
+  zone: string;
+  cpu: number;
+  memoryMiB: number;
+  cloud: boolean;
+  /** 0 the first time; one more each time the node must be made again (it went away). */
+  generation: number;
+}
+
 /** What the local profile's synth needs of the site it deploys onto (localSiteTarget in local-site). */
 export interface LocalSiteTarget {
   /** Site name (`dcp up --name`). */
@@ -94,4 +107,8 @@ export interface LocalSiteTarget {
   readonly entryImage: string;
   /** Every node ever added to the site on its own: last generation, and whether it runs now. */
   readonly ledger: Readonly<Record<string, { generation: number; live: boolean }>>;
+  /** Hosts the controller added to refill buffers (local-site/refill.ts), by node: they stay in their fleet. */
+  readonly refills: Readonly<Record<string, LocalHost>>;
+  /** Where the site keeps them: the local Terraform merges this file into its hosts when it runs. */
+  readonly refillHostsFile: string;
 }

@@ -6,11 +6,13 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { DcpError } from "../../model/errors";
 import { Profile } from "../../model/profile";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
-import { Controller } from "../../runtime/controller/controller";
+import { Controller, ControllerOptions } from "../../runtime/controller/controller";
+import { DEFAULT_SITE, LocalSiteCapacity, stateDirOf } from "../../local-site";
 
 interface ControllerCliOptions {
   profile: Profile;
@@ -21,12 +23,20 @@ interface ControllerCliOptions {
   name?: string;
   insecureDocker?: boolean;
   pidFile?: string;
+  site: string;
+  project: string;
 }
 
 function seconds(value: string, flag: string, min: number): number {
   const n = Number(value.replace(/s$/, ""));
   if (!Number.isFinite(n) || n < min) throw new DcpError(`${flag} ${value}: must be a number of seconds >= ${min}`);
   return n;
+}
+
+/** The local site's hosts are not ESS groups: a refill adds hosts through the site's own Terraform. */
+function localCapacity(options: ControllerCliOptions): Pick<ControllerOptions, "capacity" | "addedHosts"> {
+  const local = new LocalSiteCapacity({ name: options.site, stateDir: stateDirOf(options.site) }, resolve(options.project), (line) => process.stderr.write(`${line}\n`));
+  return { capacity: (fleet, idc) => local.of(fleet, idc), addedHosts: () => local.added() };
 }
 
 export function register(program: Command): void {
@@ -41,6 +51,8 @@ export function register(program: Command): void {
     .option("--name <name>", "this instance's name in the lock (default user@host pid)")
     .option("--insecure-docker", "allow plain tcp:// Docker endpoints that are not loopback")
     .option("--pid-file <file>", "write this process's pid there while it runs (dcp up starts the local site's controller so)")
+    .option("--site <name>", "local profile: the site whose buffers are refilled through its Terraform", process.env.DCP_SITE || DEFAULT_SITE)
+    .option("--project <dir>", "local profile: the project whose cdktf deploy made the site's hosts (its cdktf.out holds their Terraform)", process.cwd())
     .action(async (options: ControllerCliOptions) => {
       const consul = new ConsulClient(consulConfigFromEnv());
       await consul.ping();
@@ -53,8 +65,7 @@ export function register(program: Command): void {
         leaseSeconds: seconds(options.lease, "--lease", 10),
         listen: options.listen,
         insecureDocker: options.insecureDocker,
-        // The local site's hosts are not ESS groups.
-        ...(options.profile === "local" ? { capacity: () => undefined } : {}),
+        ...(options.profile === "local" ? localCapacity(options) : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       await controller.start();

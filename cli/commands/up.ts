@@ -141,7 +141,7 @@ export function register(program: Command): void {
       }
       console.log(await deploy(fleet.name));
       if (opts.controller) {
-        const c = await startSiteController(readSite(fleet.name));
+        const c = await startSiteController(readSite(fleet.name), PROJECT_DIR);
         console.log(`controller: ${c.started ? "started" : "already running"} (pid ${c.pid}, log ${c.log}); \`dcp status --name ${fleet.name}\` shows it`);
       }
     });

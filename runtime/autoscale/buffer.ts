@@ -5,7 +5,7 @@
  * refills are already on their way, and how a refill spreads over a fleet's scaling
  * groups in zone priority order within each group's max.
  */
-import { FleetSpec } from "../../model/desired-state";
+import { DesiredState, FleetSpec } from "../../model/desired-state";
 import { InventoryHost } from "../../model/inventory";
 
 export interface BufferShortfall {
@@ -15,6 +15,16 @@ export interface BufferShortfall {
   /** Healthy, initialised hosts of the fleet assigned to no pool. */
   buffer: number;
   missing: number;
+}
+
+/**
+ * The desired state with hosts added to fleets since it was made (the local site's
+ * refills): a fleet that lists its hosts counts them as its own, not as leaving.
+ */
+export function withAddedHosts(desired: DesiredState, added: ReadonlyMap<string, string[]>): DesiredState {
+  if (added.size === 0) return desired;
+  const fleets = desired.fleets.map((f) => (f.hosts && added.has(f.name) ? { ...f, hosts: [...new Set([...f.hosts, ...added.get(f.name)!])] } : f));
+  return { ...desired, fleets };
 }
 
 export function bufferShortfalls(fleets: FleetSpec[], hosts: InventoryHost[]): BufferShortfall[] {

@@ -15,6 +15,7 @@ import { hostname } from "node:os";
 import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
 import { Decision, formatDecision } from "../autoscale/decision";
+import { withAddedHosts } from "../autoscale/buffer";
 import { withAutoscaledReplicas } from "../autoscale/replicas";
 import { perContainer, RecommendationHistory } from "../autoscale/rule";
 import { autoscaleStep, PoolObservation, StepResult } from "../autoscale/step";
@@ -50,6 +51,8 @@ export interface ControllerOptions extends PlanOptions, CpuScaling {
   listen?: string;
   /** Where a fleet's new buffer hosts come from. Default: ESS for cloud fleets (runtime/controller/refill.ts). */
   capacity?: CapacityFor;
+  /** Fleet → hosts added to it since the last deploy (the local site's refills): its own, not leaving. Default none. */
+  addedHosts?: () => ReadonlyMap<string, string[]>;
   log?: (line: string) => void;
 }
 
@@ -168,12 +171,13 @@ export class Controller {
   /** One pass: autoscale step, then plan and, when there is anything to do, apply. */
   private async pass(triggers: Pending[]): Promise<void> {
     const consul = this.options.consul;
-    const deployed = await readDeployed(consul);
-    if (!deployed) {
+    const recorded = await readDeployed(consul);
+    if (!recorded) {
       if (!this.saidNoDeploy) this.log("no deploy has recorded a desired state yet (run dcp apply); waiting");
       this.saidNoDeploy = true;
       return;
     }
+    const deployed = withAddedHosts(recorded, this.options.addedHosts?.() ?? new Map());
     const records = await readScaleRecords(consul);
     // A metric tick reuses the last inventory (entry containers to read, pool sizes); a
     // health change, a container event or a resync reads the fleet again and plans.

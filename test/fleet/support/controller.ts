@@ -9,7 +9,7 @@ import { DcpProcess, Suite } from "./apply";
 
 /** Starts `bin/dcp controller` named `name` (metrics on a free loopback port, one-second interval). */
 export function startController(suite: Suite, name: string, extra: string[] = []): DcpProcess {
-  return suite.spawn(["controller", "--profile", "local", "--name", name, "--listen", "127.0.0.1:0", "--interval", "1", "--resync", "5", ...extra]);
+  return suite.spawn(["controller", "--profile", "local", "--site", suite.fleet.name, "--name", name, "--listen", "127.0.0.1:0", "--interval", "1", "--resync", "5", ...extra]);
 }
 
 /** SIGTERM (the controller resigns leadership), then waits for it to end. */

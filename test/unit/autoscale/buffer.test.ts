@@ -1,4 +1,5 @@
-import { bufferShortfalls, refillsDue, spreadRefill } from "../../../runtime/autoscale/buffer";
+import { bufferShortfalls, refillsDue, spreadRefill, withAddedHosts } from "../../../runtime/autoscale/buffer";
+import { DesiredState } from "../../../model/desired-state";
 import { host } from "../plan/fixtures";
 
 const fleet = (name: string, bufferHosts: number) => ({ name, idc: "aliyun-bj", hostClass: { cpu: 16, memoryMiB: 32768 }, instanceTypes: [], chargeType: "PostPaid" as const, hostsForPools: 0, bufferHosts, freeHosts: 0, desiredHosts: bufferHosts });
@@ -28,5 +29,12 @@ describe("the host buffer", () => {
     const groups = [{ id: "asg-h", desired: 9, max: 10 }, { id: "asg-i", desired: 0, max: 2 }, { id: "asg-j", desired: 5, max: 50 }];
     expect(spreadRefill(groups, 4)).toEqual({ changes: [{ id: "asg-h", desired: 10 }, { id: "asg-i", desired: 2 }, { id: "asg-j", desired: 6 }], unplaced: 0 });
     expect(spreadRefill(groups.slice(0, 2), 4)).toEqual({ changes: [{ id: "asg-h", desired: 10 }, { id: "asg-i", desired: 2 }], unplaced: 1 });
+  });
+
+  it("counts hosts added since the deploy (local refills) as their fleet's own, once each, and leaves fleets without a host list alone", () => {
+    const desired: DesiredState = { version: 1, idcs: [], pools: [], fleets: [{ ...fleet("bj", 1), hosts: ["h41", "h42"] }, fleet("cloud", 1)] };
+    const added = withAddedHosts(desired, new Map([["bj", ["h43", "h42"]], ["cloud", ["x"]]]));
+    expect(added.fleets.map((f) => f.hosts)).toEqual([["h41", "h42", "h43"], undefined]);
+    expect(withAddedHosts(desired, new Map())).toBe(desired);
   });
 });

@@ -1,5 +1,6 @@
 import { DcpError } from "../../../model/errors";
-import { generationOf, LOCAL_HOST_CAP, LocalFleetInput, planLocalHosts } from "../../../constructs/local-hosts";
+import { LocalFleetInput, planLocalHosts } from "../../../constructs/local-hosts";
+import { generationOf, LOCAL_HOST_CAP } from "../../../local-site";
 
 const yf: LocalFleetInput = { name: "yf-standard", idc: "yf-private", zones: ["yf-a"], cloud: false, hostClass: { cpu: 32, memoryMiB: 65536 }, hostsForPools: 2, bufferHosts: 2 };
 const bj: LocalFleetInput = {
@@ -64,5 +65,13 @@ describe("planLocalHosts", () => {
     const fleets = Array.from({ length: 7 }, (_, i) => ({ ...yf, name: `f${i}` }));
     expect(() => planLocalHosts("dcp", fleets, {})).toThrow(DcpError);
     expect(() => planLocalHosts("dcp", fleets, {})).toThrow(/at most 6 fleets on one site/);
+  });
+
+  test("hosts a refill added stay in their fleet with their own zone; the sized hosts skip their slots", () => {
+    const refill = { node: "dcp-h2", fleet: "yf-standard", idc: "yf-private", zone: "z-refill", cpu: 32, memoryMiB: 65536, cloud: false, generation: 0 };
+    const plan = planLocalHosts("dcp", [{ ...yf, bufferHosts: 1 }], { "dcp-h2": { generation: 0, live: false } }, { "dcp-h2": refill });
+    expect(plan.hosts.map((h) => h.node)).toEqual(["dcp-h1", "dcp-h3", "dcp-h4", "dcp-h2"]);
+    expect(plan.hosts.find((h) => h.node === "dcp-h2")).toEqual({ ...refill, generation: 1 });
+    expect(plan.fleets[0]).toMatchObject({ sized: 3, hosts: 4, note: "local: 1 more that the controller added to refill the buffer" });
   });
 });

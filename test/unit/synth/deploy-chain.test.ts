@@ -12,10 +12,13 @@ import { synthesize, SynthesizeResult } from "../../../constructs/synthesize";
 import { desiredStateSha256 } from "../../../model/desired-state";
 import { LocalSiteTarget } from "../../../local-site";
 import { PROJECT_DIR } from "../../support/stack-fixture";
+import { findTerraform, withStackWorkspaces } from "../../../runtime/terraform";
 
-const SITE: LocalSiteTarget = { name: "dcpx", image: "192.168.90.1:5000/dcp/demo:1", entryImage: "192.168.90.1:5000/dcp/entry:1", ledger: {} };
+const SITE: LocalSiteTarget = { name: "dcpx", image: "192.168.90.1:5000/dcp/demo:1", entryImage: "192.168.90.1:5000/dcp/entry:1", ledger: {}, refills: {}, refillHostsFile: "/nonexistent/refill-hosts.json" };
 const localOf = (site: LocalSiteTarget = SITE, projectDir = PROJECT_DIR) => synthesize(projectDir, { profile: "local", localSite: site });
 const data = (r: SynthesizeResult) => r.stacks[0].terraform.resource.terraform_data;
+/** The hosts synth knows, by node (`local.hosts`, which the host block's for_each merges with the refill file). */
+const hostsOf = (r: SynthesizeResult): Record<string, any> => r.stacks[0].terraform.locals.hosts;
 
 let local: SynthesizeResult;
 let cloud: SynthesizeResult;
@@ -41,8 +44,9 @@ describe("local profile: hosts", () => {
   it("is one terraform_data block with a host per key, carrying all its destroy provisioner needs", () => {
     const host = data(local).host;
     const nodes = local.desired.fleets.flatMap((f) => f.hosts!);
-    expect(Object.keys(host.for_each).sort()).toEqual([...nodes].sort());
-    expect(host.for_each["dcpx-h41"]).toEqual({ site: "dcpx", node: "dcpx-h41", fleet: "bj-standard", idc: "aliyun-bj", zone: "cn-beijing-h", cpu: 16, memoryMiB: 32768, cloud: true, generation: 0 });
+    expect(Object.keys(hostsOf(local)).sort()).toEqual([...nodes].sort());
+    expect(host.for_each).toBe(`\${merge(local.hosts, try(jsondecode(file("${SITE.refillHostsFile}")), {}))}`);
+    expect(hostsOf(local)["dcpx-h41"]).toEqual({ site: "dcpx", node: "dcpx-h41", fleet: "bj-standard", idc: "aliyun-bj", zone: "cn-beijing-h", cpu: 16, memoryMiB: 32768, cloud: true, generation: 0 });
     expect(host.input).toBe("${each.value}");
     expect(host.triggers_replace).toBe("${each.value}");
     const [create, destroy] = host.provisioner.map((p: any) => p["local-exec"]);
@@ -56,7 +60,7 @@ describe("local profile: hosts", () => {
 
   it("gives a host that went away its next generation, and only that host", async () => {
     const again = await localOf({ ...SITE, ledger: { "dcpx-h1": { generation: 2, live: true }, "dcpx-h42": { generation: 0, live: false } } });
-    const generations = Object.fromEntries(Object.entries<any>(data(again).host.for_each).map(([node, h]) => [node, h.generation]));
+    const generations = Object.fromEntries(Object.entries<any>(hostsOf(again)).map(([node, h]) => [node, h.generation]));
     expect(generations["dcpx-h1"]).toBe(2);
     expect(generations["dcpx-h42"]).toBe(1);
     expect(Object.entries(generations).filter(([node]) => node !== "dcpx-h1" && node !== "dcpx-h42").every(([, g]) => g === 0)).toBe(true);
@@ -65,13 +69,47 @@ describe("local profile: hosts", () => {
   });
 });
 
+describe("local profile: hosts a refill added", () => {
+  const refill = { node: "dcpx-h42", fleet: "bj-standard", idc: "aliyun-bj", zone: "cn-beijing-i", cpu: 16, memoryMiB: 32768, cloud: true, generation: 0 };
+
+  it("stay in their fleet: listed for the runtime, in local.hosts, and their slot is not given to a sized host", async () => {
+    const refilled = await localOf({ ...SITE, refills: { [refill.node]: refill } });
+    const bj = (r: SynthesizeResult) => r.desired.fleets.find((f) => f.name === "bj-standard")!.hosts!;
+    expect(bj(refilled)).toContain(refill.node);
+    expect(bj(refilled)).toHaveLength(bj(local).length + 1);
+    // The sized hosts are as many as before, numbered past the refill's slot.
+    expect(bj(refilled).filter((n) => n !== refill.node)).toEqual([...bj(local).filter((n) => n !== refill.node), `dcpx-h${40 + bj(local).length + 1}`]);
+    expect(hostsOf(refilled)[refill.node]).toEqual({ site: "dcpx", ...refill });
+    expect(data(refilled).runtime.triggers_replace.hosts).toContain(`${refill.node}@0`);
+  });
+
+  const tf = findTerraform();
+  (tf ? it : it.skip)("join the hosts when Terraform runs, from the site's refill file, without a synth", async () => {
+    const file = join(dir, "refill-hosts.json");
+    const stack = (await localOf({ ...SITE, refillHostsFile: file })).stacks[0];
+    const planned = () =>
+      withStackWorkspaces(tf!, mkdtempSync(join(dir, "p-")), async (open) => {
+        const w = open(stack);
+        expect((await w.init()).code).toBe(0);
+        const plan = await w.plan("-out=p.tfplan");
+        expect(plan.output).not.toMatch(/Error/);
+        const json = (await w.showJson("p.tfplan")) as { resource_changes: Array<{ address: string; change: { after: { input?: { node?: string } } } }> };
+        return json.resource_changes.filter((c) => c.address.startsWith("terraform_data.host[")).map((c) => c.change.after.input!.node!);
+      });
+    const without = await planned();
+    expect(without.sort()).toEqual(Object.keys(hostsOf(local)).sort());
+    writeFileSync(file, JSON.stringify({ "dcpx-h77": { ...refill, site: "dcpx", node: "dcpx-h77" } }));
+    expect((await planned()).sort()).toEqual([...without, "dcpx-h77"].sort());
+  }, 120_000);
+});
+
 describe("local profile: runtime and teardown", () => {
   it("runs the runtime after the hosts, create-before-destroy, with the stack's desired state checked against its digest", () => {
     const runtime = data(local).runtime;
     expect(runtime.depends_on).toEqual(["terraform_data.host"]);
     expect(runtime.lifecycle).toEqual({ create_before_destroy: true });
     expect(runtime.triggers_replace.desired_sha256).toBe(desiredStateSha256(local.desired));
-    expect(runtime.triggers_replace.hosts).toBe(local.desired.fleets.flatMap((f) => f.hosts!).map((node) => `${node}@${data(local).host.for_each[node].generation}`).join(","));
+    expect(runtime.triggers_replace.hosts).toBe(local.desired.fleets.flatMap((f) => f.hosts!).map((node) => `${node}@${hostsOf(local)[node].generation}`).join(","));
     const [exec] = runtime.provisioner.map((p: any) => p["local-exec"]);
     expect(exec.when).toBeUndefined();
     expect(exec.command).toMatch(/^\.\.\/\.\.\/\.\.\/bin\/dcp apply --profile local --site dcpx --desired desired\.json /);
@@ -95,9 +133,9 @@ describe("local profile: runtime and teardown", () => {
     const before = data(local);
     const after = data(raised);
     expect(after.runtime.triggers_replace.desired_sha256).not.toBe(before.runtime.triggers_replace.desired_sha256);
-    const added = Object.keys(after.host.for_each).filter((n) => !(n in before.host.for_each));
+    const added = Object.keys(hostsOf(raised)).filter((n) => !(n in hostsOf(local)));
     expect(added.length).toBeGreaterThan(0);
-    expect(Object.keys(before.host.for_each).every((n) => n in after.host.for_each)).toBe(true);
+    expect(Object.keys(hostsOf(local)).every((n) => n in hostsOf(raised))).toBe(true);
     expect(added.every((n) => after.runtime.triggers_replace.hosts.includes(`${n}@0`))).toBe(true);
   }, 60_000);
 

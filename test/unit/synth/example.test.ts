@@ -15,7 +15,7 @@ let local: SynthesizeResult;
 let tf: any;
 beforeAll(async () => {
   cloud = await synthesize(PROJECT_DIR);
-  local = await synthesize(PROJECT_DIR, { profile: "local", localSite: { name: "dcp", image: "192.168.77.1:5000/dcp/demo:1", entryImage: "192.168.77.1:5000/dcp/entry:1", ledger: {} } });
+  local = await synthesize(PROJECT_DIR, { profile: "local", localSite: { name: "dcp", image: "192.168.77.1:5000/dcp/demo:1", entryImage: "192.168.77.1:5000/dcp/entry:1", ledger: {}, refills: {}, refillHostsFile: "/nonexistent/refill-hosts.json" } });
   tf = cloud.stacks[0].terraform;
 });
 const resources = (type: string): any[] => Object.values(tf.resource[type] ?? {});
@@ -143,7 +143,7 @@ describe("the example stack, local profile", () => {
     // One state per local site: a checkout can deploy onto several sites.
     expect(localTf.terraform.backend).toEqual({ local: { path: "terraform.example.dcp.tfstate" } });
     expect(schemaProblems(localTf)).toEqual([]);
-    expect(Object.keys(localTf.resource.terraform_data.host.for_each).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
+    expect(Object.keys(localTf.locals.hosts).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
   });
   it("scales replicas down, at least one, and runs the local image without the pools' commands; the entry tier runs the entry image", () => {
     for (const p of local.desired.pools) {
