@@ -10,6 +10,7 @@
  * another. Groups (fleets) scale at the same time.
  */
 import { DesiredState } from "./desired-state";
+import { Profile } from "./profile";
 
 export interface BurstRates {
   /** ESS: instances one scaling activity may add. @default 1000 */
@@ -50,6 +51,31 @@ export const DEFAULT_BURST_RATES: BurstRates = {
   serveSeconds: 6,
 };
 
+/**
+ * The local profile's rates, measured on the local fleet of a 2-core machine (the deploy
+ * fleet test checks a scale-out against them): Terraform makes up to 10 hosts at once (its
+ * default parallelism), each `dcp host add` making a namespace, dockerd and a Consul agent
+ * in about a second and a half, bootstrap included; images come from the site's registry
+ * over its bridge; the entry tier follows an upstream by a blocking query with a 5 s pause
+ * between answers (hosts/entry-image).
+ */
+export const LOCAL_BURST_RATES: BurstRates = {
+  instancesPerActivity: 1000,
+  instancesPerCall: 10,
+  secondsPerCall: 1,
+  bootstrapSeconds: 0.5,
+  imageMB: 20,
+  pullMBps: 100,
+  containerSeconds: 0.5,
+  dcpMsPerContainer: 5,
+  serveSeconds: 4,
+};
+
+/** The rates a profile's estimate starts from (a policy file's `burst` overrides each). */
+export function burstRatesOf(profile: Profile): BurstRates {
+  return profile === "local" ? LOCAL_BURST_RATES : DEFAULT_BURST_RATES;
+}
+
 export interface BurstChange {
   /** New cloud hosts per scaling group (fleet). */
   newHostsByGroup: Record<string, number>;
@@ -66,23 +92,34 @@ export interface BurstEstimate {
   phases: Array<{ phase: BurstPhaseName; seconds: number }>;
 }
 
+/** The group a local site's new hosts count in: its Terraform makes every fleet's hosts, 10 at a time. */
+export const LOCAL_HOSTS_GROUP = "local-terraform";
+
 /**
  * The scale-out between two desired states: new hosts of each cloud fleet (its scaling
- * group), containers added over all pools, and the containers per host if they spread
- * evenly over the new hosts and the buffer (an estimate: the plan places them later).
+ * group; on the local profile, every fleet's, made by one Terraform), containers added
+ * over all pools, and the containers per host if they spread evenly over the new hosts
+ * and the buffer (an estimate: the plan places them later).
  */
-export function burstChangeOf(base: DesiredState | undefined, head: DesiredState): BurstChange {
+export function burstChangeOf(base: DesiredState | undefined, head: DesiredState, profile: Profile = "cloud"): BurstChange {
   const cloud = new Set(head.idcs.filter((i) => i.kind === "cloud").map((i) => i.name));
-  const baseHosts = new Map((base?.fleets ?? []).map((f) => [f.name, f.desiredHosts]));
+  const baseHosts = new Map((base?.fleets ?? []).map((f) => [f.name, hostCount(f, profile)]));
   const baseReplicas = new Map((base?.pools ?? []).map((p) => [p.name, p.effectiveReplicas]));
   const newHostsByGroup: Record<string, number> = {};
   for (const f of head.fleets) {
-    const added = f.desiredHosts - (baseHosts.get(f.name) ?? 0);
-    if (cloud.has(f.idc) && added > 0) newHostsByGroup[f.name] = added;
+    const added = hostCount(f, profile) - (baseHosts.get(f.name) ?? 0);
+    if (added <= 0) continue;
+    if (profile === "local") newHostsByGroup[LOCAL_HOSTS_GROUP] = (newHostsByGroup[LOCAL_HOSTS_GROUP] ?? 0) + added;
+    else if (cloud.has(f.idc)) newHostsByGroup[f.name] = added;
   }
   const newContainers = head.pools.reduce((sum, p) => sum + Math.max(0, p.effectiveReplicas - (baseReplicas.get(p.name) ?? 0)), 0);
   const hosts = Object.values(newHostsByGroup).reduce((a, b) => a + b, 0) + head.fleets.reduce((a, f) => a + f.bufferHosts, 0);
   return { newHostsByGroup, newContainers, maxContainersPerHost: newContainers === 0 ? 0 : Math.ceil(newContainers / Math.max(1, hosts)) };
+}
+
+/** The hosts a fleet has: the local site's as synth listed them (capped, with refills), else what sizing asks for. */
+function hostCount(f: DesiredState["fleets"][number], profile: Profile): number {
+  return profile === "local" && f.hosts ? f.hosts.length : f.desiredHosts;
 }
 
 /** Seconds to create `n` instances in one group: activities one after another, calls inside each one after another. */

@@ -7,7 +7,7 @@ import { atAutoscaleMax, maxNote } from "../constructs/autoscale-max";
 import { costOfDesired } from "../cost/model";
 import { PriceTable } from "../cost/prices";
 import { blocking, evaluatePolicies, PolicyConfig } from "../policies";
-import { burstChangeOf, DEFAULT_BURST_RATES, describeBurst, estimateBurst } from "../model/burst-time";
+import { burstChangeOf, burstRatesOf, describeBurst, estimateBurst } from "../model/burst-time";
 import { RuntimePlan } from "../runtime/plan/types";
 import { comparePools, compareFleets, compareResources, costSection } from "./compare";
 import { loadSnapshot } from "./snapshot";
@@ -43,7 +43,7 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
   // Policies judge the bounds: autoscaled pools at max, fleets sized for it.
   const atMax = (s: SynthSnapshot): SynthSnapshot => ({ ...s, desired: atAutoscaleMax(s.desired) });
   const headAtMax = atMax(head);
-  const burst = burstSection(base, head, inputs.policies);
+  const burst = burstSection(base, head, inputs.policies, inputs.profile);
   const policies = evaluatePolicies({ base: atMax(base), head: headAtMax, headCost: costOfDesired(headAtMax.desired, inputs.prices), burst }, inputs.policies, inputs.overrides);
   const note = maxNote(head.desired);
   const changed =
@@ -71,10 +71,10 @@ export function buildPlanReview(inputs: ReviewInputs): PlanReview {
   };
 }
 
-/** The change as declared (what this apply does), with the policy file's burst assumptions over the defaults. */
-function burstSection(base: SynthSnapshot, head: SynthSnapshot, config: PolicyConfig): BurstSection {
-  const rates = { ...DEFAULT_BURST_RATES, ...config.burst };
-  const change = burstChangeOf(base.desired, head.desired);
+/** The change as declared (what this apply does), with the policy file's burst assumptions over the profile's. */
+function burstSection(base: SynthSnapshot, head: SynthSnapshot, config: PolicyConfig, profile: Profile): BurstSection {
+  const rates = { ...burstRatesOf(profile), ...config.burst };
+  const change = burstChangeOf(base.desired, head.desired, profile);
   const estimate = estimateBurst(change, rates);
   return { ...estimate, summary: estimate.phases.length ? describeBurst(estimate) : "none", change, rates };
 }

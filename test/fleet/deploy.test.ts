@@ -5,13 +5,17 @@
  * runs with buffers of one host each so that the site stays small (6 hosts). The tests
  * run in order and each starts from where the last one left the site.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { readSite, siteDown, siteStatus, siteUp } from "../../local-site";
+import { localSiteTarget, readSite, runtimeEnv, siteDown, siteStatus, siteUp } from "../../local-site";
+import { BurstEstimate } from "../../model/burst-time";
 import { DesiredState } from "../../model/desired-state";
 import { Inventory } from "../../model/inventory";
 import { ConsulClient, consulConfigFromEnv } from "../../runtime/consul/client";
 import { withApplyLock } from "../../runtime/consul/lock";
+import { readPage, upstreamShowServers } from "../../runtime/discovery/consumers";
+import { readDecisions, writeDeployed } from "../../runtime/controller/state";
 import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
 import { deploySiteOptions, liveState } from "./support/deploy";
 
@@ -140,6 +144,57 @@ test("lower it again with two deploys at once: Terraform's state lock refuses on
   await expectConverged(desired);
 }, 900_000);
 
+test("a scale-out's burst-time estimate (dcp plan --base, the local profile's rates) is within a factor of 3 of the real deploy, until the entry tier routes to the new containers", async () => {
+  const base = makeProject((stacks) => cpSync(join(project, "stacks"), stacks, { recursive: true }));
+  try {
+    replaceInFile(feedApi(), /^replicas: 120 /m, "replicas: 240 ");
+    const plan = spawnSync(join(project, "bin", "dcp"), ["plan", "--profile", "local", "--site", site, "--base", base, "--head", project, "--json", "--no-terraform", "--no-runtime"], { cwd: project, encoding: "utf8", env: { ...process.env, DCP_SITE: site } });
+    expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 2, stderr: "" });
+    const burst = JSON.parse(plan.stdout).burst as BurstEstimate & { summary: string; change: { newHostsByGroup: Record<string, number>; newContainers: number } };
+    expect(Object.values(burst.change.newHostsByGroup).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // 3 more feed-api (240 ÷ 40), and feed-cache follows by its dependency ratio.
+    expect(burst.change.newContainers).toBeGreaterThan(3);
+
+    // Served: every entry container's upstream_show lists the 6 feed-api servers.
+    const { inventory } = await liveState(site, deployedDesired(project));
+    const statusPages = inventory.hosts.flatMap((h) => (h.containers ?? []).filter((c) => c.pool === "nginx-entry" && c.running).map((c) => `http://${h.address}:${c.ports[1]}/upstream_show`));
+    expect(statusPages.length).toBeGreaterThan(0);
+    const routedBy = async () => (await Promise.all(statusPages.map((url) => readPage(url, 2_000).catch(() => "")))).every((page) => (upstreamShowServers(page, "feed_api")?.size ?? 0) >= 6);
+    const deploy = cdktf(project, site, ["deploy", "--auto-approve"]);
+    let routedAt: number | undefined;
+    while (routedAt === undefined && deploy.child.exitCode === null) {
+      if (await routedBy()) routedAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    const run = await deploy.done;
+    if (run.code !== 0) throw new Error(`deploy failed:\n${run.output.slice(-6000)}`);
+    for (let i = 0; i < 100 && routedAt === undefined; i++) {
+      if (await routedBy()) routedAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    if (routedAt === undefined) throw new Error("the entry tier did not route to 6 feed-api servers within 10 s of the deploy");
+    const at = (pattern: RegExp, last = false) => {
+      const hits = deploy.lines().filter((l) => pattern.test(l.text));
+      if (hits.length === 0) throw new Error(`no line ${pattern} in the deploy's output`);
+      return (last ? hits[hits.length - 1] : hits[0]).at;
+    };
+    // From Terraform's first new host to the entry tier routing to the new containers.
+    const hostsStart = at(/terraform_data\.host\["[^"]+"\]: Creating\.\.\./);
+    const hostsDone = at(/terraform_data\.host\["[^"]+"\]: Creation complete/, true);
+    const runtimeDone = at(/terraform_data\.runtime: Creation complete/);
+    const measured = (routedAt - hostsStart) / 1000;
+    const s = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    process.stderr.write(
+      `[deploy] burst estimate ${burst.summary} (${burst.totalSeconds.toFixed(1)} s); measured ${measured.toFixed(1)} s: hosts ${s(hostsStart, hostsDone)} s, runtime ${s(hostsDone, runtimeDone)} s, routed ${s(runtimeDone, routedAt)} s after\n`,
+    );
+    expect(measured / burst.totalSeconds).toBeGreaterThanOrEqual(1 / 3);
+    expect(measured / burst.totalSeconds).toBeLessThanOrEqual(3);
+    await expectConverged(deployedDesired(project));
+  } finally {
+    removeProject(base);
+  }
+}, 600_000);
+
 test("a host removed by hand: dcp drift reports it; cdktf deploy (waiting for an apply lock someone holds) makes it again", async () => {
   const desired = deployedDesired(project);
   const { inventory } = await liveState(site, desired);
@@ -181,6 +236,62 @@ test("a host removed by hand: dcp drift reports it; cdktf deploy (waiting for an
   const after = spawnSync(dcp, ["drift", "--profile", "local", "--site", site], { cwd: project, encoding: "utf8", env: { ...process.env, DCP_SITE: site } });
   expect({ status: after.status, out: after.status === 0 ? "" : after.stdout }).toEqual({ status: 0, out: "" });
 }, 900_000);
+
+test("the controller refills a short buffer through the local Terraform; the next deploy keeps the new host in its fleet", async () => {
+  const desired = deployedDesired(project);
+  const s = readSite(site);
+  const consul = new ConsulClient(consulConfigFromEnv({ address: s.consulHttp }));
+  const fleet = "bj-standard";
+  const started = Date.now();
+  // A buffer short, as a scale-out that took buffer hosts leaves it: the deployed target raised by one.
+  const short = { ...desired, fleets: desired.fleets.map((f) => (f.name === fleet ? { ...f, bufferHosts: f.bufferHosts + 1 } : f)) };
+  await writeDeployed(consul, short);
+  const controller = spawn(join(project, "bin", "dcp"), ["controller", "--profile", "local", "--site", site, "--project", project, "--listen", "", "--interval", "1", "--resync", "2"], {
+    env: { ...process.env, ...runtimeEnv(s) },
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  controller.stderr!.on("data", (b: Buffer) => (log += b.toString()));
+  let added: string[] = [];
+  try {
+    const deadline = Date.now() + 240_000;
+    while (!/refill: local Terraform made/.test(log)) {
+      if (Date.now() > deadline || /refill: local Terraform failed/.test(log)) throw new Error(`no refill within 240 s:\n${log.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    // The decision says why and which hosts; as many as the buffer lacked (a deploy may have placed on its host).
+    const refill = (await readDecisions(consul)).find((d) => d.kind === "buffer-refill" && d.pool === fleet && Date.parse(d.at) >= started)!;
+    const m = refill.why.match(/^buffer (\d+) of (\d+) host\(s\): asked for (\d+): local Terraform \(stack example\) making (.+)$/);
+    expect(m).not.toBeNull();
+    const [, buffer, target, asked, nodes] = m!;
+    expect(Number(asked)).toBe(Number(target) - Number(buffer));
+    added = nodes.split(", ");
+    expect(added).toHaveLength(Number(asked));
+    expect(added.every((n) => !hostsOf(desired).includes(n))).toBe(true);
+    // Terraform made them (its state has the nodes) and they run; they joined their fleet as buffer hosts.
+    const ledger = localSiteTarget(site, join(project, "cdktf.out")).ledger;
+    for (const node of added) expect({ node, ...ledger[node] }).toEqual({ node, generation: 0, live: true });
+    const deadline2 = Date.now() + 60_000;
+    let joined: Inventory["hosts"] = [];
+    while ((joined = (await liveState(site, short)).inventory.hosts.filter((h) => added.includes(h.node) && h.healthy && h.initialised)).length < added.length) {
+      if (Date.now() > deadline2) throw new Error(`${added.join(", ")} did not all join the catalog healthy within 60 s`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const byNode = (a: { node: string }, b: { node: string }) => a.node.localeCompare(b.node);
+    expect(joined.map((h) => ({ node: h.node, fleet: h.fleet, pools: h.assignedPools })).sort(byNode)).toEqual(added.map((node) => ({ node, fleet, pools: [] })).sort(byNode));
+  } finally {
+    process.kill(-controller.pid!, "SIGTERM");
+    await new Promise((r) => controller.once("close", r));
+    consul.close();
+  }
+  // The next deploy lists it in its fleet: Terraform leaves it as it is, and the runtime does not take it for leaving.
+  const events = terraformEvents(await cdktfOk(project, site, ["deploy", "--auto-approve"]));
+  expect(events.filter((e) => added.some((node) => e.includes(`host["${node}"]`)))).toEqual([]);
+  const after = deployedDesired(project);
+  expect(after.fleets.find((f) => f.name === fleet)!.hosts).toEqual(expect.arrayContaining(added));
+  await expectConverged(after);
+}, 600_000);
 
 test("cdktf destroy takes every container down first, then the hosts", async () => {
   const desired = deployedDesired(project);

@@ -1,4 +1,4 @@
-import { burstChangeOf, DEFAULT_BURST_RATES, describeBurst, estimateBurst, groupCreateSeconds, minutesSeconds } from "../../../model/burst-time";
+import { burstChangeOf, DEFAULT_BURST_RATES, describeBurst, estimateBurst, groupCreateSeconds, LOCAL_HOSTS_GROUP, minutesSeconds } from "../../../model/burst-time";
 import { DesiredState } from "../../../model/desired-state";
 
 describe("groupCreateSeconds", () => {
@@ -67,5 +67,14 @@ describe("burstChangeOf", () => {
     const head = state([fleet("bj", "aliyun-bj", 3)], [pool("feed", 6)]);
     expect(burstChangeOf(undefined, head)).toEqual({ newHostsByGroup: { bj: 3 }, newContainers: 6, maxContainersPerHost: 2 });
     expect(burstChangeOf(head, state([fleet("bj", "aliyun-bj", 1)], [pool("feed", 2)]))).toEqual({ newHostsByGroup: {}, newContainers: 0, maxContainersPerHost: 0 });
+  });
+
+  test("local profile: the site's Terraform makes every fleet's hosts, private ones too, counted as synth listed them", () => {
+    const listed = (f: ReturnType<typeof fleet>, hosts: number) => ({ ...f, hosts: Array.from({ length: hosts }, (_, i) => `${f.name}-h${i}`) });
+    const base = state([listed(fleet("bj", "aliyun-bj", 3), 3), listed(fleet("yf", "yf-private", 2), 2)], [pool("feed", 3)]);
+    // Sizing asked yf for 60 hosts; the site holds 38 of them (the local cap).
+    const head = state([listed(fleet("bj", "aliyun-bj", 4), 4), listed(fleet("yf", "yf-private", 60), 38)], [pool("feed", 6)]);
+    expect(burstChangeOf(base, head, "local").newHostsByGroup).toEqual({ [LOCAL_HOSTS_GROUP]: 1 + 36 });
+    expect(burstChangeOf(base, head, "cloud").newHostsByGroup).toEqual({ bj: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_BURST_RATES, estimateBurst } from "../../../model/burst-time";
@@ -185,8 +185,10 @@ describe("policy file", () => {
       ["burst-time", "dependency-ratios", "max-step", "min-zones", "monthly-budget", "no-prepaid-buffer", "no-public-admin-ports", "owner-quota"],
     );
   });
-  test("the burst assumptions it and its schema document are the estimate's defaults", () => {
-    expect(loadPolicyConfig().burst).toEqual(DEFAULT_BURST_RATES);
+  test("the burst assumptions it and its schema document are the estimate's defaults, and it sets none (each profile keeps its own)", () => {
+    expect(loadPolicyConfig().burst).toBeUndefined();
+    const commented = readFileSync(join(__dirname, "../../../policies/policy.yaml"), "utf8").match(/^# burst:\n((?:#   \w+: [\d.]+.*\n)+)/m)![1];
+    expect(Object.fromEntries([...commented.matchAll(/#   (\w+): ([\d.]+)/g)].map(([, k, v]) => [k, Number(v)]))).toEqual(DEFAULT_BURST_RATES);
     const documented = Object.fromEntries(Object.entries(schema.properties.burst.properties).map(([k, v]) => [k, v.default]));
     expect(documented).toEqual(DEFAULT_BURST_RATES);
   });

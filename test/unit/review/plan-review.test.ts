@@ -1,7 +1,8 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { loadPrices, EXAMPLE_PRICES_FILE } from "../../../cost/prices";
-import { DEFAULT_BURST_RATES } from "../../../model/burst-time";
+import { DEFAULT_BURST_RATES, LOCAL_BURST_RATES } from "../../../model/burst-time";
+import { Profile } from "../../../model/profile";
 import { loadPolicyConfig, PolicyConfig } from "../../../policies";
 import { buildPlanReview, skippedRuntime } from "../../../review/plan-review";
 import { PlanReview, SynthSnapshot } from "../../../review/types";
@@ -11,11 +12,11 @@ import { examplePools, snapshot } from "./scenario";
 const prices = loadPrices();
 const policies = loadPolicyConfig();
 
-function review(base: SynthSnapshot, head: SynthSnapshot, overrides = new Map<string, string>(), policyConfig: PolicyConfig = policies): PlanReview {
+function review(base: SynthSnapshot, head: SynthSnapshot, overrides = new Map<string, string>(), policyConfig: PolicyConfig = policies, profile: Profile = "cloud"): PlanReview {
   return buildPlanReview({
     base,
     head,
-    profile: "cloud",
+    profile,
     prices,
     priceFile: EXAMPLE_PRICES_FILE,
     policies: policyConfig,
@@ -85,6 +86,12 @@ describe("plan between two revisions", () => {
     expect(r.burst.totalSeconds).toBe(18 + 120 + 4 + 4.5 + 6);
     expect(r.policies).toEqual([{ policy: "burst-time", severity: "error", status: "fail", violations: [expect.stringMatching(/^the scale-out takes about 3 min: hosts 0:18, bootstrap 2:00, .* \(limit 2 min\)/)] }]);
     expect(r.exitCode).toBe(1);
+  });
+
+  test("the local profile's estimate starts from the local fleet's rates; the policy file's burst overrides them too", () => {
+    const head = snapshot("head", examplePools({ "feed-api": { replicas: 150 } }));
+    expect(review(base, head, new Map(), policies, "local").burst.rates).toEqual(LOCAL_BURST_RATES);
+    expect(review(base, head, new Map(), { ...policies, burst: { bootstrapSeconds: 9 } }, "local").burst.rates).toEqual({ ...LOCAL_BURST_RATES, bootstrapSeconds: 9 });
   });
 
   test("no new hosts or containers: no burst", () => {
