@@ -71,17 +71,23 @@ export class StackWorkspace {
     return this.run(["apply", "-input=false", "-no-color", "-auto-approve", ...targets.map((t) => `-target=${t}`)], TIMEOUT_MS.apply);
   }
 
-  private run(args: string[], timeout: number): Promise<TerraformRun> {
+  private run(args: string[], timeoutMs: number): Promise<TerraformRun> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(this.binary, args, { cwd: this.dir, env: { ...this.env, TF_IN_AUTOMATION: "1" }, stdio: ["ignore", "pipe", "pipe"], timeout });
+      const child = spawn(this.binary, args, { cwd: this.dir, env: { ...this.env, TF_IN_AUTOMATION: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      // Our own timer (spawn's would outlive a binary that never started).
+      const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on("data", (b: Buffer) => out.push(b));
       child.stderr.on("data", (b: Buffer) => err.push(b));
-      child.on("error", (e) => reject(new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${e.message}`)));
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new DcpError(`${this.binary} ${args[0]} failed for stack ${this.stack.name}: ${e.message}`));
+      });
       child.on("close", (code, signal) => {
+        clearTimeout(timer);
         const stdout = Buffer.concat(out).toString("utf8");
-        const text = `${stdout}\n${Buffer.concat(err).toString("utf8")}${signal ? `\nkilled by ${signal} after ${timeout / 1000} s at most` : ""}`;
+        const text = `${stdout}\n${Buffer.concat(err).toString("utf8")}${signal ? `\nkilled by ${signal} (time limit ${timeoutMs / 1000} s)` : ""}`;
         // show -json prints only the document on stdout; everything else is read as text.
         resolvePromise({ code: code ?? 1, output: args[0] === "show" && code === 0 ? stdout : text });
       });
