@@ -214,7 +214,7 @@ export class DcpStack extends TerraformStack {
     });
     const site = this.props.localSite ?? { name: DEFAULT_SITE, image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {}, refills: {}, refillHostsFile: refillHostsFile({ stateDir: stateDirOf(DEFAULT_SITE) }) };
     const poolSpecs: PoolSpec[] = pools.map((p) => ({
-      ...(local ? withLocalImage(p.pool, site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
+      ...(local ? withLocalImage(withFleetConstraints(p.pool, fleets), site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
       ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
       replicas: replicasOf(p),
       effectiveReplicas: effective.get(p.name)!,
@@ -468,7 +468,8 @@ function withLocalImage(pool: ResolvedPool, image: string, entryImage: string): 
 /**
  * A fleet behind a load balancer runs its entry pool and nothing else: the entry pool is
  * constrained to it, every other pool of that IDC away from it (the scheduler's constraint
- * filter). The local site has no such fleet, so the local profile adds nothing.
+ * filter). The local site makes that fleet's hosts too, so both profiles place the same
+ * way, and no pool takes a buffer host that sizing kept for scale-outs.
  */
 function withFleetConstraints(pool: ResolvedPool, fleets: Fleet[]): ResolvedPool {
   const added = fleets

@@ -145,6 +145,14 @@ describe("the example stack, local profile", () => {
     expect(schemaProblems(localTf)).toEqual([]);
     expect(Object.keys(localTf.locals.hosts).sort()).toEqual(local.desired.fleets.flatMap((f) => f.hosts!).sort());
   });
+  it("keeps the entry fleet to the entry pool as the cloud does, so no pool takes a buffer host sizing kept for scale-outs", () => {
+    const constraints = (d: typeof local.desired, pool: string) => d.pools.find((p) => p.name === pool)!.placement.constraints.filter((c) => c.startsWith("fleet"));
+    expect(constraints(local.desired, "nginx-entry")).toEqual(["fleet==bj-entry"]);
+    for (const p of local.desired.pools.filter((p) => p.name !== "nginx-entry" && p.idcs.includes("aliyun-bj"))) {
+      expect({ pool: p.name, constraints: constraints(local.desired, p.name) }).toEqual({ pool: p.name, constraints: constraints(cloud.desired, p.name) });
+      expect(constraints(local.desired, p.name)).toContain("fleet!=bj-entry");
+    }
+  });
   it("scales replicas down, at least one, and runs the local image without the pools' commands; the entry tier runs the entry image", () => {
     for (const p of local.desired.pools) {
       const declared = cloud.desired.pools.find((c) => c.name === p.name)!;
