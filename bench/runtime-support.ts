@@ -3,7 +3,7 @@
  * default: its 128-cpu host class fits hundreds of containers), pools built for it, and
  * cleanup through the runtime itself.
  */
-import { LocalSite, readSite, runtimeEnv, TEST_SITE } from "../local-site";
+import { entryPoolShape, LocalSite, readSite, runtimeEnv, TEST_SITE } from "../local-site";
 import { KV } from "../model/host-metadata";
 import { DesiredState, PoolSpec } from "../model/desired-state";
 import { ConsulClient, consulConfigFromEnv } from "../runtime/consul/client";
@@ -47,16 +47,7 @@ export function benchPool(fleet: Pick<LocalSite, "image">, name: string, replica
  * server of that upstream.
  */
 export function benchEntryPool(fleet: Pick<LocalSite, "image" | "entryImage">, name: string, upstream: string, overrides: Partial<PoolSpec> = {}): PoolSpec {
-  return benchPool(fleet, name, 2, {
-    image: fleet.entryImage,
-    ports: [{ name: "http", port: 0 }, { name: "status", port: 0 }],
-    upstream: undefined,
-    healthCheck: { path: "/nginx-health", port: 0, intervalSeconds: 1, timeoutSeconds: 1 },
-    placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
-    env: { UPSYNC_UPSTREAMS: upstream },
-    follows: { upstreams: [upstream], status: { port: "status", path: "/upstream_show", format: "upstream_show" } },
-    ...overrides,
-  });
+  return benchPool(fleet, name, 2, { ...entryPoolShape(fleet.entryImage, [upstream], { follow: true }), ...overrides });
 }
 
 export function benchDesired(pools: PoolSpec[]): DesiredState {

@@ -20,6 +20,7 @@ export { addHost, removeHost, AddHostSpec } from "./added-hosts";
 export { hostLedger, generationOf, LedgerEntry } from "./records";
 export { startSiteController, stopSiteController, controllerFiles } from "./controller";
 export { LocalSiteCapacity, readRefillHosts, refillHostsFile } from "./refill";
+export { entryPoolShape, EntryPoolShape } from "./entry-pool";
 
 /**
  * The site the local profile deploys onto (`name`, default env DCP_SITE, else "dcp"), with

@@ -1,23 +1,16 @@
 /** The entry tier in fleet tests: a pool running the site's entry image (HAProxy following dcp's upstreams). */
-import { LocalSite } from "../../../local-site";
+import { entryPoolShape, LocalSite } from "../../../local-site";
 import { PoolSpec } from "../../../model/desired-state";
 import { Suite, testPool } from "./apply";
 
 /** A pool of the entry image that routes `upstreams`; dynamic traffic and status ports. */
 export function entryPool(fleet: LocalSite, name: string, replicas: number, upstreams: string[], env: Record<string, string> = {}): PoolSpec {
-  return testPool(fleet, name, replicas, {
-    image: fleet.entryImage,
-    ports: [{ name: "http", port: 0 }, { name: "status", port: 0 }],
-    upstream: undefined,
-    healthCheck: { path: "/nginx-health", port: 0, intervalSeconds: 1, timeoutSeconds: 1 },
-    placement: { strategy: "spread", antiAffinity: "host", constraints: [] },
-    env: { UPSYNC_UPSTREAMS: upstreams.join(","), ...env },
-  });
+  return testPool(fleet, name, replicas, entryPoolShape(fleet.entryImage, upstreams, { env }));
 }
 
 /** An entry pool that follows `upstream`: dcp polls each container's upstream_show before it stops a server of it. */
 export function followingEntryPool(fleet: LocalSite, name: string, replicas: number, upstream: string): PoolSpec {
-  return { ...entryPool(fleet, name, replicas, [upstream]), follows: { upstreams: [upstream], status: { port: "status", path: "/upstream_show", format: "upstream_show" } } };
+  return testPool(fleet, name, replicas, entryPoolShape(fleet.entryImage, [upstream], { follow: true }));
 }
 
 /** From clean: the pools behind the entry tier first, then the tier that follows them (as an entry tier joins a live fleet). */
