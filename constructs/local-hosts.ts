@@ -11,7 +11,6 @@ import { generationOf, hostNode, LedgerEntry, LocalHost, LOCAL_HOST_CAP, SLOTS_P
 /** Blocks that fit the site's /24 (host slot n is <subnet>.(10+n), n ≤ 244). */
 export const MAX_LOCAL_FLEETS = 6;
 
-
 export interface LocalFleetInput {
   name: string;
   idc: string;

@@ -15,7 +15,7 @@ import { SynthesizedStack } from "../model/synth-output";
 import { HostCapacity } from "../runtime/controller/capacity";
 import { findTerraform, StackWorkspace, summary } from "../runtime/terraform";
 import { hostNode, hostSlot, LOCAL_HOST_CAP, SLOTS_PER_FLEET } from "./layout";
-import { addedHosts, generationOf, hostLedger, TerraformHost, terraformHosts } from "./records";
+import { addedHosts, terraformHosts } from "./records";
 import { LocalHost, LocalSite } from "./types";
 
 /** A refill host as the Terraform input of its node has it (the site named, as every host's is). */
@@ -40,6 +40,8 @@ const HOSTS_RESOURCE = "terraform_data.host";
 
 export class LocalSiteCapacity {
   private applying?: Promise<void>;
+  /** Where `cdktf deploy` keeps the stacks and their state. */
+  private readonly outDir: string;
 
   /**
    * @param projectDir where `cdktf deploy` keeps the stacks (`<projectDir>/cdktf.out`).
@@ -50,7 +52,9 @@ export class LocalSiteCapacity {
     private readonly projectDir: string,
     private readonly log: (line: string) => void,
     private readonly binary: string | undefined = findTerraform(),
-  ) {}
+  ) {
+    this.outDir = join(projectDir, "cdktf.out");
+  }
 
   /** The capacity of one fleet of the site (the controller's CapacityFor). */
   of(fleet: FleetSpec, idc: IdcSpec | undefined): HostCapacity {
@@ -68,35 +72,36 @@ export class LocalSiteCapacity {
   private refill(fleet: FleetSpec, zones: string[], count: number): string {
     if (this.applying) throw new DcpError(`the local Terraform is still making the last refill's hosts`);
     if (!this.binary) throw new DcpError("neither terraform nor tofu is on PATH: the local site's buffer is refilled through its Terraform");
-    const outDir = join(this.projectDir, "cdktf.out");
-    const known = terraformHosts(this.site.name, outDir);
+    const known = terraformHosts(this.site.name, this.outDir);
     const made = known.filter((t) => t.host.fleet === fleet.name);
     if (made.length === 0) {
-      throw new DcpError(`fleet ${fleet.name}: no Terraform state under ${outDir}/stacks made its hosts on site ${this.site.name}; hosts made by dcp up --hosts have no Terraform to refill them (deploy the stack with cdktf deploy)`);
+      throw new DcpError(`fleet ${fleet.name}: no Terraform state under ${this.outDir}/stacks made its hosts on site ${this.site.name}; hosts made by dcp up --hosts have no Terraform to refill them (deploy the stack with cdktf deploy)`);
     }
-    const hosts = this.newHosts(made, known, zones, count);
-    writeRefillHosts(this.site, { ...readRefillHosts(this.site), ...Object.fromEntries(hosts.map((h) => [h.node, h])) });
+    const refills = readRefillHosts(this.site);
+    const taken = new Set([...known.map((t) => t.host.node), ...Object.keys(refills), ...addedHosts(this.site).map((h) => h.node)]);
+    const hosts = this.newHosts(made[0].host, taken, zones, count);
+    writeRefillHosts(this.site, { ...refills, ...Object.fromEntries(hosts.map((h) => [h.node, h])) });
     const stack = made[0].stack;
     this.applying = this.apply(stack, hosts).finally(() => (this.applying = undefined));
     const short = hosts.length < count ? ` (${count - hosts.length} more would pass the ${LOCAL_HOST_CAP} hosts one machine holds)` : "";
     return `local Terraform (stack ${stack}) making ${hosts.map((h) => h.node).join(", ")}${short}`;
   }
 
-  /** The next free slots of the fleet's block, shaped like its hosts; zones round-robin by slot as synth gives them. */
-  private newHosts(made: TerraformHost[], known: TerraformHost[], zones: string[], count: number): RefillHost[] {
-    const refills = readRefillHosts(this.site);
-    const taken = new Set([...known.map((t) => t.host.node), ...Object.keys(refills), ...addedHosts(this.site).map((h) => h.node)]);
+  /**
+   * The next free slots of the fleet's block, shaped like its host `model`; zones round-robin
+   * by slot as synth gives them. A slot no state or record knows was never made (or is gone
+   * for good), so its node starts at generation 0, as synth would give it.
+   */
+  private newHosts(model: LocalHost, taken: ReadonlySet<string>, zones: string[], count: number): RefillHost[] {
     const room = Math.max(0, LOCAL_HOST_CAP - taken.size);
     if (room === 0) throw new DcpError(`site ${this.site.name} holds ${taken.size} hosts, the ${LOCAL_HOST_CAP} one machine holds: no refill`);
-    const model = made[0].host;
     const block = Math.floor((hostSlot(this.site.name, model.node)! - 1) / SLOTS_PER_FLEET);
-    const ledger = hostLedger(this.site, join(this.projectDir, "cdktf.out"));
     const hosts: RefillHost[] = [];
     for (let j = 0; j < SLOTS_PER_FLEET && hosts.length < Math.min(count, room); j++) {
       const node = hostNode(this.site.name, block * SLOTS_PER_FLEET + j + 1);
       if (taken.has(node)) continue;
       const zone = zones.length > 0 ? zones[j % zones.length] : model.zone;
-      hosts.push({ ...model, site: this.site.name, node, zone, generation: generationOf(ledger[node]) });
+      hosts.push({ ...model, site: this.site.name, node, zone, generation: 0 });
     }
     return hosts;
   }
@@ -104,9 +109,9 @@ export class LocalSiteCapacity {
   private async apply(stackName: string, hosts: RefillHost[]): Promise<void> {
     const nodes = hosts.map((h) => h.node).join(", ");
     try {
-      const stack: SynthesizedStack = { name: stackName, terraform: JSON.parse(readFileSync(join(this.projectDir, "cdktf.out", "stacks", stackName, "cdk.tf.json"), "utf8")) };
+      const stack: SynthesizedStack = { name: stackName, terraform: JSON.parse(readFileSync(join(this.outDir, "stacks", stackName, "cdk.tf.json"), "utf8")) };
       // As deep in the project as the stack's own directory: the hosts' provisioners name dcp relative to it.
-      const dir = join(this.projectDir, "cdktf.out", "refill", stackName);
+      const dir = join(this.outDir, "refill", stackName);
       mkdirSync(dir, { recursive: true });
       const workspace = new StackWorkspace(this.binary!, stack, this.projectDir, dir);
       const init = await workspace.init();
