@@ -17,6 +17,7 @@ import { withApplyLock } from "../../runtime/consul/lock";
 import { readPage, upstreamShowServers } from "../../runtime/discovery/consumers";
 import { readDecisions, writeDeployed } from "../../runtime/controller/state";
 import { cdktf, cdktfOk, deployedDesired, firstIndex, lastIndex, makeProject, removeProject, replaceInFile, terraformEvents } from "../support/cdktf";
+import { waitUntil } from "./support/controller";
 import { deploySiteOptions, liveState } from "./support/deploy";
 
 const options = deploySiteOptions();
@@ -161,18 +162,16 @@ test("a scale-out's burst-time estimate (dcp plan --base, the local profile's ra
     expect(statusPages.length).toBeGreaterThan(0);
     const routedBy = async () => (await Promise.all(statusPages.map((url) => readPage(url, 2_000).catch(() => "")))).every((page) => (upstreamShowServers(page, "feed_api")?.size ?? 0) >= 6);
     const deploy = cdktf(project, site, ["deploy", "--auto-approve"]);
-    let routedAt: number | undefined;
-    while (routedAt === undefined && deploy.child.exitCode === null) {
-      if (await routedBy()) routedAt = Date.now();
-      else await new Promise((r) => setTimeout(r, 100));
-    }
+    let firstRouted: number | undefined;
+    const routed = async () => {
+      if (firstRouted === undefined && (await routedBy())) firstRouted = Date.now();
+      return firstRouted !== undefined;
+    };
+    await waitUntil(async () => (await routed()) || deploy.child.exitCode !== null, "the entry tier to route to 6 feed-api servers, or the deploy to end", 600_000, 100);
     const run = await deploy.done;
     if (run.code !== 0) throw new Error(`deploy failed:\n${run.output.slice(-6000)}`);
-    for (let i = 0; i < 100 && routedAt === undefined; i++) {
-      if (await routedBy()) routedAt = Date.now();
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    if (routedAt === undefined) throw new Error("the entry tier did not route to 6 feed-api servers within 10 s of the deploy");
+    await waitUntil(routed, "every entry container routing to 6 feed-api servers after the deploy", 10_000, 100);
+    const routedAt = firstRouted!;
     const at = (pattern: RegExp, last = false) => {
       const hits = deploy.lines().filter((l) => pattern.test(l.text));
       if (hits.length === 0) throw new Error(`no line ${pattern} in the deploy's output`);
@@ -255,11 +254,10 @@ test("the controller refills a short buffer through the local Terraform; the nex
   controller.stderr!.on("data", (b: Buffer) => (log += b.toString()));
   let added: string[] = [];
   try {
-    const deadline = Date.now() + 240_000;
-    while (!/refill: local Terraform made/.test(log)) {
-      if (Date.now() > deadline || /refill: local Terraform failed/.test(log)) throw new Error(`no refill within 240 s:\n${log.slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await waitUntil(() => /refill: local Terraform (made|failed)/.test(log), "the refill's Terraform apply", 240_000, 1000).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${log.slice(-4000)}`);
+    });
+    expect(log).toMatch(/refill: local Terraform made/);
     // The decision says why and which hosts; as many as the buffer lacked (a deploy may have placed on its host).
     const refill = (await readDecisions(consul)).find((d) => d.kind === "buffer-refill" && d.pool === fleet && Date.parse(d.at) >= started)!;
     const m = refill.why.match(/^buffer (\d+) of (\d+) host\(s\): asked for (\d+): local Terraform \(stack example\) making (.+)$/);
@@ -272,12 +270,9 @@ test("the controller refills a short buffer through the local Terraform; the nex
     // Terraform made them (its state has the nodes) and they run; they joined their fleet as buffer hosts.
     const ledger = localSiteTarget(site, join(project, "cdktf.out")).ledger;
     for (const node of added) expect({ node, ...ledger[node] }).toEqual({ node, generation: 0, live: true });
-    const deadline2 = Date.now() + 60_000;
     let joined: Inventory["hosts"] = [];
-    while ((joined = (await liveState(site, short)).inventory.hosts.filter((h) => added.includes(h.node) && h.healthy && h.initialised)).length < added.length) {
-      if (Date.now() > deadline2) throw new Error(`${added.join(", ")} did not all join the catalog healthy within 60 s`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    const allJoined = async () => (joined = (await liveState(site, short)).inventory.hosts.filter((h) => added.includes(h.node) && h.healthy && h.initialised)).length === added.length;
+    await waitUntil(allJoined, `${added.join(", ")} in the catalog, healthy and initialised`, 60_000, 1000);
     const byNode = (a: { node: string }, b: { node: string }) => a.node.localeCompare(b.node);
     expect(joined.map((h) => ({ node: h.node, fleet: h.fleet, pools: h.assignedPools })).sort(byNode)).toEqual(added.map((node) => ({ node, fleet, pools: [] })).sort(byNode));
   } finally {
