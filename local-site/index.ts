@@ -30,8 +30,7 @@ export { entryPoolShape, EntryPoolShape } from "./entry-pool";
  */
 export function localSiteTarget(name: string | undefined, outDir: string): LocalSiteTarget {
   const site = siteOrLayout(name || process.env.DCP_SITE || DEFAULT_SITE);
-  const refills = Object.fromEntries(Object.entries(readRefillHosts(site)).map(([node, { site: _site, ...host }]) => [node, host]));
-  return { name: site.name, image: site.image, entryImage: site.entryImage, ledger: hostLedger(site, outDir), refills, refillHostsFile: refillHostsFile(site) };
+  return { name: site.name, image: site.image, entryImage: site.entryImage, ledger: hostLedger(site, outDir), refills: readRefillHosts(site), refillHostsFile: refillHostsFile(site) };
 }
 
 function siteOrLayout(name: string): LocalSite {

@@ -39,6 +39,12 @@ interface StateInstance {
   attributes?: { input?: { value?: Partial<LocalHost> & { site?: string } } };
 }
 
+/** A `terraform_data.host` input (it names the site too) as the host it describes. */
+export function hostOfInput(input: Partial<LocalHost> & { site?: string }, node: string): LocalHost {
+  const { site: _site, ...host } = input;
+  return { ...(host as LocalHost), node };
+}
+
 /** A host of the site as a stack's Terraform state has it. */
 export interface TerraformHost {
   /** The stack whose state holds it (a directory under `<outDir>/stacks/`). */
@@ -70,8 +76,7 @@ export function terraformHosts(site: string, outDir: string): TerraformHost[] {
         for (const i of r.instances) {
           const input = i.attributes?.input?.value;
           if (i.deposed || typeof i.index_key !== "string" || input?.site !== site || !Number.isInteger(input.generation)) continue;
-          const { site: _site, ...host } = input;
-          found.push({ stack, host: { ...(host as LocalHost), node: i.index_key } });
+          found.push({ stack, host: hostOfInput(input, i.index_key) });
         }
       }
     }

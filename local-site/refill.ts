@@ -15,23 +15,24 @@ import { SynthesizedStack } from "../model/synth-output";
 import { HostCapacity } from "../runtime/controller/capacity";
 import { findTerraform, StackWorkspace, summary } from "../runtime/terraform";
 import { hostNode, hostSlot, LOCAL_HOST_CAP, SLOTS_PER_FLEET } from "./layout";
-import { addedHosts, terraformHosts } from "./records";
+import { addedHosts, hostOfInput, terraformHosts } from "./records";
 import { LocalHost, LocalSite } from "./types";
-
-/** A refill host as the Terraform input of its node has it (the site named, as every host's is). */
-export type RefillHost = LocalHost & { site: string };
 
 export const refillHostsFile = (site: Pick<LocalSite, "stateDir">) => join(site.stateDir, "refill-hosts.json");
 
 /** The hosts refills added to the site, by node. */
-export function readRefillHosts(site: Pick<LocalSite, "stateDir">): Record<string, RefillHost> {
+export function readRefillHosts(site: Pick<LocalSite, "stateDir">): Record<string, LocalHost> {
   const file = refillHostsFile(site);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, RefillHost>) : {};
+  if (!existsSync(file)) return {};
+  const inputs = JSON.parse(readFileSync(file, "utf8")) as Record<string, LocalHost & { site: string }>;
+  return Object.fromEntries(Object.entries(inputs).map(([node, input]) => [node, hostOfInput(input, node)]));
 }
 
-function writeRefillHosts(site: Pick<LocalSite, "stateDir">, hosts: Record<string, RefillHost>): void {
+/** Kept as the hosts' Terraform inputs, which name the site as every host's does. */
+function writeRefillHosts(site: Pick<LocalSite, "name" | "stateDir">, hosts: Record<string, LocalHost>): void {
   const file = refillHostsFile(site);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(hosts, null, 2)}\n`);
+  const inputs = Object.fromEntries(Object.entries(hosts).map(([node, h]) => [node, { site: site.name, ...h }]));
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(inputs, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
 }
 
@@ -92,21 +93,21 @@ export class LocalSiteCapacity {
    * by slot as synth gives them. A slot no state or record knows was never made (or is gone
    * for good), so its node starts at generation 0, as synth would give it.
    */
-  private newHosts(model: LocalHost, taken: ReadonlySet<string>, zones: string[], count: number): RefillHost[] {
+  private newHosts(model: LocalHost, taken: ReadonlySet<string>, zones: string[], count: number): LocalHost[] {
     const room = Math.max(0, LOCAL_HOST_CAP - taken.size);
     if (room === 0) throw new DcpError(`site ${this.site.name} holds ${taken.size} hosts, the ${LOCAL_HOST_CAP} one machine holds: no refill`);
     const block = Math.floor((hostSlot(this.site.name, model.node)! - 1) / SLOTS_PER_FLEET);
-    const hosts: RefillHost[] = [];
+    const hosts: LocalHost[] = [];
     for (let j = 0; j < SLOTS_PER_FLEET && hosts.length < Math.min(count, room); j++) {
       const node = hostNode(this.site.name, block * SLOTS_PER_FLEET + j + 1);
       if (taken.has(node)) continue;
       const zone = zones.length > 0 ? zones[j % zones.length] : model.zone;
-      hosts.push({ ...model, site: this.site.name, node, zone, generation: 0 });
+      hosts.push({ ...model, node, zone, generation: 0 });
     }
     return hosts;
   }
 
-  private async apply(stackName: string, hosts: RefillHost[]): Promise<void> {
+  private async apply(stackName: string, hosts: LocalHost[]): Promise<void> {
     const nodes = hosts.map((h) => h.node).join(", ");
     try {
       const stack: SynthesizedStack = { name: stackName, terraform: JSON.parse(readFileSync(join(this.outDir, "stacks", stackName, "cdk.tf.json"), "utf8")) };

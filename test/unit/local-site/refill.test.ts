@@ -4,10 +4,10 @@
  * itself (real Terraform making real hosts) runs in test/fleet/deploy.test.ts; here the
  * binary does not exist, so the outcome is the failure it must report.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalSiteCapacity, readRefillHosts } from "../../../local-site";
+import { LocalSiteCapacity, readRefillHosts, refillHostsFile } from "../../../local-site";
 import { FleetSpec, IdcSpec } from "../../../model/desired-state";
 
 let dir: string;
@@ -40,10 +40,13 @@ test("a refill takes the fleet's next free slots, shaped like its hosts, zones b
   // One apply at a time: a refill asked for while it runs waits for a later pass.
   await expect(c.of(bj, idc).refill(bj.name, 1)).rejects.toThrow("the local Terraform is still making the last refill's hosts");
   expect(await first).toBe("local Terraform (stack example) making dcpx-h43, dcpx-h44");
-  const kept = readRefillHosts(site());
+  // Kept as the hosts' Terraform inputs (the site named); read back as hosts.
+  const kept = JSON.parse(readFileSync(refillHostsFile(site()), "utf8"));
   expect(Object.keys(kept)).toEqual(["dcpx-h43", "dcpx-h44"]);
   expect(kept["dcpx-h43"]).toEqual({ site: "dcpx", node: "dcpx-h43", fleet: "bj-standard", idc: "aliyun-bj", zone: "cn-beijing-j", cpu: 16, memoryMiB: 32768, cloud: true, generation: 0 });
   expect(kept["dcpx-h44"].zone).toBe("cn-beijing-h");
+  const { site: _site, ...h43 } = kept["dcpx-h43"];
+  expect(readRefillHosts(site())["dcpx-h43"]).toEqual(h43);
   expect([...c.added()]).toEqual([["bj-standard", ["dcpx-h43", "dcpx-h44"]]]);
   for (let i = 0; i < 50 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   expect(lines).toEqual([expect.stringMatching(/^refill: local Terraform failed to make dcpx-h43, dcpx-h44 \(stack example\): .*no-such-terraform/)]);
