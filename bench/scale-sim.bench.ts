@@ -54,6 +54,10 @@ interface RunResult {
   /** Before the first change: inventory read, plan, preflight (images on every host). */
   before: { inventory: number; plan: number; preflight: number };
   idealSeconds: number;
+  /** How late the stand-ins finished a host's operations, in sum, averaged over hosts (CPU they waited for). */
+  standInLateSeconds: number;
+  /** The busiest host's time without an operation to do between its first and last one: waiting for dcp. */
+  busiestIdleSeconds: number;
   cpu: ApplyCpu;
   peakSockets: number;
   catalogWrites: number;
@@ -96,10 +100,13 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
     const published = (await consul.kvList(`${consul.config.upstreamPrefix}/${pool.upstream!.name}/`)).length;
     if (created !== CONTAINERS || published !== CONTAINERS) throw new Error(`${variant.name}: ${created} containers and ${published} upstream entries, expected ${CONTAINERS}`);
     const t = report.timings;
+    console.error("TIMINGS", JSON.stringify(t));
     return {
       wallSeconds: t.totalSeconds,
       before: { inventory: t.inventorySeconds, plan: t.scheduleSeconds, preflight: t.preflightSeconds },
       idealSeconds: Math.max(...sim.hosts.map((h) => h.busyMs)) / 1000,
+      standInLateSeconds: sim.hosts.reduce((s, h) => s + h.lateMs, 0) / sim.hosts.length / 1000,
+      busiestIdleSeconds: sim.hosts.reduce((a, b) => (b.busyMs > a.busyMs ? b : a)).idleMs / 1000,
       cpu: { ...cpu, others: Math.max(0, others) },
       peakSockets: sim.clientPeakSockets,
       catalogWrites: sim.catalogWrites,
@@ -124,6 +131,18 @@ function figures(variant: Variant, r: RunResult): Figure[] {
       note: `while no host works yet: inventory ${r.before.inventory.toFixed(1)} s, plan ${r.before.plan.toFixed(1)} s, preflight (the image on every host) ${r.before.preflight.toFixed(1)} s`,
     },
     { name: `${p}.wall/ideal`, value: r.wallSeconds / r.idealSeconds, unit: "ratio", target: variant.name === "cloud" ? { op: "<=", value: 1.2 } : undefined },
+    {
+      name: `${p}.busiest-host-waiting.seconds`,
+      value: r.busiestIdleSeconds,
+      unit: "s",
+      note: "how long the busiest host, between its first and last operation, had none to do: waiting for dcp's next request",
+    },
+    {
+      name: `${p}.stand-in-lateness.seconds`,
+      value: r.standInLateSeconds,
+      unit: "s",
+      note: "per host, in sum: how late the stand-ins, short of CPU, answered the host's operations after their end on its own clock (not carried into its next operation)",
+    },
     { name: `${p}.dcp-cpu-per-container.ms`, value: (r.cpu.dcp * 1000) / CONTAINERS, unit: "ms", note: "dcp's own CPU (user + system) over the apply, per container" },
     { name: `${p}.peak-sockets`, value: r.peakSockets, unit: "sockets", note: "dcp's open sockets, sampled every 250 ms by one of the simulation's processes" },
     ...cpuFigures(p, r),

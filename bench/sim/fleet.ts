@@ -42,6 +42,10 @@ export type SimRequest = { id: number; op: "join" | "report" | "synced" | "reset
 export interface SimHostReport {
   node: string;
   busyMs: number;
+  /** How late this process finished the host's operations, in sum (see SimHost.operate). */
+  lateMs: number;
+  /** Time the host waited for its client between its first and last operation (see SimHost.idleMs). */
+  idleMs: number;
   requests: number;
   containers: number;
 }
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
     report: async (): Promise<SimReport> => {
       const cpu = process.cpuUsage();
       return {
-        hosts: hosts.map((h) => ({ node: h.node, busyMs: h.busyMs, requests: h.requests, containers: h.containers.size })),
+        hosts: hosts.map((h) => ({ node: h.node, busyMs: h.busyMs, lateMs: h.lateMs, idleMs: h.idleMs, requests: h.requests, containers: h.containers.size })),
         clientPeakSockets: sampler?.peak ?? 0,
         catalogWrites: catalog.writes,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -37,7 +37,13 @@ export class SimHost {
   readonly services = new Map<string, SimService>();
   busyMs = 0;
   requests = 0;
+  /** How late, in sum, this process got round to finishing operations after their end on the host's clock. */
+  lateMs = 0;
+  /** Time between the host's first and last operation with none to do: waiting for the client's next request. */
+  idleMs = 0;
   private serial: Promise<unknown> = Promise.resolve();
+  /** When the host's last accepted operation ends, on its own clock (performance.now()). */
+  private freeAt = 0;
   private nextId = 1;
 
   constructor(
@@ -54,13 +60,24 @@ export class SimHost {
     return answer();
   }
 
-  /** A container operation: waits for the ones before it, then takes its latency. */
+  /**
+   * A container operation: starts when the ones before it end, then takes its latency. The
+   * host keeps its own clock: an operation ends at its start plus its latency even when this
+   * process, sharing the cores with dcp, gets round to it late, as a real host's work does
+   * not wait for the machine dcp runs on. The lateness is counted (`lateMs`), not carried
+   * into the next operation.
+   */
   operate<T>(call: SimCall, effect: () => T | Promise<T>): Promise<T> {
     this.requests++;
+    const ms = this.latency.drawMs(call);
+    this.busyMs += ms;
+    const now = performance.now();
+    if (this.freeAt > 0) this.idleMs += Math.max(0, now - this.freeAt);
+    const endsAt = Math.max(now, this.freeAt) + ms;
+    this.freeAt = endsAt;
     const run = this.serial.then(async () => {
-      const ms = this.latency.drawMs(call);
-      this.busyMs += ms;
-      await sleep(ms);
+      await sleep(endsAt - performance.now());
+      this.lateMs += Math.max(0, performance.now() - endsAt);
       return effect();
     });
     this.serial = run.catch(() => undefined);
@@ -105,6 +122,9 @@ export class SimHost {
     this.services.clear();
     this.busyMs = 0;
     this.requests = 0;
+    this.lateMs = 0;
+    this.idleMs = 0;
+    this.freeAt = 0;
   }
 
   private listen(port: number): Promise<Server> {
