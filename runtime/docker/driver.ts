@@ -52,22 +52,15 @@ class DaemonAgent extends Agent {
   }
 }
 
-interface TlsMaterial {
-  ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
-  /**
-   * The three parsed once. Without it every new connection parses the PEM files and the CA
-   * again (tls.connect makes a context per call): about 6 ms of CPU per host, measured
-   * over a thousand simulated hosts.
-   */
-  secureContext: SecureContext;
-}
+/**
+ * Parsed once per dir. Without it every new connection parses the PEM files and the CA
+ * again (tls.connect makes a context per call): about 6 ms of CPU per host, measured over
+ * a thousand simulated hosts.
+ */
+const tlsCache = new Map<string, SecureContext>();
 
-const tlsCache = new Map<string, TlsMaterial>();
-
-/** Reads the client TLS material once per dir; names the first file that is missing. */
-export function readTlsMaterial(tlsDir: string | undefined): TlsMaterial {
+/** The client TLS context of a dir (ca.pem, cert.pem, key.pem), read once; names the first file that is missing. */
+export function readTlsMaterial(tlsDir: string | undefined): SecureContext {
   if (!tlsDir) throw new DcpError("TLS material missing: DCP_TLS_DIR is not set; set it to a dir with ca.pem, cert.pem and key.pem");
   const cached = tlsCache.get(tlsDir);
   if (cached) return cached;
@@ -75,23 +68,22 @@ export function readTlsMaterial(tlsDir: string | undefined): TlsMaterial {
   for (const file of files) {
     if (!existsSync(file)) throw new DcpError(`TLS material missing: ${file} not found; set DCP_TLS_DIR`);
   }
-  const [ca, cert, key] = files.map((f) => shortInspect(readFileSync(f), `[${f}]`));
+  const [ca, cert, key] = files.map((f) => readFileSync(f));
   let secureContext: SecureContext;
   try {
     secureContext = createSecureContext({ ca, cert, key });
   } catch (err) {
     throw new DcpError(`TLS material in ${tlsDir} is not usable (ca.pem and cert.pem must be PEM certificates, key.pem the key of cert.pem): ${(err as Error).message}`);
   }
-  const material = { ca, cert, key, secureContext };
-  tlsCache.set(tlsDir, material);
-  return material;
+  tlsCache.set(tlsDir, secureContext);
+  return secureContext;
 }
 
 /**
  * docker-modem formats every request's options with util.inspect(showHidden, depth: null)
- * even when its debug output is off, and the options carry the TLS material: formatting the
- * three PEM buffers byte by byte cost about 0.05 ms of CPU per request (--cpu-prof over
- * 20,000 requests), which the daemons on the same cores then lack. They format as their file.
+ * even when its debug output is off, and the options carry the agent: walking its sockets
+ * and TLS state cost about 0.1 s of CPU per request (measured with --cpu-prof). It formats
+ * as one line.
  */
 function shortInspect<T extends object>(value: T, text: string): T {
   return Object.defineProperty(value, inspect.custom, { value: () => text });
@@ -115,13 +107,14 @@ export function connectDocker(endpoint: string, options: DockerOptions = {}): Do
       `TLS material missing for Docker at ${endpoint}: set DCP_TLS_DIR to a dir with ca.pem, cert.pem and key.pem (plain tcp:// is allowed only to loopback or with --insecure-docker)`,
     );
   }
-  const tls = readTlsMaterial(tlsDir);
-  // One keep-alive agent per daemon: a TLS handshake per request would cost more than the request.
-  const agent = new DaemonAgent({ ...tls, keepAlive: true, maxSockets: options.maxSockets ?? DOCKER_SOCKETS_PER_HOST, timeout });
-  // Walking the agent's sockets and TLS state in that inspect cost about 0.1 s of CPU per
-  // request (measured with --cpu-prof).
+  const secureContext = readTlsMaterial(tlsDir);
+  // One keep-alive agent per daemon: a TLS handshake per request would cost more than the
+  // request. It gets the parsed context only, and docker-modem none of the PEM files:
+  // https.Agent names its connection pool after each request's ca, cert and key, a
+  // 1.4 KB string built anew for every request.
+  const agent = new DaemonAgent({ secureContext, keepAlive: true, maxSockets: options.maxSockets ?? DOCKER_SOCKETS_PER_HOST, timeout });
   shortInspect(agent, `[docker agent ${host}:${port}]`);
-  return new Docker({ host, port: Number(port), protocol: "https", ...tls, agent, timeout: 120_000 } as Docker.DockerOptions);
+  return new Docker({ host, port: Number(port), protocol: "https", agent, timeout: 120_000 } as Docker.DockerOptions);
 }
 
 /** A container as dcp sees it, before health (which comes from Consul) is known. */
