@@ -9,7 +9,8 @@
  * Figures: wall time; the ideal, i.e. the busiest simulated host's own serial work (no
  * client can finish before it); dcp's CPU per container; peak memory and sockets of dcp;
  * the CPU of dcp, the stand-ins, the Consul server and everything else over the apply, and
- * the floor the first three set on this machine's cores (cpuFigures).
+ * the floor the first three set on this machine's cores (cpuFigures). The cloud-like variant,
+ * whose ratio has a target, runs three applies and reports the one with the median ratio.
  *
  *   npm run bench -- scale-sim
  *
@@ -39,6 +40,8 @@ interface Variant {
   name: "local" | "cloud";
   factor: number;
   what: string;
+  /** Applies of this variant; its figures are those of the apply with the median wall / ideal (the machine's load varies from run to run). */
+  applies: number;
 }
 
 /** CPU over the apply, in seconds: dcp's, the stand-ins', the Consul server's, and the rest of the machine's. */
@@ -117,7 +120,16 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
   }
 }
 
-function figures(variant: Variant, r: RunResult): Figure[] {
+/** Runs the variant's applies; returns the one with the median wall / ideal, and every apply's ratio in run order. */
+async function medianApply(variant: Variant, hosts: SimHostSpec[]): Promise<{ median: RunResult; ratios: number[] }> {
+  const runs: RunResult[] = [];
+  for (let i = 0; i < variant.applies; i++) runs.push(await runVariant(variant, hosts));
+  const ratio = (r: RunResult) => r.wallSeconds / r.idealSeconds;
+  const sorted = [...runs].sort((a, b) => ratio(a) - ratio(b));
+  return { median: sorted[Math.floor(sorted.length / 2)], ratios: runs.map(ratio) };
+}
+
+function figures(variant: Variant, r: RunResult, ratios: number[]): Figure[] {
   const p = `scale-sim.${variant.name}`;
   const reaped = r.reaped > 0 ? `; the Consul server reaped ${r.reaped} simulated nodes during the run (they are not serf members)` : "";
   const wallTarget: Figure["target"] = variant.name === "local" ? { op: "<=", value: 60 } : undefined;
@@ -130,7 +142,13 @@ function figures(variant: Variant, r: RunResult): Figure[] {
       unit: "s",
       note: `while no host works yet: inventory ${r.before.inventory.toFixed(1)} s, plan ${r.before.plan.toFixed(1)} s, preflight (the image on every host) ${r.before.preflight.toFixed(1)} s`,
     },
-    { name: `${p}.wall/ideal`, value: r.wallSeconds / r.idealSeconds, unit: "ratio", target: variant.name === "cloud" ? { op: "<=", value: 1.2 } : undefined },
+    {
+      name: `${p}.wall/ideal`,
+      value: r.wallSeconds / r.idealSeconds,
+      unit: "ratio",
+      target: variant.name === "cloud" ? { op: "<=", value: 1.2 } : undefined,
+      note: ratios.length > 1 ? `the median of ${ratios.length} applies (${ratios.map((x) => x.toFixed(2)).join(", ")}); this variant's other figures are that apply's` : undefined,
+    },
     {
       name: `${p}.busiest-host-waiting.seconds`,
       value: r.busiestIdleSeconds,
@@ -174,13 +192,16 @@ const bench: Benchmark = {
     const latencies = readLatencyFile();
     const hosts = simHosts(HOSTS);
     const variants: Variant[] = [
-      { name: "local", factor: 1, what: `latencies as measured (${latencies.measuredAt.slice(0, 10)})` },
-      { name: "cloud", factor: factorFor(latencies, 1.5), what: `cloud-like latencies (measured × ${factorFor(latencies, 1.5).toFixed(2)}: create + start 1.5 s)` },
+      { name: "local", factor: 1, what: `latencies as measured (${latencies.measuredAt.slice(0, 10)})`, applies: 1 },
+      { name: "cloud", factor: factorFor(latencies, 1.5), what: `cloud-like latencies (measured × ${factorFor(latencies, 1.5).toFixed(2)}: create + start 1.5 s)`, applies: 3 },
     ];
     const only = process.env.DCP_SIM_VARIANTS?.split(",");
     const out: Figure[] = [];
-    for (const variant of variants.filter((v) => !only || only.includes(v.name))) out.push(...figures(variant, await runVariant(variant, hosts)));
-    out.push({ name: "scale-sim.peak-memory.MB", value: peakRssMB(), unit: "MB", target: { op: "<=", value: 1024 }, note: "dcp's peak RSS over both runs" });
+    for (const variant of variants.filter((v) => !only || only.includes(v.name))) {
+      const { median, ratios } = await medianApply(variant, hosts);
+      out.push(...figures(variant, median, ratios));
+    }
+    out.push({ name: "scale-sim.peak-memory.MB", value: peakRssMB(), unit: "MB", target: { op: "<=", value: 1024 }, note: "dcp's peak RSS over every apply" });
     return out;
   },
 };
