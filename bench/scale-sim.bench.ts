@@ -103,7 +103,6 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
     const published = (await consul.kvList(`${consul.config.upstreamPrefix}/${pool.upstream!.name}/`)).length;
     if (created !== CONTAINERS || published !== CONTAINERS) throw new Error(`${variant.name}: ${created} containers and ${published} upstream entries, expected ${CONTAINERS}`);
     const t = report.timings;
-    console.error("TIMINGS", JSON.stringify(t));
     return {
       wallSeconds: t.totalSeconds,
       before: { inventory: t.inventorySeconds, plan: t.scheduleSeconds, preflight: t.preflightSeconds },
