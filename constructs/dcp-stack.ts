@@ -213,13 +213,16 @@ export class DcpStack extends TerraformStack {
       };
     });
     const site = this.props.localSite ?? { name: DEFAULT_SITE, image: "dcp/demo:1", entryImage: "dcp/entry:1", ledger: {}, refills: {}, refillHostsFile: refillHostsFile({ stateDir: stateDirOf(DEFAULT_SITE) }) };
-    const poolSpecs: PoolSpec[] = pools.map((p) => ({
-      ...(local ? withLocalImage(withFleetConstraints(p.pool, fleets), site.image, site.entryImage) : withFleetConstraints(p.pool, fleets)),
-      ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
-      replicas: replicasOf(p),
-      effectiveReplicas: effective.get(p.name)!,
-      dependencies: dependencies.get(p.name)!,
-    }));
+    const poolSpecs: PoolSpec[] = pools.map((p) => {
+      const constrained = withFleetConstraints(p.pool, fleets);
+      return {
+        ...(local ? withLocalImage(constrained, site.image, site.entryImage) : constrained),
+        ...(p.pool.autoscale ? { autoscale: scaledBounds(p.pool.autoscale, scaled) } : {}),
+        replicas: replicasOf(p),
+        effectiveReplicas: effective.get(p.name)!,
+        dependencies: dependencies.get(p.name)!,
+      };
+    });
 
     const localHosts = local ? this.planLocalHosts(site, idcs, fleets, summary, fleetSpecs) : undefined;
     const networks = this.find(Network);
