@@ -14,6 +14,7 @@ import { CONTAINER_LABELS } from "../../model/host-metadata";
 import { DcpError } from "../../model/errors";
 import { InventoryContainer } from "../../model/inventory";
 import { CreateChange } from "../plan/types";
+import { DaemonModem } from "./modem";
 
 export interface DockerOptions {
   /** Dir with ca.pem, cert.pem, key.pem. Default: env DCP_TLS_DIR. */
@@ -114,7 +115,7 @@ export function connectDocker(endpoint: string, options: DockerOptions = {}): Do
   // 1.4 KB string built anew for every request.
   const agent = new DaemonAgent({ secureContext, keepAlive: true, maxSockets: options.maxSockets ?? DOCKER_SOCKETS_PER_HOST, timeout });
   shortInspect(agent, `[docker agent ${host}:${port}]`);
-  return new Docker({ host, port: Number(port), protocol: "https", agent, timeout: 120_000 } as Docker.DockerOptions);
+  return new Docker({ modem: new DaemonModem({ host, port: Number(port), agent, timeoutMs: 120_000 }) } as Docker.DockerOptions);
 }
 
 /** A container as dcp sees it, before health (which comes from Consul) is known. */
