@@ -8,6 +8,7 @@ import pLimit from "p-limit";
 import { KV, NODE_META } from "../../model/host-metadata";
 import { ConsulClient } from "../consul/client";
 import { DiscoveryPublisher } from "../discovery/publisher";
+import { DaemonContainer } from "../docker/driver";
 import { DockerHosts } from "../docker/hosts";
 import { Inventory, InventoryContainer, InventoryHost, InventoryService } from "../../model/inventory";
 
@@ -58,8 +59,11 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
   const at = new Date().toISOString();
   const root = consul.config.kvRoot;
   const publisher = new DiscoveryPublisher(consul);
-  const [nodes, checks, services, inits, assignments, upstreams] = await Promise.all([
-    consul.nodes(),
+  const dcpNodes = (await consul.nodes()).filter((n) => n.meta[NODE_META.docker]).sort((a, b) => (a.node < b.node ? -1 : 1));
+  // The daemons are asked while the rest of the catalog and KV is read: a thousand TLS
+  // handshakes need not wait for the server's answers.
+  const [daemons, checks, services, inits, assignments, upstreams] = await Promise.all([
+    readDaemons(dcpNodes, dockers, options),
     consul.checks(),
     consul.services(),
     consul.kvList(`${root}/hosts/`),
@@ -89,41 +93,26 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
   const assignedByNode = new Map<string, string[]>();
   for (const { key, value } of assignments) assignedByNode.set(key.slice(KV.assignments(root).length), parseAssignment(value));
 
-  const limit = pLimit(options.parallel ?? INVENTORY_PARALLEL);
-  const timeoutMs = options.daemonTimeoutMs ?? 5000;
-  const dcpNodes = nodes.filter((n) => n.meta[NODE_META.docker]).sort((a, b) => (a.node < b.node ? -1 : 1));
-  const hosts = await Promise.all(
-    dcpNodes.map((n) =>
-      limit(async (): Promise<InventoryHost> => {
-        const endpoint = n.meta[NODE_META.docker];
-        // Outside the try: missing TLS material is the user's error, not a dead host.
-        const driver = dockers.get(n.node, endpoint);
-        let containers: InventoryContainer[] | null = null;
-        try {
-          const listed = await driver.listDcpContainers(timeoutMs);
-          containers = listed.map((c) => ({ ...c, health: serviceHealth.get(`${n.node}/${c.name}`) ?? "unknown" }));
-        } catch {
-          containers = null;
-        }
-        return {
-          node: n.node,
-          address: n.address,
-          idc: n.meta[NODE_META.idc] ?? "",
-          zone: n.meta[NODE_META.zone] ?? "",
-          fleet: n.meta[NODE_META.fleet] ?? "",
-          cloud: n.meta[NODE_META.cloud] === "true",
-          capacity: { cpu: Number(n.meta[NODE_META.hostClassCpu] ?? 0), memoryMiB: Number(n.meta[NODE_META.hostClassMemoryMiB] ?? 0) },
-          dockerEndpoint: endpoint,
-          meta: n.meta,
-          healthy: serfPassing.has(n.node) && containers !== null,
-          initialised: readySince.has(n.node),
-          ...(readySince.get(n.node) ? { since: readySince.get(n.node) } : {}),
-          assignedPools: assignedByNode.get(n.node) ?? [],
-          containers,
-        };
-      }),
-    ),
-  );
+  const hosts = dcpNodes.map((n, i): InventoryHost => {
+    const listed = daemons[i];
+    const containers = listed && listed.map((c) => ({ ...c, health: serviceHealth.get(`${n.node}/${c.name}`) ?? "unknown" }));
+    return {
+      node: n.node,
+      address: n.address,
+      idc: n.meta[NODE_META.idc] ?? "",
+      zone: n.meta[NODE_META.zone] ?? "",
+      fleet: n.meta[NODE_META.fleet] ?? "",
+      cloud: n.meta[NODE_META.cloud] === "true",
+      capacity: { cpu: Number(n.meta[NODE_META.hostClassCpu] ?? 0), memoryMiB: Number(n.meta[NODE_META.hostClassMemoryMiB] ?? 0) },
+      dockerEndpoint: n.meta[NODE_META.docker],
+      meta: n.meta,
+      healthy: serfPassing.has(n.node) && containers !== null,
+      initialised: readySince.has(n.node),
+      ...(readySince.get(n.node) ? { since: readySince.get(n.node) } : {}),
+      assignedPools: assignedByNode.get(n.node) ?? [],
+      containers,
+    };
+  });
 
   const inventoryServices: InventoryService[] = services.map((s) => ({
     node: s.node,
@@ -134,4 +123,23 @@ export async function readInventory(consul: ConsulClient, dockers: DockerHosts, 
     meta: s.meta,
   }));
   return { hosts, upstreams, services: inventoryServices, at };
+}
+
+/** Each node's dcp containers as its daemon lists them; null for a daemon that did not answer in time. */
+async function readDaemons(nodes: Array<{ node: string; meta: Record<string, string> }>, dockers: DockerHosts, options: ReadInventoryOptions): Promise<Array<DaemonContainer[] | null>> {
+  const limit = pLimit(options.parallel ?? INVENTORY_PARALLEL);
+  const timeoutMs = options.daemonTimeoutMs ?? 5000;
+  return Promise.all(
+    nodes.map((n) =>
+      limit(async () => {
+        // Outside the try: missing TLS material is the user's error, not a dead host.
+        const driver = dockers.get(n.node, n.meta[NODE_META.docker]);
+        try {
+          return await driver.listDcpContainers(timeoutMs);
+        } catch {
+          return null;
+        }
+      }),
+    ),
+  );
 }
