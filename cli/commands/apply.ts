@@ -20,7 +20,7 @@ const siteIsUp = (name: string) => existsSync(siteJsonPath(name));
 interface ApplyCliOptions extends RuntimeCliOptions {
   waitLock: string;
   parallel: string;
-  perHost: string;
+  perHost?: string;
   healthTimeout: string;
   progress: "auto" | "lines" | "quiet";
   desiredSha256?: string;
@@ -64,7 +64,7 @@ export function register(program: Command): void {
   addRollOptions(addRuntimeOptions(program.command("apply").description("apply the runtime changes to the live fleet; exit 0 nothing to do, 2 changes applied, 1 error")))
     .option("--wait-lock <seconds>", "wait this long for another apply to finish instead of refusing", "0")
     .option("--parallel <n>", "Docker steps in flight over all hosts", String(DEFAULT_PARALLEL))
-    .option("--per-host <n>", "Docker steps in flight per host", String(DEFAULT_PER_HOST))
+    .option("--per-host <n>", `Docker steps in flight per host (default ${DEFAULT_PER_HOST}, or fewer, at least 2, when --parallel cannot give every host of the plan ${DEFAULT_PER_HOST})`)
     .option("--health-timeout <seconds>", "how long a new container may take to pass its health check; a roll stops at the first that does not", "60")
     .option("--progress <mode>", "auto (one line on a terminal, a line per change otherwise), lines, quiet", "auto")
     .option("--desired-sha256 <hex>", "with --desired: refuse unless the file is this desired state (the one Terraform planned)")
@@ -79,13 +79,13 @@ export function register(program: Command): void {
       if (options.desiredSha256 !== undefined) checkDesiredDigest(options, loaded);
       const desired = options.takeDown ? takenDown(loaded) : loaded;
       const parallel = positive(options.parallel, "--parallel");
-      const perHost = positive(options.perHost, "--per-host");
-      if (parallel < 1 || perHost < 1) throw new DcpError("--parallel and --per-host must be at least 1");
+      const perHost = options.perHost === undefined ? undefined : positive(options.perHost, "--per-host");
+      if (parallel < 1 || (perHost !== undefined && perHost < 1)) throw new DcpError("--parallel and --per-host must be at least 1");
       const report = await applyDesired(desired, {
         ...runtimeOptions(options),
         waitLockSeconds: positive(options.waitLock, "--wait-lock"),
         parallel,
-        perHost,
+        ...(perHost !== undefined ? { perHost } : {}),
         healthTimeoutMs: positive(options.healthTimeout, "--health-timeout") * 1000,
         progress: options.json ? "quiet" : options.progress,
         ...(options.waitInit !== undefined ? { waitInitSeconds: positive(options.waitInit, "--wait-init") } : {}),

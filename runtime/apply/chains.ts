@@ -16,6 +16,10 @@ import { PhaseClock } from "./timing";
 /** Steps that talk to a host's Docker daemon: bounded overall and per daemon. */
 const DOCKER_STEPS = new Set<Change["kind"]>(["create", "start", "stop", "remove"]);
 
+export function isDockerStep(change: Change): boolean {
+  return DOCKER_STEPS.has(change.kind);
+}
+
 export interface ChainLimits {
   /** Docker steps in flight per daemon and over all daemons. */
   docker: HostLimit;
@@ -76,9 +80,9 @@ export class ChainRunner {
       // Consecutive Docker steps of one container (create → start, stop → remove) share one
       // slot, as `docker run` does: a created container starts at once instead of queueing
       // behind every other chain's create.
-      const onDocker = DOCKER_STEPS.has(chain[i].kind);
+      const onDocker = isDockerStep(chain[i]);
       let end = i + 1;
-      if (onDocker) while (end < chain.length && DOCKER_STEPS.has(chain[end].kind)) end++;
+      if (onDocker) while (end < chain.length && isDockerStep(chain[end])) end++;
       const steps = chain.slice(i, end);
       const ok = onDocker ? await this.limits.docker.run(steps[0].node, () => this.runSteps(steps, errors)) : await this.runSteps(steps, errors);
       if (!ok) return;

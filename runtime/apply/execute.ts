@@ -14,7 +14,7 @@ import { UpstreamBatcher } from "../discovery/upstream-batcher";
 import { CpuScaling } from "../docker/cpu-limit";
 import { DockerHosts } from "../docker/hosts";
 import { AssignHostChange, ChainDirection, Change, CreateChange, RuntimePlan, UnassignHostChange } from "../plan/types";
-import { ChainRunner } from "./chains";
+import { ChainRunner, isDockerStep } from "./chains";
 import { HostLimit } from "./limits";
 import { Progress } from "./progress";
 import { assignHosts, performChange, StepContext } from "./steps";
@@ -23,25 +23,44 @@ import { PhaseClock, PhaseTiming } from "./timing";
 /**
  * Docker steps in flight on one host by default. A daemon works at a few containers at a
  * time; two keep it from idling between one answer and the next request, four also use a
- * cloud host's spare cores. It is also the number of connections kept to each daemon.
+ * cloud host's spare cores. It is also the most connections kept to each daemon.
  */
 export const DEFAULT_PER_HOST = 4;
 
 /**
- * Docker steps in flight over all hosts by default: high enough that a thousand hosts all
- * work at once (the per-host bound is what protects each daemon), low enough to bound
- * dcp's own sockets (one connection per step) and memory.
+ * The default per-host bound for a plan: DEFAULT_PER_HOST while the fleet bound can give
+ * every host of the plan that many, else the fleet bound shared out, at least two. On a
+ * thousand hosts a third and fourth step per host bought nothing but a connection more
+ * (a TLS handshake each) and let some hosts hold slots that left others idle.
  */
-export const DEFAULT_PARALLEL = 1024;
+export function defaultPerHost(parallel: number, hosts: number): number {
+  return Math.min(DEFAULT_PER_HOST, Math.max(2, Math.floor(parallel / Math.max(1, hosts))));
+}
+
+/**
+ * Docker steps in flight over all hosts by default: two on each of a thousand hosts, so
+ * that none idles between one answer and dcp's next request (the per-host bound is what
+ * protects each daemon); low enough to bound dcp's own sockets (one connection per step)
+ * and memory. With 1,024, a thousand simulated hosts each waited about 3 s for dcp in an
+ * apply of 20 s of work; with 2,048, about 1 s (bench/scale-sim).
+ */
+export const DEFAULT_PARALLEL = 2048;
+
+/**
+ * Chains in flight per Docker slot. A chain keeps its place through its health wait,
+ * registration and publishing, long after its Docker steps: with four per slot, a host's
+ * later chains waited behind other hosts' finishing ones while its daemon had nothing to do.
+ */
+const CHAINS_PER_SLOT = 8;
 
 /** Calls to one host's agent at once (as many as its client keeps connections), and over all agents. */
 const AGENT_CALLS_PER_HOST = AGENT_SOCKETS_PER_HOST;
 const AGENT_CALLS_PARALLEL = 256;
 
 export interface ExecuteOptions extends CpuScaling {
-  /** Docker steps in flight over all hosts; chains in flight: four times this. Default DEFAULT_PARALLEL. */
+  /** Docker steps in flight over all hosts; chains in flight: CHAINS_PER_SLOT times this. Default DEFAULT_PARALLEL. */
   parallel?: number;
-  /** Docker steps in flight per host daemon. Default DEFAULT_PER_HOST. */
+  /** Docker steps in flight per host daemon. Default defaultPerHost(parallel, hosts with Docker steps). */
   perHost?: number;
   /** How long a new container may take to answer its health check. Default 60 s. */
   healthTimeoutMs?: number;
@@ -60,7 +79,8 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   const publisher = new DiscoveryPublisher(consul);
   const hosts = new Map(inventory.hosts.map((h) => [h.node, h]));
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
-  const docker = new HostLimit(options.perHost ?? DEFAULT_PER_HOST, parallel);
+  const dockerHosts = new Set(plan.changes.filter(isDockerStep).map((c) => c.node)).size;
+  const docker = new HostLimit(options.perHost ?? defaultPerHost(parallel, dockerHosts), parallel);
   const upstreams = new UpstreamBatcher(publisher, consul.config.upstreamPrefix, inventory.upstreams);
   const steps: StepContext = {
     consul,
@@ -78,7 +98,7 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
     const h = hosts.get(node);
     return !h || !h.healthy || h.containers === null;
   };
-  const runner = new ChainRunner((change) => performChange(change, steps), { docker, chains: 4 * parallel }, upstreams, clock, options.progress, lost);
+  const runner = new ChainRunner((change) => performChange(change, steps), { docker, chains: CHAINS_PER_SLOT * parallel }, upstreams, clock, options.progress, lost);
   for (const [wave, changes] of waves(plan.changes)) {
     // In-place replacements run beside the up chains: each takes down only its own old container.
     for (const directions of STEPS_OF_A_WAVE) {

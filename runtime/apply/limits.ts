@@ -5,10 +5,14 @@
  */
 import pLimit from "p-limit";
 
+/** Calls begun per turn of the event loop (see paced). */
+const BURST = 64;
+
 export class HostLimit {
   private readonly hosts = new Map<string, ReturnType<typeof pLimit>>();
   private readonly fleet: ReturnType<typeof pLimit>;
   private inFlight = 0;
+  private startedThisTurn = 0;
 
   constructor(
     /** Calls in flight on one host. */
@@ -24,10 +28,21 @@ export class HostLimit {
     if (!host) this.hosts.set(node, (host = pLimit(this.perHost)));
     this.inFlight++;
     try {
-      return await host(() => this.fleet(call));
+      return await host(() => this.fleet(async () => (await this.paced(), call())));
     } finally {
       this.inFlight--;
     }
+  }
+
+  /**
+   * At most BURST calls begin per turn of the event loop. Requests go out only when the
+   * turn that built them ends: a thousand begun at once sent nothing until all were built.
+   */
+  private async paced(): Promise<void> {
+    if (this.startedThisTurn === 0) setImmediate(() => (this.startedThisTurn = 0));
+    if (++this.startedThisTurn <= BURST) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.paced();
   }
 
   /** No call is running or waiting for a slot. */

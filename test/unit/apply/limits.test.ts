@@ -1,4 +1,5 @@
 import { HostLimit } from "../../../runtime/apply/limits";
+import { defaultPerHost } from "../../../runtime/apply/execute";
 
 /** A call that runs until `release()` is called, recording when it started. */
 function gate(started: string[], name: string) {
@@ -73,5 +74,34 @@ describe("HostLimit", () => {
     first.release();
     await Promise.all(runs);
     expect(limit.idle()).toBe(true);
+  });
+});
+
+describe("the default per-host bound", () => {
+  test("is four while the fleet bound gives every host four, else the fleet bound shared out, at least two", () => {
+    expect(defaultPerHost(2048, 6)).toBe(4);
+    expect(defaultPerHost(2048, 512)).toBe(4);
+    expect(defaultPerHost(2048, 513)).toBe(3);
+    expect(defaultPerHost(2048, 1000)).toBe(2);
+    expect(defaultPerHost(2048, 5000)).toBe(2);
+    expect(defaultPerHost(16, 40)).toBe(2);
+    expect(defaultPerHost(2048, 0)).toBe(4);
+  });
+});
+
+describe("pacing", () => {
+  test("no more than 64 calls begin in one turn of the event loop; the rest begin in the turns after", async () => {
+    const limit = new HostLimit(1, 1000);
+    const turns: number[] = [];
+    let inTurn = 0;
+    const calls = Array.from({ length: 200 }, (_, i) => limit.run(`h${i}`, async () => void turns.push(inTurn)));
+    // Count turns with setImmediate, the phase the limiter yields to.
+    const count = (): void => void setImmediate(() => (inTurn++, inTurn < 50 && count()));
+    count();
+    await Promise.all(calls);
+    const perTurn = new Map<number, number>();
+    for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(64);
+    expect(perTurn.size).toBeGreaterThanOrEqual(4);
   });
 });
