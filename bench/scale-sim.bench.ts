@@ -61,6 +61,10 @@ interface RunResult {
   standInLateSeconds: number;
   /** The busiest host's time without an operation to do between its first and last one: waiting for dcp. */
   busiestIdleSeconds: number;
+  /** From the end of the preflight until the busiest host's first operation started. */
+  busiestStartLagSeconds: number;
+  /** From the end of the last host operation until the apply returned (health, registration, publishing). */
+  tailSeconds: number;
   cpu: ApplyCpu;
   peakSockets: number;
   catalogWrites: number;
@@ -93,6 +97,7 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
     await reportReady(consul, hosts);
     const pool = benchPool({ image: IMAGE }, "sim-feed", CONTAINERS);
     const before = { dcp: process.cpuUsage(), simulation: (await fleet.report()).cpuSeconds, consulServer: server.cpuSeconds(), machine: machineBusySeconds() };
+    const applyStarted = Date.now();
     const report = await applyDesired(benchDesired([pool]), { consul, tlsDir: fleet.tlsDir, profile: "cloud", progress: "quiet", waitLockSeconds: 60 });
     const dcpCpu = process.cpuUsage(before.dcp);
     const cpu = { dcp: (dcpCpu.user + dcpCpu.system) / 1e6, simulation: (await fleet.report()).cpuSeconds - before.simulation, consulServer: server.cpuSeconds() - before.consulServer };
@@ -103,12 +108,17 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
     const published = (await consul.kvList(`${consul.config.upstreamPrefix}/${pool.upstream!.name}/`)).length;
     if (created !== CONTAINERS || published !== CONTAINERS) throw new Error(`${variant.name}: ${created} containers and ${published} upstream entries, expected ${CONTAINERS}`);
     const t = report.timings;
+    const applyEnded = applyStarted + t.totalSeconds * 1000;
+    const busiest = sim.hosts.reduce((a, b) => (b.busyMs > a.busyMs ? b : a));
+    const firstChangeAt = applyEnded - t.executeSeconds * 1000;
     return {
       wallSeconds: t.totalSeconds,
       before: { inventory: t.inventorySeconds, plan: t.scheduleSeconds, preflight: t.preflightSeconds },
       idealSeconds: Math.max(...sim.hosts.map((h) => h.busyMs)) / 1000,
       standInLateSeconds: sim.hosts.reduce((s, h) => s + h.lateMs, 0) / sim.hosts.length / 1000,
-      busiestIdleSeconds: sim.hosts.reduce((a, b) => (b.busyMs > a.busyMs ? b : a)).idleMs / 1000,
+      busiestIdleSeconds: busiest.idleMs / 1000,
+      busiestStartLagSeconds: (busiest.firstAt - firstChangeAt) / 1000,
+      tailSeconds: (applyEnded - Math.max(...sim.hosts.map((h) => h.lastEndAt))) / 1000,
       cpu: { ...cpu, others: Math.max(0, others) },
       peakSockets: sim.clientPeakSockets,
       catalogWrites: sim.catalogWrites,
@@ -153,6 +163,18 @@ function figures(variant: Variant, r: RunResult, ratios: number[]): Figure[] {
       value: r.busiestIdleSeconds,
       unit: "s",
       note: "how long the busiest host, between its first and last operation, had none to do: waiting for dcp's next request",
+    },
+    {
+      name: `${p}.busiest-host-start-lag.seconds`,
+      value: r.busiestStartLagSeconds,
+      unit: "s",
+      note: "from the first change until the busiest host's first operation: dcp sending its first requests",
+    },
+    {
+      name: `${p}.tail.seconds`,
+      value: r.tailSeconds,
+      unit: "s",
+      note: "from the end of the last host operation until the apply returned: the last containers' health, registration, upstreams",
     },
     {
       name: `${p}.stand-in-lateness.seconds`,

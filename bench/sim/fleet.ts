@@ -46,6 +46,9 @@ export interface SimHostReport {
   lateMs: number;
   /** Time the host waited for its client between its first and last operation (see SimHost.idleMs). */
   idleMs: number;
+  /** When the host's first operation started and its last one ended, ms since the epoch. */
+  firstAt: number;
+  lastEndAt: number;
   requests: number;
   containers: number;
 }
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
     report: async (): Promise<SimReport> => {
       const cpu = process.cpuUsage();
       return {
-        hosts: hosts.map((h) => ({ node: h.node, busyMs: h.busyMs, lateMs: h.lateMs, idleMs: h.idleMs, requests: h.requests, containers: h.containers.size })),
+        hosts: hosts.map((h) => ({ node: h.node, busyMs: h.busyMs, lateMs: h.lateMs, idleMs: h.idleMs, firstAt: h.firstAt, lastEndAt: h.lastEndAt, requests: h.requests, containers: h.containers.size })),
         clientPeakSockets: sampler?.peak ?? 0,
         catalogWrites: catalog.writes,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -41,6 +41,9 @@ export class SimHost {
   lateMs = 0;
   /** Time between the host's first and last operation with none to do: waiting for the client's next request. */
   idleMs = 0;
+  /** When the host's first operation started and its last one ended, ms since the epoch (0: none yet). */
+  firstAt = 0;
+  lastEndAt = 0;
   private serial: Promise<unknown> = Promise.resolve();
   /** When the host's last accepted operation ends, on its own clock (performance.now()). */
   private freeAt = 0;
@@ -74,6 +77,8 @@ export class SimHost {
     const now = performance.now();
     if (this.freeAt > 0) this.idleMs += Math.max(0, now - this.freeAt);
     const endsAt = Math.max(now, this.freeAt) + ms;
+    if (this.firstAt === 0) this.firstAt = performance.timeOrigin + now;
+    this.lastEndAt = performance.timeOrigin + endsAt;
     this.freeAt = endsAt;
     const run = this.serial.then(async () => {
       await sleep(endsAt - performance.now());
@@ -124,6 +129,8 @@ export class SimHost {
     this.requests = 0;
     this.lateMs = 0;
     this.idleMs = 0;
+    this.firstAt = 0;
+    this.lastEndAt = 0;
     this.freeAt = 0;
   }
 

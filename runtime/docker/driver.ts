@@ -81,9 +81,10 @@ export function readTlsMaterial(tlsDir: string | undefined): SecureContext {
 }
 
 /**
- * docker-modem formats every request's options with util.inspect(showHidden, depth: null)
- * even when its debug output is off, and the options carry the agent: walking its sockets
- * and TLS state took 46 of 56 CPU-s of an apply benchmark (--cpu-prof). It formats as one
+ * docker-modem formats the options of each request it sends (streams: pull, events; see
+ * modem.ts) with util.inspect(showHidden, depth: null) even when its debug output is off,
+ * and the options carry the agent: walking its sockets and TLS state took 46 of 56 CPU-s
+ * of an apply benchmark (--cpu-prof) when every request went that way. It formats as one
  * line.
  */
 function shortInspect<T extends object>(value: T, text: string): T {
