@@ -24,8 +24,9 @@ export interface ChainLimits {
   /** Docker steps in flight per daemon and over all daemons. */
   docker: HostLimit;
   /**
-   * Chains in flight: enough to keep Docker busy while others wait for health, few enough
-   * that a chain's start is not queued behind every other chain's create.
+   * Chains in flight: enough that each host's next chains wait at its Docker slots while
+   * others wait for health, registration and publishing; a bound all the same, on the
+   * probes and consumer polls that chains past their Docker steps make at once.
    */
   chains: number;
 }
