@@ -12,9 +12,8 @@
  *
  * Requests that stream, upload or hijack (pull, events, attach) keep docker-modem's own
  * path. The plain ones build the same request docker-modem builds (same path, query,
- * body and headers) and answer the same way: the body as JSON, or the raw Buffer when it
- * is not JSON; an unexpected status is an Error with docker-modem's message, `statusCode`,
- * `reason` and `json`.
+ * body and headers) and answer through docker-modem's own status check: the body as JSON,
+ * or the raw Buffer when it is not JSON; an unexpected status is docker-modem's Error.
  */
 import { request } from "node:https";
 import { IncomingMessage, OutgoingHttpHeaders } from "node:http";
@@ -80,16 +79,14 @@ export class DaemonModem extends Modem {
   }
 }
 
+/** docker-modem's status check and error (message, `statusCode`, `reason`, `json`); private in its typings. */
+type PayloadBuilder = {
+  buildPayload(err: null, isStream: false, statusCodes: Modem.StatusCodes | undefined, openStdin: false, req: object, res: IncomingMessage, json: object | Buffer, callback: Callback): void;
+};
+
 /** The answer as docker-modem gives it: parsed JSON (the Buffer when the body is not JSON), or its Error for an unexpected status. */
 export function answer(options: DialOptions, res: IncomingMessage, raw: Buffer, callback: Callback): void {
-  const json = parsed(raw);
-  const code = res.statusCode ?? 0;
-  const expected = options.statusCodes?.[code];
-  if (expected === true) return callback(null, json);
-  const cause = json as { message?: string; error?: string } | Buffer;
-  const causeText = Buffer.isBuffer(cause) ? cause.toString() : (cause?.message ?? cause?.error ?? cause);
-  const err = Object.assign(new Error(`(HTTP code ${code}) ${expected || "unexpected"} - ${causeText} `), { reason: expected, statusCode: code, json });
-  callback(err, null);
+  (Modem.prototype as unknown as PayloadBuilder).buildPayload(null, false, options.statusCodes, false, {}, res, parsed(raw), callback);
 }
 
 /** JSON when the body is JSON; otherwise the Buffer itself (an empty answer, `OK` from _ping). */
