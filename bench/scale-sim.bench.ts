@@ -114,7 +114,7 @@ async function runVariant(variant: Variant, hosts: SimHostSpec[]): Promise<RunRe
     return {
       wallSeconds: t.totalSeconds,
       before: { inventory: t.inventorySeconds, plan: t.scheduleSeconds, preflight: t.preflightSeconds },
-      idealSeconds: Math.max(...sim.hosts.map((h) => h.busyMs)) / 1000,
+      idealSeconds: busiest.busyMs / 1000,
       standInLateSeconds: sim.hosts.reduce((s, h) => s + h.lateMs, 0) / sim.hosts.length / 1000,
       busiestIdleSeconds: busiest.idleMs / 1000,
       busiestStartLagSeconds: (busiest.firstAt - firstChangeAt) / 1000,
