@@ -79,8 +79,8 @@ export async function executePlan(plan: RuntimePlan, inventory: Inventory, consu
   const publisher = new DiscoveryPublisher(consul);
   const hosts = new Map(inventory.hosts.map((h) => [h.node, h]));
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
-  const dockerHosts = new Set(plan.changes.filter(isDockerStep).map((c) => c.node)).size;
-  const docker = new HostLimit(options.perHost ?? defaultPerHost(parallel, dockerHosts), parallel);
+  const hostsWithDockerSteps = new Set(plan.changes.filter(isDockerStep).map((c) => c.node)).size;
+  const docker = new HostLimit(options.perHost ?? defaultPerHost(parallel, hostsWithDockerSteps), parallel);
   const upstreams = new UpstreamBatcher(publisher, consul.config.upstreamPrefix, inventory.upstreams);
   const steps: StepContext = {
     consul,
